@@ -1,0 +1,1 @@
+"""creative-intake domain: briefs, catalog, analysis, conversation. No Slack imports here."""

@@ -1,0 +1,1 @@
+"""Brief analysis: two engines (rules, llm) behind one interface, and the code that decides."""

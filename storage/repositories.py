@@ -1,0 +1,143 @@
+"""Repositories: every query the app makes, named for what it asks."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from storage.models import AuditEvent, Draft, ProcessedEvent, Request, TeamMember
+
+OPEN_STATUSES: tuple[str, ...] = (
+    "submitted", "needs_info", "approved", "assigned", "in_progress", "blocked", "delivered",
+    "revision_requested",
+)
+
+
+def format_ref(request_id: int) -> str:
+    """``CR-0001`` for id 1; wider ids keep all their digits."""
+    return f"CR-{request_id:04d}"
+
+
+class Requests:
+    """Creative requests."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, request: Request) -> Request:
+        """Insert a request and give it its reference (unique because ids are; gaps are tolerated)."""
+        self.session.add(request)
+        self.session.flush()
+        assert request.id is not None
+        request.ref = format_ref(request.id)
+        self.session.flush()
+        return request
+
+    def by_ref(self, ref: str) -> Request | None:
+        """The request with this reference."""
+        return self.session.exec(select(Request).where(Request.ref == ref.upper())).first()
+
+    def by_triage_ts(self, channel: str, ts: str) -> Request | None:
+        """The request whose triage message is ``ts`` in ``channel``."""
+        query = select(Request).where(Request.triage_channel == channel, Request.triage_ts == ts)
+        return self.session.exec(query).first()
+
+    def created_since(self, since: datetime, limit: int = 1000) -> Sequence[Request]:
+        """Requests created after ``since``, newest first."""
+        query = (select(Request).where(Request.created_at >= since)
+                 .order_by(col(Request.created_at).desc()).limit(limit))
+        return self.session.exec(query).all()
+
+    def open_for_requester(self, requester_id: str) -> Sequence[Request]:
+        """A requester's requests that are still open, newest first."""
+        query = (select(Request)
+                 .where(Request.requester_id == requester_id, col(Request.status).in_(OPEN_STATUSES))
+                 .order_by(col(Request.id).desc()))
+        return self.session.exec(query).all()
+
+    def all(self) -> Sequence[Request]:
+        """Every request, oldest first."""
+        return self.session.exec(select(Request).order_by(col(Request.id))).all()
+
+
+class Drafts:
+    """Briefs in the making, one per requester conversation."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, requester_id: str, conversation_id: str, *, lock: bool = False) -> Draft | None:
+        """The draft of this conversation, if any; ``lock`` holds it until commit (no double submit)."""
+        query = select(Draft).where(Draft.requester_id == requester_id, Draft.conversation_id == conversation_id)
+        return self.session.exec(query.with_for_update() if lock else query).first()
+
+    def save(self, draft: Draft) -> Draft:
+        """Insert or update a draft."""
+        self.session.add(draft)
+        self.session.flush()
+        return draft
+
+    def delete(self, draft: Draft) -> None:
+        """Remove a draft (submitted, cancelled or restarted)."""
+        self.session.delete(draft)
+        self.session.flush()
+
+    def silent_since(self, before: datetime) -> Sequence[Draft]:
+        """Drafts whose last activity is older than ``before``."""
+        return self.session.exec(select(Draft).where(Draft.updated_at < before)).all()
+
+
+class Audit:
+    """The audit trail of every request."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def record(self, request_id: int, actor: str, action: str, at: datetime,
+               old: Any = None, new: Any = None) -> AuditEvent:
+        """Store one event."""
+        event = AuditEvent(request_id=request_id, actor=actor, action=action, at=at,
+                           old=None if old is None else str(old), new=None if new is None else str(new))
+        self.session.add(event)
+        self.session.flush()
+        return event
+
+    def for_request(self, request_id: int) -> Sequence[AuditEvent]:
+        """A request's events, oldest first."""
+        query = select(AuditEvent).where(AuditEvent.request_id == request_id).order_by(col(AuditEvent.id))
+        return self.session.exec(query).all()
+
+
+class Team:
+    """The roster."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def upsert(self, member: TeamMember) -> TeamMember:
+        """Insert or replace a member."""
+        merged = self.session.merge(member)
+        self.session.flush()
+        return merged
+
+    def get(self, slack_id: str) -> TeamMember | None:
+        """One member."""
+        return self.session.get(TeamMember, slack_id)
+
+    def all(self) -> Sequence[TeamMember]:
+        """Every member, by Slack id."""
+        return self.session.exec(select(TeamMember).order_by(col(TeamMember.slack_id))).all()
+
+
+def claim_event(session: Session, event_id: str, at: datetime) -> bool:
+    """Record a Slack delivery as handled; False when another delivery (or instance) got there first."""
+    try:
+        with session.begin_nested():
+            session.add(ProcessedEvent(event_id=event_id, at=at))
+        return True
+    except IntegrityError:
+        return False
