@@ -83,7 +83,7 @@ class Catalog(BaseModel):
 def _describe(error: ValidationError) -> str:
     first = error.errors()[0]
     where = ".".join(str(part) for part in first["loc"]) or "catalog"
-    return f"{where}: {first['msg']}"
+    return f"{where}: {first['msg'].removeprefix('Value error, ')}"
 
 
 def parse_catalog(text: str, source: str = "catalog") -> Catalog:
