@@ -1,0 +1,46 @@
+"""The composition root: settings → database, catalog, engines, conversation. Built once per process."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.analysis.llm import LLMEngine
+from bot.analysis.rules import RulesEngine
+from bot.analysis.service import Analyzer
+from bot.catalog import Catalog, load_catalog
+from bot.clock import Clock, SystemClock
+from bot.conversation import Conversation
+from bot.settings import Settings
+from storage.db import Database
+
+
+@dataclass
+class Services:
+    """Everything the surfaces (CLI, console, Slack) need."""
+
+    settings: Settings
+    clock: Clock
+    catalog: Catalog
+    db: Database
+    analyzer: Analyzer
+    conversation: Conversation
+
+
+def build_analyzer(settings: Settings, catalog: Catalog, engine: str = "auto") -> Analyzer:
+    """The analyzer for ``engine``: ``rules``, ``llm`` (needs OPENAI_API_KEY) or ``auto``."""
+    if engine == "llm":
+        settings.require("OPENAI_API_KEY")
+    llm = LLMEngine.from_settings(settings) if engine in ("auto", "llm") else None
+    return Analyzer(catalog=catalog, rules=RulesEngine(), llm=llm)
+
+
+def build_services(settings: Settings, clock: Clock | None = None, db: Database | None = None) -> Services:
+    """Wire the app; a database built here gets its pending migrations applied."""
+    clock = clock or SystemClock()
+    catalog = load_catalog(settings.catalog_file)
+    if db is None:
+        db = Database(settings.database_url)
+        db.upgrade()
+    analyzer = build_analyzer(settings, catalog)
+    return Services(settings=settings, clock=clock, catalog=catalog, db=db, analyzer=analyzer,
+                    conversation=Conversation(db, analyzer, catalog, clock))
