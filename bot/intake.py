@@ -1,0 +1,159 @@
+"""Intake flows for chat surfaces: message → conversation → reply, submission → triage post."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from bot.analysis.base import assess
+from bot.blockkit import metadata
+from bot.brief import Brief
+from bot.conversation import Conversation, Incoming, Reply, ReplyKind
+from bot.ports import ChatPort
+from bot.questions import format_date
+from bot.render import TriageView, brief_message, form_brief, form_errors, intake_form, text_blocks, triage_message
+from bot.services import Services
+from storage.models import Request
+from storage.repositories import Requests, claim_event
+
+log = logging.getLogger(__name__)
+
+#: After this long without an answer the requester is shown that the bot is working.
+WORKING_AFTER_S = 1.0
+
+
+class _Working:
+    """Posts "working on it" if the answer is slow; the answer then replaces that message."""
+
+    def __init__(self, port: ChatPort, channel: str, after_s: float) -> None:
+        self.port, self.channel = port, channel
+        self.ts: str | None = None
+        self._lock = threading.Lock()
+        self._done = False
+        self._timer = threading.Timer(after_s, self._post)
+        self._timer.daemon = True
+
+    def _post(self) -> None:
+        with self._lock:
+            if not self._done:
+                self.ts = self.port.post(self.channel, ":hourglass_flowing_sand: Working on it…")
+
+    def finish(self) -> str | None:
+        """Stop the timer; the working message's ts, if one was posted."""
+        self._timer.cancel()
+        with self._lock:
+            self._done = True
+            return self.ts
+
+
+@dataclass
+class IntakeFlows:
+    """What the Slack handlers call for intake (SPEC 2.1) and the triage post (SPEC 2.2)."""
+
+    services: Services
+    working_after_s: float = WORKING_AFTER_S
+
+    @property
+    def conversation(self) -> Conversation:
+        return self.services.conversation
+
+    def first_delivery(self, key: str) -> bool:
+        """True once per Slack delivery key (event id), across retries and instances."""
+        with self.services.db.session() as session:
+            return claim_event(session, key, self.services.clock.now())
+
+    def message(self, port: ChatPort, user: str, channel: str, text: str, files: list[str] | None = None) -> Reply:
+        """A requester's DM: answer it (showing progress when slow) and submit when asked."""
+        timezone = port.user_timezone(user)
+        with self._working(port, channel) as working:
+            reply = self.conversation.handle(Incoming(user, channel, text, timezone, files or []))
+        self.deliver(port, channel, reply, replace_ts=working.finish())
+        return reply
+
+    def submit(self, port: ChatPort, user: str, conversation_id: str, dm_channel: str,
+               message_ts: str | None = None) -> Reply:
+        """The Submit button: submit the draft and replace the confirmation message."""
+        reply = self.conversation.submit(user, conversation_id, port.user_timezone(user))
+        self.deliver(port, dm_channel, reply, replace_ts=message_ts if reply.kind is ReplyKind.SUBMITTED else None)
+        return reply
+
+    def deliver(self, port: ChatPort, channel: str, reply: Reply, replace_ts: str | None = None) -> None:
+        """Show a reply in the conversation; announce a submission to ops."""
+        text = "\n".join(filter(None, [reply.notice, _fallback_note(reply), reply.text]))
+        if reply.kind is ReplyKind.CONFIRM and reply.brief is not None:
+            blocks = brief_message(reply.brief, text, channel)
+        else:
+            blocks = text_blocks(text)
+        if replace_ts:
+            port.update(channel, replace_ts, text, blocks)
+        else:
+            port.post(channel, text, blocks)
+        if reply.kind is ReplyKind.SUBMITTED and reply.request is not None:
+            self.announce(port, reply.request)
+
+    def announce(self, port: ChatPort, request: Request) -> None:
+        """Post the triage summary to the ops channel and remember where it is."""
+        channel = self.services.settings.ops_channel_id
+        assert channel, "OPS_CHANNEL_ID is required to run the Slack app"
+        blocks = triage_message(request, self.triage_view(request))
+        ts = port.post(channel, f"New request {request.ref}: {request.title}", blocks)
+        with self.services.db.session() as session:
+            stored = Requests(session).by_ref(request.ref or "")
+            assert stored is not None
+            stored.triage_channel, stored.triage_ts = channel, ts
+            session.add(stored)
+
+    def triage_view(self, request: Request) -> TriageView:
+        """Everything the triage message shows besides the request row."""
+        catalog = self.services.catalog
+        today = (request.submitted_at or request.created_at).date()
+        return TriageView(lead_time_days=catalog.lead_time(request.request_type),
+                          assessment=assess(Brief.model_validate(request.brief), catalog, today))
+
+    def open_form(self, port: ChatPort, trigger_id: str, user: str, conversation_id: str | None = None) -> None:
+        """Open the intake modal: empty for a new request, the draft for Edit."""
+        brief = self.conversation.draft_brief(user, conversation_id) if conversation_id else None
+        data = {"conversation": conversation_id} if conversation_id else {}
+        port.open_view(trigger_id, intake_form(self.services.catalog, brief, metadata(data)))
+
+    def form_errors(self, port: ChatPort, user: str, values: dict) -> dict[str, str]:
+        """Validation errors of a submitted form (empty when it can be accepted)."""
+        today = self.conversation.today(port.user_timezone(user))
+        return form_errors(form_brief(values), self.services.catalog, today)
+
+    def form_submitted(self, port: ChatPort, user: str, values: dict, conversation_id: str | None,
+                       view_id: str) -> Reply:
+        """An accepted form: Edit goes back to the conversation; a new request is submitted at once."""
+        brief = form_brief(values)
+        timezone = port.user_timezone(user)
+        dm = port.open_dm(user)
+        if conversation_id:
+            reply = self.conversation.replace_draft(user, conversation_id, brief, timezone)
+            self.deliver(port, dm, reply)
+            return reply
+        key = f"form:{view_id}"
+        self.conversation.replace_draft(user, key, brief, timezone)
+        reply = self.conversation.submit(user, key, timezone)
+        if reply.kind is ReplyKind.SUBMITTED and reply.request is not None and reply.request.rush:
+            reply.notice = (f"Heads-up: {format_date(reply.request.deadline)} is sooner than the standard lead time,"
+                            " so it is flagged as a rush." if reply.request.deadline else None)
+        self.deliver(port, dm, reply)
+        return reply
+
+    @contextmanager
+    def _working(self, port: ChatPort, channel: str) -> Iterator[_Working]:
+        working = _Working(port, channel, self.working_after_s)
+        working._timer.start()
+        try:
+            yield working
+        finally:
+            working.finish()
+
+
+def _fallback_note(reply: Reply) -> str | None:
+    if not reply.fallback_reason:
+        return None
+    return "_(The AI assistant is unavailable right now, so I used my built-in rules.)_"

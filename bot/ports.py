@@ -1,0 +1,29 @@
+"""The one door from the domain to Slack: handlers pass an implementation in, tests may pass their own."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+Blocks = list[dict[str, Any]]
+
+
+class ChatPort(Protocol):
+    """What the domain needs from Slack."""
+
+    def post(self, channel: str, text: str, blocks: Blocks | None = None, thread_ts: str | None = None) -> str:
+        """Post a message; returns its ts."""
+
+    def update(self, channel: str, ts: str, text: str, blocks: Blocks | None = None) -> None:
+        """Replace a message in place."""
+
+    def ephemeral(self, channel: str, user: str, text: str, thread_ts: str | None = None) -> None:
+        """A message only ``user`` sees."""
+
+    def open_dm(self, user: str) -> str:
+        """The DM channel id with ``user``."""
+
+    def user_timezone(self, user: str) -> str:
+        """The user's IANA time zone from their Slack profile (a fallback when unknown)."""
+
+    def open_view(self, trigger_id: str, view: dict[str, Any]) -> None:
+        """Open a modal."""

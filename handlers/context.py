@@ -1,0 +1,30 @@
+"""What every listener module shares: the domain flows and a port factory."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from slack_sdk import WebClient
+
+from bot.intake import IntakeFlows
+from handlers.slack_port import TimezoneCache, WebClientPort
+
+
+@dataclass
+class HandlerContext:
+    """Built once per app; listeners take a port per request from it."""
+
+    intake: IntakeFlows
+    timezones: TimezoneCache
+
+    def port(self, client: WebClient) -> WebClientPort:
+        """The ChatPort over this request's client."""
+        return WebClientPort(client, self.timezones)
+
+
+def strip_mention(text: str) -> str:
+    """Text without a leading ``<@U…>`` mention."""
+    text = text.strip()
+    if text.startswith("<@") and ">" in text:
+        text = text.split(">", 1)[1]
+    return text.strip()

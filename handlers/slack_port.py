@@ -1,0 +1,71 @@
+"""The ChatPort over slack_sdk's WebClient, with a cache for users' time zones."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import timedelta
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.blockkit import MAX_MESSAGE_TEXT, clamp
+from bot.clock import Clock
+from bot.ports import Blocks
+
+log = logging.getLogger(__name__)
+TZ_CACHE_TTL = timedelta(hours=6)
+
+
+class TimezoneCache:
+    """users.info time zones, kept for a few hours (shared by every request of a process)."""
+
+    def __init__(self, clock: Clock, fallback: str) -> None:
+        self.clock, self.fallback = clock, fallback
+        self._entries: dict[str, tuple[str, Any]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, client: WebClient, user: str) -> str:
+        """The user's time zone, asking Slack at most once per TTL."""
+        now = self.clock.now()
+        with self._lock:
+            hit = self._entries.get(user)
+        if hit and now - hit[1] < TZ_CACHE_TTL:
+            return hit[0]
+        try:
+            tz = client.users_info(user=user)["user"].get("tz") or self.fallback
+        except SlackApiError as exc:
+            log.warning("users.info failed", extra={"user": user, "error": exc.response.get("error")})
+            return self.fallback
+        with self._lock:
+            self._entries[user] = (tz, now)
+        return tz
+
+
+class WebClientPort:
+    """ChatPort implementation for one Bolt request's client."""
+
+    def __init__(self, client: WebClient, timezones: TimezoneCache) -> None:
+        self.client = client
+        self.timezones = timezones
+
+    def post(self, channel: str, text: str, blocks: Blocks | None = None, thread_ts: str | None = None) -> str:
+        response = self.client.chat_postMessage(channel=channel, text=clamp(text, MAX_MESSAGE_TEXT), blocks=blocks,
+                                                thread_ts=thread_ts)
+        return str(response["ts"])
+
+    def update(self, channel: str, ts: str, text: str, blocks: Blocks | None = None) -> None:
+        self.client.chat_update(channel=channel, ts=ts, text=clamp(text, MAX_MESSAGE_TEXT), blocks=blocks or [])
+
+    def ephemeral(self, channel: str, user: str, text: str, thread_ts: str | None = None) -> None:
+        self.client.chat_postEphemeral(channel=channel, user=user, text=text, thread_ts=thread_ts)
+
+    def open_dm(self, user: str) -> str:
+        return str(self.client.conversations_open(users=user)["channel"]["id"])
+
+    def user_timezone(self, user: str) -> str:
+        return self.timezones.get(self.client, user)
+
+    def open_view(self, trigger_id: str, view: dict[str, Any]) -> None:
+        self.client.views_open(trigger_id=trigger_id, view=view)

@@ -1,0 +1,112 @@
+"""The real Bolt app over real HTTP, against a recording fake Slack Web API: fixture and helpers."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import pytest
+from fakes.slack_api import Call, FakeSlackAPI
+from slack_requests import (
+    HttpResult, app_mention_event, block_actions, event_callback, message_event, send_command, send_event,
+    send_interaction, serve_wsgi, shortcut, view_submission,
+)
+
+from bot.clock import FixedClock
+from bot.services import Services, build_services
+from bot.settings import load_settings
+from handlers.app import create_app
+from handlers.server import wsgi_app
+from storage.db import Database
+
+T = TypeVar("T")
+SECRET = "test-signing-secret"
+BOT_TOKEN = "xoxb-test-token-123"
+OPS = "C0OPS"
+
+
+@dataclass
+class SlackHarness:
+    """Drives the app as Slack would and reads what it sent back."""
+
+    url: str
+    fake: FakeSlackAPI
+    services: Services
+
+    def event(self, event: dict[str, Any], *, event_id: str | None = None, **kw: Any) -> HttpResult:
+        return send_event(self.url, SECRET, event_callback(event, event_id=event_id), **kw)
+
+    def dm(self, text: str, user: str = "U1", **extra: Any) -> HttpResult:
+        return self.event(message_event(text, user=user, channel=f"D{user}", **extra))
+
+    def mention(self, text: str, user: str = "U1", channel: str = "C1") -> HttpResult:
+        return self.event(app_mention_event(f"<@UBOT> {text}", user=user, channel=channel))
+
+    def click(self, action_id: str, **kw: Any) -> HttpResult:
+        return send_interaction(self.url, SECRET, block_actions(action_id, **kw))
+
+    def submit_view(self, callback_id: str, values: dict[str, Any], **kw: Any) -> HttpResult:
+        return send_interaction(self.url, SECRET, view_submission(callback_id, values, **kw))
+
+    def shortcut(self, callback_id: str, **kw: Any) -> HttpResult:
+        return send_interaction(self.url, SECRET, shortcut(callback_id, **kw))
+
+    def command(self, text: str, **kw: Any) -> HttpResult:
+        return send_command(self.url, SECRET, text=text, **kw)
+
+    def posts(self, channel: str) -> list[Call]:
+        return self.fake.calls("chat.postMessage", predicate=lambda c: c.params.get("channel") == channel)
+
+    def next_post(self, channel: str, count: int = 1) -> Call:
+        """Wait until ``channel`` has received ``count`` posts in all; the last of them."""
+        return self.fake.wait_for("chat.postMessage", lambda c: c.params.get("channel") == channel,
+                                  count=count)[-1]
+
+
+@pytest.fixture
+def slack(db: Database, clock: FixedClock) -> Iterator[SlackHarness]:
+    """The app served on 127.0.0.1, wired to a fake Slack and the test database."""
+    with FakeSlackAPI() as fake:
+        settings = load_settings(slack_bot_token=BOT_TOKEN, slack_signing_secret=SECRET,
+                                 slack_api_url=fake.base_url, ops_channel_id=OPS, database_url=db.url)
+        services = build_services(settings, clock, db=db)
+        executor = ThreadPoolExecutor(max_workers=4)
+        app = create_app(services, executor=executor)
+        try:
+            with serve_wsgi(wsgi_app(app, services)) as url:
+                yield SlackHarness(url=url, fake=fake, services=services)
+        finally:
+            executor.shutdown(wait=True)
+
+
+def button_labels(blocks: list[dict[str, Any]]) -> list[str]:
+    """The labels of every button in ``blocks``."""
+    return [e["text"]["text"] for b in blocks if b.get("type") == "actions" for e in b["elements"]
+            if e.get("type") == "button"]
+
+
+def block_text(blocks: list[dict[str, Any]]) -> str:
+    """All visible text of ``blocks``, for substring assertions."""
+    parts: list[str] = []
+    for block in blocks:
+        for key in ("text",):
+            if isinstance(block.get(key), dict):
+                parts.append(block[key]["text"])
+        parts += [f["text"] for f in block.get("fields", [])]
+        parts += [e.get("text", "") for e in block.get("elements", []) if isinstance(e.get("text"), str)]
+    return "\n".join(parts)
+
+
+def eventually(check: Callable[[], T], timeout: float = 5.0) -> T:
+    """Poll ``check`` until it returns a truthy value, or fail after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = check()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"condition not met within {timeout}s (last value: {value!r})")
+        time.sleep(0.02)
