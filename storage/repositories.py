@@ -88,7 +88,8 @@ class Drafts:
 
     def silent_since(self, before: datetime) -> Sequence[Draft]:
         """Drafts whose last activity is older than ``before``."""
-        return self.session.exec(select(Draft).where(Draft.updated_at < before)).all()
+        query = select(Draft).where(Draft.updated_at < before).with_for_update(skip_locked=True)
+        return self.session.exec(query).all()
 
 
 class Audit:
