@@ -11,6 +11,7 @@ import json
 import logging
 import sys
 from datetime import date, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.analysis.base import AnalysisContext, analysis_json
@@ -21,6 +22,7 @@ from bot.console import run_console
 from bot.scheduler import build_scheduler
 from bot.services import build_analyzer, build_services
 from bot.settings import Settings, SettingsError, load_settings
+from bot.team import Directory, TeamFileError, load_roster, sync_roster
 from storage.db import Database, DatabaseError
 
 EXIT_USAGE = 2
@@ -45,6 +47,11 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--http", action="store_true", help="serve HTTP even when SLACK_APP_TOKEN is set")
     run.add_argument("--port", type=int, help="HTTP port (default: PORT)")
     run.add_argument("--no-scheduler", action="store_true", help="do not run digests and reports here")
+    team = sub.add_parser("team", help="the roster of ops managers and designers")
+    team_sub = team.add_subparsers(dest="team_command", required=True)
+    team_import = team_sub.add_parser("import", help="replace the roster with a YAML file (SPEC 6.4)")
+    team_import.add_argument("file", type=Path)
+    team_sub.add_parser("list", help="print the roster")
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True)
     db_sub.add_parser("upgrade", help="apply pending migrations")
@@ -136,12 +143,29 @@ def cmd_run(settings: Settings, http: bool = False, port: int | None = None, sch
     return 0
 
 
+def cmd_team(args: argparse.Namespace, settings: Settings) -> int:
+    """Import or list the roster."""
+    services = build_services(settings)
+    if args.team_command == "import":
+        count = sync_roster(services.db, load_roster(args.file, services.catalog))
+        print(f"roster imported: {count} people")
+        return 0
+    directory = Directory(services.db)
+    print("ops managers: " + (", ".join(m.slack_id for m in directory.ops_managers()) or "none"))
+    for member in directory.designers():
+        print(f"designer {member.slack_id} {member.name or '-'}: skills {', '.join(member.skills) or 'none'}; "
+              f"capacity {member.capacity_points} pts/week; {member.timezone}")
+    return 0
+
+
 def dispatch(args: argparse.Namespace, settings: Settings) -> int:
     """Run the chosen command; none means the Slack app when configured, the console otherwise."""
     if args.command == "analyze":
         return cmd_analyze(args, settings)
     if args.command == "db":
         return cmd_db_upgrade(settings)
+    if args.command == "team":
+        return cmd_team(args, settings)
     if args.command == "console":
         return cmd_console(settings)
     if args.command == "run":
@@ -158,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = load_settings()
         return dispatch(args, settings)
-    except (SettingsError, CatalogError, DatabaseError, UsageError) as exc:
+    except (SettingsError, CatalogError, DatabaseError, TeamFileError, UsageError) as exc:
         print(f"creative-intake: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:

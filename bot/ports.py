@@ -27,3 +27,9 @@ class ChatPort(Protocol):
 
     def open_view(self, trigger_id: str, view: dict[str, Any]) -> None:
         """Open a modal."""
+
+    def upload_file(self, channel: str, filename: str, content: bytes, title: str, comment: str) -> None:
+        """Share a file (e.g. a chart) in a channel."""
+
+    def publish_home(self, user: str, view: dict[str, Any]) -> None:
+        """Publish a user's App Home tab."""

@@ -11,6 +11,7 @@ from bot.catalog import Catalog, load_catalog
 from bot.clock import Clock, SystemClock
 from bot.conversation import Conversation
 from bot.settings import Settings
+from bot.team import load_roster, sync_roster
 from storage.db import Database
 
 
@@ -41,6 +42,8 @@ def build_services(settings: Settings, clock: Clock | None = None, db: Database 
     if db is None:
         db = Database(settings.database_url)
         db.upgrade()
+    if settings.team_file is not None:
+        sync_roster(db, load_roster(settings.team_file, catalog))
     analyzer = build_analyzer(settings, catalog)
     return Services(settings=settings, clock=clock, catalog=catalog, db=db, analyzer=analyzer,
                     conversation=Conversation(db, analyzer, catalog, clock))

@@ -69,3 +69,10 @@ class WebClientPort:
 
     def open_view(self, trigger_id: str, view: dict[str, Any]) -> None:
         self.client.views_open(trigger_id=trigger_id, view=view)
+
+    def upload_file(self, channel: str, filename: str, content: bytes, title: str, comment: str) -> None:
+        self.client.files_upload_v2(channel=channel, filename=filename, content=content, title=title,
+                                    initial_comment=comment)
+
+    def publish_home(self, user: str, view: dict[str, Any]) -> None:
+        self.client.views_publish(user_id=user, view=view)

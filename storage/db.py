@@ -30,11 +30,17 @@ def normalize_url(url: str) -> str:
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.isolation_level = None  # transactions are begun explicitly, below
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.close()
+
+
+def _sqlite_begin_immediate(connection: Any) -> None:
+    """SQLite takes the write lock at BEGIN, so read-then-write transactions cannot interleave."""
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 class Database:
@@ -56,6 +62,7 @@ class Database:
             raise DatabaseError(f"invalid setting DATABASE_URL: {exc}") from None
         if self.dialect == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
+            event.listen(self.engine, "begin", _sqlite_begin_immediate)
 
     @contextmanager
     def session(self) -> Iterator[Session]:

@@ -46,6 +46,19 @@ class Request(SQLModel, table=True):
     revision_count: int = 0
     triage_channel: str | None = Field(default=None, max_length=32)
     triage_ts: str | None = Field(default=None, index=True, max_length=32)
+    #: The open ops question relayed to the requester's DM (needs_info), and when it was asked.
+    info_channel: str | None = Field(default=None, max_length=32)
+    info_ts: str | None = Field(default=None, max_length=32)
+    info_asked_at: datetime | None = _utc(nullable=True)
+    info_nudged: bool = False
+    #: The designer's assignment DM and the requester's delivery DM, updated in place.
+    assignment_channel: str | None = Field(default=None, max_length=32)
+    assignment_ts: str | None = Field(default=None, max_length=32)
+    delivery_channel: str | None = Field(default=None, max_length=32)
+    delivery_ts: str | None = Field(default=None, max_length=32)
+    delivery_link: str | None = Field(default=None, max_length=2000)
+    delivery_note: str | None = Field(default=None, max_length=3000)
+    assigned_at: datetime | None = _utc(nullable=True)
     created_at: datetime = _utc(nullable=False)
     updated_at: datetime = _utc(nullable=False)
     submitted_at: datetime | None = _utc(nullable=True)
@@ -107,3 +120,47 @@ class ProcessedEvent(SQLModel, table=True):
 
     event_id: str = Field(primary_key=True, max_length=128)
     at: datetime = _utc(nullable=False)
+
+
+class Comment(SQLModel, table=True):
+    """A reply in a triage thread that is not a command."""
+
+    __tablename__ = "comments"
+
+    id: int | None = Field(default=None, primary_key=True)
+    request_id: int = Field(foreign_key="requests.id", index=True)
+    author: str = Field(max_length=32)
+    text: str
+    at: datetime = _utc(nullable=False)
+
+
+class Send(SQLModel, table=True):
+    """A once-per-key delivery (a digest per recipient and local date, a nudge, a report): claimed before sending."""
+
+    __tablename__ = "sends"
+    __table_args__ = (UniqueConstraint("kind", "recipient", "period", name="uq_sends_kind_recipient_period"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=32)
+    recipient: str = Field(max_length=64)
+    period: str = Field(max_length=32)
+    at: datetime = _utc(nullable=False)
+
+
+class OutboxMessage(SQLModel, table=True):
+    """A Slack post that could not be made yet: retried until it succeeds or is given up with an alert."""
+
+    __tablename__ = "outbox"
+
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str = Field(max_length=64)
+    text: str
+    blocks: list[dict[str, Any]] = _json()
+    thread_ts: str | None = Field(default=None, max_length=32)
+    purpose: str = Field(default="", max_length=64)
+    request_id: int | None = Field(default=None, foreign_key="requests.id")
+    status: str = Field(default="pending", index=True, max_length=16)
+    attempts: int = 0
+    last_error: str | None = Field(default=None, max_length=200)
+    next_attempt_at: datetime = _utc(nullable=False, index=True)
+    created_at: datetime = _utc(nullable=False)

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from storage.models import AuditEvent, Draft, ProcessedEvent, Request, TeamMember
+from storage.models import AuditEvent, Comment, Draft, ProcessedEvent, Request, Send, TeamMember
 
 OPEN_STATUSES: tuple[str, ...] = (
     "submitted", "needs_info", "approved", "assigned", "in_progress", "blocked", "delivered",
@@ -37,9 +37,26 @@ class Requests:
         self.session.flush()
         return request
 
-    def by_ref(self, ref: str) -> Request | None:
-        """The request with this reference."""
-        return self.session.exec(select(Request).where(Request.ref == ref.upper())).first()
+    def by_ref(self, ref: str, *, lock: bool = False) -> Request | None:
+        """The request with this reference; ``lock`` holds the row until commit (one transition at a time)."""
+        query = select(Request).where(Request.ref == ref.upper())
+        return self.session.exec(query.with_for_update() if lock else query).first()
+
+    def by_info_message(self, channel: str, ts: str) -> Request | None:
+        """The request whose open ops question was posted as ``ts`` in the requester's DM ``channel``."""
+        query = select(Request).where(Request.info_channel == channel, Request.info_ts == ts)
+        return self.session.exec(query).first()
+
+    def awaiting_answer(self, requester_id: str) -> Sequence[Request]:
+        """A requester's requests with an open ops question, newest question first."""
+        query = (select(Request).where(Request.requester_id == requester_id, Request.status == "needs_info")
+                 .order_by(col(Request.info_asked_at).desc()))
+        return self.session.exec(query).all()
+
+    def with_status(self, statuses: Sequence[str]) -> Sequence[Request]:
+        """Requests in any of ``statuses``, oldest first."""
+        query = select(Request).where(col(Request.status).in_(list(statuses))).order_by(col(Request.id))
+        return self.session.exec(query).all()
 
     def by_triage_ts(self, channel: str, ts: str) -> Request | None:
         """The request whose triage message is ``ts`` in ``channel``."""
@@ -132,6 +149,34 @@ class Team:
     def all(self) -> Sequence[TeamMember]:
         """Every member, by Slack id."""
         return self.session.exec(select(TeamMember).order_by(col(TeamMember.slack_id))).all()
+
+
+class Comments:
+    """Non-command replies in triage threads."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, comment: Comment) -> Comment:
+        """Store a comment."""
+        self.session.add(comment)
+        self.session.flush()
+        return comment
+
+    def for_request(self, request_id: int) -> Sequence[Comment]:
+        """A request's comments, oldest first."""
+        query = select(Comment).where(Comment.request_id == request_id).order_by(col(Comment.id))
+        return self.session.exec(query).all()
+
+
+def claim_send(session: Session, kind: str, recipient: str, period: str, at: datetime) -> bool:
+    """Claim the one send of ``kind`` to ``recipient`` for ``period``; False when it was already claimed."""
+    try:
+        with session.begin_nested():
+            session.add(Send(kind=kind, recipient=recipient, period=period, at=at))
+        return True
+    except IntegrityError:
+        return False
 
 
 def claim_event(session: Session, event_id: str, at: datetime) -> bool:
