@@ -19,6 +19,7 @@ from bot.analysis.service import apply
 from bot.brief import Brief
 from bot.catalog import CatalogError, load_catalog
 from bot.console import run_console
+from bot.export import export_rows, to_csv, to_json
 from bot.scheduler import build_scheduler
 from bot.services import build_analyzer, build_services
 from bot.settings import Settings, SettingsError, load_settings
@@ -52,6 +53,8 @@ def _parser() -> argparse.ArgumentParser:
     team_import = team_sub.add_parser("import", help="replace the roster with a YAML file (SPEC 6.4)")
     team_import.add_argument("file", type=Path)
     team_sub.add_parser("list", help="print the roster")
+    export = sub.add_parser("export", help="every request with its fields, status and history")
+    export.add_argument("--format", choices=["csv", "json"], default="json")
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True)
     db_sub.add_parser("upgrade", help="apply pending migrations")
@@ -158,6 +161,13 @@ def cmd_team(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+    """Print every request as CSV or JSON."""
+    rows = export_rows(build_services(settings).db)
+    sys.stdout.write(to_csv(rows) if args.format == "csv" else to_json(rows) + "\n")
+    return 0
+
+
 def dispatch(args: argparse.Namespace, settings: Settings) -> int:
     """Run the chosen command; none means the Slack app when configured, the console otherwise."""
     if args.command == "analyze":
@@ -166,6 +176,8 @@ def dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return cmd_db_upgrade(settings)
     if args.command == "team":
         return cmd_team(args, settings)
+    if args.command == "export":
+        return cmd_export(args, settings)
     if args.command == "console":
         return cmd_console(settings)
     if args.command == "run":

@@ -8,16 +8,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from bot.analysis.base import assess
 from bot.blockkit import metadata
 from bot.brief import Brief
 from bot.conversation import Conversation, Incoming, Reply, ReplyKind
 from bot.ports import ChatPort
 from bot.questions import format_date
-from bot.render import TriageView, brief_message, form_brief, form_errors, intake_form, text_blocks, triage_message
+from bot.render import brief_message, form_brief, form_errors, intake_form, text_blocks
 from bot.services import Services
+from bot.triage import Refused, Triage
 from storage.models import Request
-from storage.repositories import Requests, claim_event
+from storage.repositories import claim_event
 
 log = logging.getLogger(__name__)
 
@@ -65,13 +65,38 @@ class IntakeFlows:
         with self.services.db.session() as session:
             return claim_event(session, key, self.services.clock.now())
 
-    def message(self, port: ChatPort, user: str, channel: str, text: str, files: list[str] | None = None) -> Reply:
-        """A requester's DM: answer it (showing progress when slow) and submit when asked."""
+    def message(self, port: ChatPort, user: str, channel: str, text: str, files: list[str] | None = None,
+                thread_ts: str | None = None) -> Reply | None:
+        """A requester's DM: an answer to an ops question, or the intake conversation."""
+        waiting = self._answered_question(port, user, channel, text, thread_ts)
+        if waiting is True:
+            return None
         timezone = port.user_timezone(user)
         with self._working(port, channel) as working:
             reply = self.conversation.handle(Incoming(user, channel, text, timezone, files or []))
+        if waiting:
+            reply.notice = (f"(Creative ops is still waiting for your answer about {waiting} — reply in the "
+                            "thread of their question to answer it.)")
         self.deliver(port, channel, reply, replace_ts=working.finish())
         return reply
+
+    def _answered_question(self, port: ChatPort, user: str, channel: str, text: str,
+                           thread_ts: str | None) -> bool | str | None:
+        """Relay the message to ops if it answers their open question (its thread, or no draft in the way).
+
+        True when relayed; otherwise the ref of a question still waiting (so the reply can say so), or None.
+        """
+        triage = Triage(self.services)
+        has_draft = self.conversation.draft_brief(user, channel) is not None
+        request = triage.pending_question(user, channel, thread_ts, has_draft)
+        if request is None:
+            waiting = None if thread_ts else triage.pending_question(user, channel, None, has_draft=False)
+            return waiting.ref if waiting else None
+        try:
+            triage.perform(port, user, request.ref or "", "answer", note=text)
+        except Refused as refusal:
+            port.post(channel, str(refusal), thread_ts=thread_ts)
+        return True
 
     def submit(self, port: ChatPort, user: str, conversation_id: str, dm_channel: str,
                message_ts: str | None = None) -> Reply:
@@ -95,23 +120,8 @@ class IntakeFlows:
             self.announce(port, reply.request)
 
     def announce(self, port: ChatPort, request: Request) -> None:
-        """Post the triage summary to the ops channel and remember where it is."""
-        channel = self.services.settings.ops_channel_id
-        assert channel, "OPS_CHANNEL_ID is required to run the Slack app"
-        blocks = triage_message(request, self.triage_view(request))
-        ts = port.post(channel, f"New request {request.ref}: {request.title}", blocks)
-        with self.services.db.session() as session:
-            stored = Requests(session).by_ref(request.ref or "")
-            assert stored is not None
-            stored.triage_channel, stored.triage_ts = channel, ts
-            session.add(stored)
-
-    def triage_view(self, request: Request) -> TriageView:
-        """Everything the triage message shows besides the request row."""
-        catalog = self.services.catalog
-        today = (request.submitted_at or request.created_at).date()
-        return TriageView(lead_time_days=catalog.lead_time(request.request_type),
-                          assessment=assess(Brief.model_validate(request.brief), catalog, today))
+        """Post the triage summary of a new request to the ops channel."""
+        Triage(self.services).post_triage(port, request)
 
     def open_form(self, port: ChatPort, trigger_id: str, user: str, conversation_id: str | None = None) -> None:
         """Open the intake modal: empty for a new request, the draft for Edit."""

@@ -28,6 +28,9 @@ class ChatPort(Protocol):
     def open_view(self, trigger_id: str, view: dict[str, Any]) -> None:
         """Open a modal."""
 
+    def permalink(self, channel: str, ts: str) -> str | None:
+        """A link to a message (None when Slack cannot give one)."""
+
     def upload_file(self, channel: str, filename: str, content: bytes, title: str, comment: str) -> None:
         """Share a file (e.g. a chart) in a channel."""
 

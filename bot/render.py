@@ -89,7 +89,7 @@ def triage_message(request: Any, view: TriageView) -> list[Block]:
     blocks: list[Block] = [header(f"{request.ref} · {request.title}"), *field_sections(summary), divider(),
                            *field_sections(_pairs(brief))]
     if view.history:
-        blocks.append(context(*[escape(line) for line in view.history[-10:]]))
+        blocks.append(context(*view.history[-10:]))  # built by code from validated values
     blocks.append(_triage_controls(request, view))
     return fit_message(blocks)
 

@@ -14,6 +14,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 
 from bot.intake import IntakeFlows
+from bot.triage import Triage
 from bot.services import Services
 from handlers import actions, commands, events, messages, shortcuts, views
 from handlers.context import HandlerContext
@@ -47,7 +48,7 @@ def create_app(services: Services, *, socket_mode: bool = False, executor: Execu
     secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
     app = App(client=web_client(services), signing_secret=secret, request_verification_enabled=not socket_mode,
               logger=logging.getLogger("slack_bolt"), listener_executor=executor)
-    ctx = HandlerContext(intake=IntakeFlows(services),
+    ctx = HandlerContext(intake=IntakeFlows(services), triage=Triage(services),
                          timezones=TimezoneCache(services.clock, settings.timezone))
     app.middleware(once_per_delivery(ctx.intake.first_delivery))
     for module in LISTENER_MODULES:

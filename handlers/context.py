@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from slack_sdk import WebClient
 
 from bot.intake import IntakeFlows
+from bot.triage import Triage
 from handlers.slack_port import TimezoneCache, WebClientPort
 
 
@@ -15,7 +16,13 @@ class HandlerContext:
     """Built once per app; listeners take a port per request from it."""
 
     intake: IntakeFlows
+    triage: Triage
     timezones: TimezoneCache
+
+    @property
+    def ops_channel(self) -> str | None:
+        """The ops channel id."""
+        return self.intake.services.settings.ops_channel_id
 
     def port(self, client: WebClient) -> WebClientPort:
         """The ChatPort over this request's client."""

@@ -70,6 +70,12 @@ class WebClientPort:
     def open_view(self, trigger_id: str, view: dict[str, Any]) -> None:
         self.client.views_open(trigger_id=trigger_id, view=view)
 
+    def permalink(self, channel: str, ts: str) -> str | None:
+        try:
+            return str(self.client.chat_getPermalink(channel=channel, message_ts=ts)["permalink"])
+        except SlackApiError:
+            return None
+
     def upload_file(self, channel: str, filename: str, content: bytes, title: str, comment: str) -> None:
         self.client.files_upload_v2(channel=channel, filename=filename, content=content, title=title,
                                     initial_comment=comment)

@@ -1,4 +1,4 @@
-"""Modal submissions: the intake form, validated before Slack closes it."""
+"""Modal submissions: the intake form, and the text forms of triage and production, validated before closing."""
 
 from __future__ import annotations
 
@@ -9,30 +9,77 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.render import VIEW_INTAKE
+from bot.render_production import VIEW_ASK, VIEW_BLOCKED, VIEW_CHANGES, VIEW_DELIVERED, VIEW_REJECT, modal_value
+from bot.triage import Refused
 from handlers.context import HandlerContext
 
+#: Text forms: callback id → lifecycle action. The text goes in as the action's note.
+TEXT_FORMS: dict[str, str] = {VIEW_ASK: "ask", VIEW_REJECT: "reject", VIEW_BLOCKED: "block",
+                              VIEW_CHANGES: "request_changes", VIEW_DELIVERED: "deliver"}
 
-def _conversation(view: dict[str, Any]) -> str | None:
+
+def _metadata(view: dict[str, Any]) -> dict[str, Any]:
     try:
-        return json.loads(view.get("private_metadata") or "{}").get("conversation")
+        data = json.loads(view.get("private_metadata") or "{}")
     except ValueError:
-        return None
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _inputs(view: dict[str, Any]) -> tuple[str | None, str | None]:
+    """(note, value) of a text form: the delivery form has a link (value) and a note."""
+    values = view["state"]["values"]
+    if view["callback_id"] == VIEW_DELIVERED:
+        return modal_value(values, "note") or None, modal_value(values, "link")
+    return modal_value(values, "text"), None
 
 
 def register(app: App, ctx: HandlerContext) -> None:
     """Listen to form submissions."""
 
-    def validate(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
+    def validate_intake(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
         errors = ctx.intake.form_errors(ctx.port(client), body["user"]["id"], view["state"]["values"])
         if errors:
             ack(response_action="errors", errors=errors)
         else:
             ack()
 
-    def on_submit(body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
+    def on_intake(body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
         port, user, values = ctx.port(client), body["user"]["id"], view["state"]["values"]
         if ctx.intake.form_errors(port, user, values):
             return
-        ctx.intake.form_submitted(port, user, values, _conversation(view), view["id"])
+        ctx.intake.form_submitted(port, user, values, _metadata(view).get("conversation"), view["id"])
 
-    app.view(VIEW_INTAKE)(ack=validate, lazy=[on_submit])
+    def problem(user: str, view: dict[str, Any]) -> dict[str, str]:
+        """Form errors: an empty field, or a change this user may not make now."""
+        note, value = _inputs(view)
+        field = "link" if view["callback_id"] == VIEW_DELIVERED else "text"
+        if not (value if field == "link" else note):
+            return {field: "Please fill this in."}
+        try:
+            ctx.triage.actions.check(user, _metadata(view).get("ref", ""), TEXT_FORMS[view["callback_id"]])
+        except Refused as refusal:
+            return {field: str(refusal)[:150]}
+        return {}
+
+    def validate_text(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        errors = problem(body["user"]["id"], view)
+        if errors:
+            ack(response_action="errors", errors=errors)
+        else:
+            ack()
+
+    def on_text(body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
+        port, user = ctx.port(client), body["user"]["id"]
+        if problem(user, view):
+            return
+        note, value = _inputs(view)
+        try:
+            ctx.triage.perform(port, user, _metadata(view).get("ref", ""), TEXT_FORMS[view["callback_id"]],
+                               note=note, value=value)
+        except Refused as refusal:
+            port.post(port.open_dm(user), str(refusal))
+
+    app.view(VIEW_INTAKE)(ack=validate_intake, lazy=[on_intake])
+    for callback_id in TEXT_FORMS:
+        app.view(callback_id)(ack=validate_text, lazy=[on_text])

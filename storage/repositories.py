@@ -129,6 +129,10 @@ class Audit:
         query = select(AuditEvent).where(AuditEvent.request_id == request_id).order_by(col(AuditEvent.id))
         return self.session.exec(query).all()
 
+    def all(self) -> Sequence[AuditEvent]:
+        """Every event, oldest first."""
+        return self.session.exec(select(AuditEvent).order_by(col(AuditEvent.id))).all()
+
 
 class Team:
     """The roster."""

@@ -110,3 +110,55 @@ def eventually(check: Callable[[], T], timeout: float = 5.0) -> T:
         if time.monotonic() > deadline:
             raise AssertionError(f"condition not met within {timeout}s (last value: {value!r})")
         time.sleep(0.02)
+
+
+OPS_MANAGER = "U0OPS1"
+DESIGNER = "U0DES1"
+OTHER_DESIGNER = "U0DES2"
+REQUESTER = "U1"
+COMPLETE_VIDEO = ("need a 30s youtube pre-roll, 16:9, due in 3 weeks. Goal: drive sign-ups for the spring launch. "
+                  "Audience: marketing managers in DACH")
+
+
+def with_roster(slack: SlackHarness) -> None:
+    """An ops manager and two video designers (Berlin, Los Angeles)."""
+    from bot.team import DesignerEntry, Roster, sync_roster
+
+    sync_roster(slack.services.db, Roster(ops_managers=[OPS_MANAGER], designers=[
+        DesignerEntry(slack_id=DESIGNER, name="Dana", skills=["video", "social_graphic"], capacity_points=20,
+                      timezone="Europe/Berlin"),
+        DesignerEntry(slack_id=OTHER_DESIGNER, name="Lee", skills=["video"], capacity_points=10,
+                      timezone="America/Los_Angeles"),
+    ]))
+
+
+def submitted(slack: SlackHarness, user: str = REQUESTER, text: str = COMPLETE_VIDEO) -> tuple[str, str]:
+    """Submit a complete request through the DM; returns its ref and the triage message ts."""
+    before = len(slack.posts(OPS))
+    slack.dm(text, user=user)
+    slack.next_post(f"D{user}", count=len(slack.posts(f"D{user}")) + 1)
+    slack.dm("submit", user=user)
+    triage = slack.next_post(OPS, count=before + 1)
+    ref = triage.params["text"].split()[2].rstrip(":")
+    eventually(lambda: stored(slack, ref).triage_ts)
+    return ref, triage.response["ts"]
+
+
+def stored(slack: SlackHarness, ref: str) -> Any:
+    """The request row as stored now."""
+    from storage.repositories import Requests
+
+    with slack.services.db.session() as session:
+        request = Requests(session).by_ref(ref)
+        assert request is not None
+        return request
+
+
+def updates_of(slack: SlackHarness, ts: str) -> list[Call]:
+    """chat.update calls on one message."""
+    return slack.fake.calls("chat.update", predicate=lambda c: c.params.get("ts") == ts)
+
+
+def thread(slack: SlackHarness, text: str, thread_ts: str, user: str = OPS_MANAGER) -> HttpResult:
+    """A reply in the ops channel thread of ``thread_ts``."""
+    return slack.event(message_event(text, user=user, channel=OPS, channel_type="channel", thread_ts=thread_ts))
