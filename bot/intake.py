@@ -121,7 +121,9 @@ class IntakeFlows:
 
     def announce(self, port: ChatPort, request: Request) -> None:
         """Post the triage summary of a new request to the ops channel."""
-        Triage(self.services).post_triage(port, request)
+        triage = Triage(self.services)
+        triage.post_triage(port, request)
+        triage.publish_home(port, request.requester_id)
 
     def open_form(self, port: ChatPort, trigger_id: str, user: str, conversation_id: str | None = None) -> None:
         """Open the intake modal: empty for a new request, the draft for Edit."""

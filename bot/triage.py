@@ -19,6 +19,7 @@ from bot.analysis.base import AnalysisContext, assess
 from bot.analysis.dates import parse_date
 from bot.analysis.service import Analyzer
 from bot.brief import Brief
+from bot.home import home_view
 from bot.lifecycle import TERMINAL, TRANSITIONS, IllegalTransition, next_status, verb
 from bot.ops_commands import OpsCommand, help_text, parse
 from bot.ports import ChatPort
@@ -274,7 +275,14 @@ class Triage:
         if action != "comment":
             self.refresh(port, change.request)
             self._tell(port, change)
+            previous = change.old if action == "assign" else None
+            for user in {change.request.requester_id, change.request.assignee_id, previous} - {None}:
+                self.publish_home(port, str(user))
         return change
+
+    def publish_home(self, port: ChatPort, user: str) -> None:
+        """Publish ``user``'s Home tab as it is now."""
+        port.publish_home(user, home_view(self.services.db, user))
 
     def run_command(self, port: ChatPort, actor: str, request: Request, command: OpsCommand) -> str | None:
         """A thread command; returns a thread reply for ``status`` and ``help``."""

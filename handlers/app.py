@@ -16,12 +16,12 @@ from slack_sdk.http_retry.builtin_handlers import (
 from bot.intake import IntakeFlows
 from bot.triage import Triage
 from bot.services import Services
-from handlers import actions, commands, events, messages, shortcuts, views
+from handlers import actions, commands, events, home, messages, shortcuts, views
 from handlers.context import HandlerContext
 from handlers.slack_port import TimezoneCache, WebClientPort
 
 log = logging.getLogger(__name__)
-LISTENER_MODULES = (messages, events, commands, shortcuts, actions, views)
+LISTENER_MODULES = (messages, events, home, commands, shortcuts, actions, views)
 
 
 def web_client(services: Services) -> WebClient:
