@@ -106,7 +106,10 @@ class IntakeFlows:
         return reply
 
     def deliver(self, port: ChatPort, channel: str, reply: Reply, replace_ts: str | None = None) -> None:
-        """Show a reply in the conversation; announce a submission to ops."""
+        """Announce a submission to ops, then show the reply in the conversation (saying if ops got it)."""
+        if reply.kind is ReplyKind.SUBMITTED and reply.request is not None and not self.announce(port, reply.request):
+            reply.notice = "\n".join(filter(None, [reply.notice, "I couldn't post it to creative ops just now; "
+                                                    "I'll keep trying — nothing is lost."]))
         text = "\n".join(filter(None, [reply.notice, _fallback_note(reply), reply.text]))
         if reply.kind is ReplyKind.CONFIRM and reply.brief is not None:
             blocks = brief_message(reply.brief, text, channel)
@@ -116,14 +119,13 @@ class IntakeFlows:
             port.update(channel, replace_ts, text, blocks)
         else:
             port.post(channel, text, blocks)
-        if reply.kind is ReplyKind.SUBMITTED and reply.request is not None:
-            self.announce(port, reply.request)
 
-    def announce(self, port: ChatPort, request: Request) -> None:
-        """Post the triage summary of a new request to the ops channel."""
+    def announce(self, port: ChatPort, request: Request) -> bool:
+        """Post the triage summary of a new request to the ops channel; False when it had to be queued."""
         triage = Triage(self.services)
-        triage.post_triage(port, request)
+        posted = triage.post_triage(port, request) is not None
         triage.publish_home(port, request.requester_id)
+        return posted
 
     def open_form(self, port: ChatPort, trigger_id: str, user: str, conversation_id: str | None = None) -> None:
         """Open the intake modal: empty for a new request, the draft for Edit."""

@@ -5,13 +5,27 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 Blocks = list[dict[str, Any]]
+#: Where to remember a posted message: (request ref, "triage" | "info" | "assignment" | "delivery").
+Target = tuple[str, str]
+
+
+class DeliveryFailed(Exception):
+    """Slack did not take a call even after the client's retries; ``permanent`` when retrying cannot help."""
+
+    def __init__(self, method: str, error: str, permanent: bool) -> None:
+        super().__init__(f"{method}: {error}")
+        self.method, self.error, self.permanent = method, error, permanent
 
 
 class ChatPort(Protocol):
     """What the domain needs from Slack."""
 
-    def post(self, channel: str, text: str, blocks: Blocks | None = None, thread_ts: str | None = None) -> str:
-        """Post a message; returns its ts."""
+    def post(self, channel: str, text: str, blocks: Blocks | None = None, thread_ts: str | None = None,
+             target: Target | None = None) -> str | None:
+        """Post a message; its ts, or None when it was queued to be retried (see bot/outbox.py).
+
+        With ``target``, the message's channel and ts are stored on that request once it is posted.
+        """
 
     def update(self, channel: str, ts: str, text: str, blocks: Blocks | None = None) -> None:
         """Replace a message in place."""

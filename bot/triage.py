@@ -22,7 +22,7 @@ from bot.brief import Brief
 from bot.home import home_view
 from bot.lifecycle import TERMINAL, TRANSITIONS, IllegalTransition, next_status, verb
 from bot.ops_commands import OpsCommand, help_text, parse
-from bot.ports import ChatPort
+from bot.ports import ChatPort, Target
 from bot.priority import PRIORITIES
 from bot.questions import format_date
 from bot.render import TriageView, triage_message
@@ -356,14 +356,14 @@ class Triage:
                           suggested_assignee=suggestion.designer if suggestion else None,
                           suggested_load=suggestion.describe() if suggestion else None, history=history)
 
-    def post_triage(self, port: ChatPort, request: Request) -> str:
-        """Post a new request's triage summary to the ops channel; remembers and returns its ts."""
+    def post_triage(self, port: ChatPort, request: Request) -> str | None:
+        """Post a new request's triage summary to the ops channel; its ts, or None when it was queued."""
         channel = self.services.settings.ops_channel_id
         assert channel, "OPS_CHANNEL_ID is required to run the Slack app"
         ts = port.post(channel, f"New request {request.ref}: {request.title}",
-                       triage_message(request, self.view(request)))
-        self._store(request.ref or "", triage_channel=channel, triage_ts=ts)
-        request.triage_channel, request.triage_ts = channel, ts
+                       triage_message(request, self.view(request)), target=(request.ref or "", "triage"))
+        if ts:
+            request.triage_channel, request.triage_ts = channel, ts
         return ts
 
     def refresh(self, port: ChatPort, request: Request) -> None:
@@ -378,9 +378,9 @@ class Triage:
         if request.triage_channel and request.triage_ts:
             port.post(request.triage_channel, text, thread_ts=request.triage_ts)
 
-    def _dm(self, port: ChatPort, user: str, text: str, blocks: list | None = None) -> tuple[str, str]:
-        channel = port.open_dm(user)
-        return channel, port.post(channel, text, blocks)
+    def _dm(self, port: ChatPort, user: str, text: str, blocks: list | None = None,
+            target: Target | None = None) -> None:
+        port.post(port.open_dm(user), text, blocks, target=target)
 
     def _tell(self, port: ChatPort, change: Change) -> None:
         request, action, ref = change.request, change.action, change.request.ref
@@ -391,9 +391,8 @@ class Triage:
         elif action == "reject":
             self._dm(port, requester, f"{title} was rejected by creative ops: {change.note}")
         elif action == "ask":
-            channel, ts = self._dm(port, requester, f"Creative ops has a question about {title}:\n>{change.note}\n"
-                                   "Reply in this thread to answer.")
-            self._store(ref or "", info_channel=channel, info_ts=ts)
+            self._dm(port, requester, f"Creative ops has a question about {title}:\n>{change.note}\n"
+                     "Reply in this thread to answer.", target=(ref or "", "info"))
         elif action == "answer":
             self._thread(port, request, f"<@{requester}> answered:\n>{change.note}")
             self._dm(port, requester, f"Thanks — I've passed your answer on to creative ops ({ref}).")
@@ -411,9 +410,8 @@ class Triage:
             self._thread(port, request, f"<@{change.actor}> is blocked on {ref}:\n>{change.note}")
             self._update_assignment(port, request)
         elif action == "deliver":
-            channel, ts = self._dm(port, requester, f"{title} is delivered: {request.delivery_link}",
-                                   delivery_message(request))
-            self._store(ref or "", delivery_channel=channel, delivery_ts=ts)
+            self._dm(port, requester, f"{title} is delivered: {request.delivery_link}", delivery_message(request),
+                     target=(ref or "", "delivery"))
             self._thread(port, request, f"<@{change.actor}> delivered {ref}: {request.delivery_link}")
             self._update_assignment(port, request)
         elif action == "request_changes":
@@ -431,23 +429,14 @@ class Triage:
         link = None
         if request.triage_channel and request.triage_ts:
             link = port.permalink(request.triage_channel, request.triage_ts)
-        channel, ts = self._dm(port, request.assignee_id, f"You have a new assignment: {request.ref} "
-                               f"{request.title}", assignment_message(request, link))
-        self._store(request.ref or "", assignment_channel=channel, assignment_ts=ts)
+        self._dm(port, request.assignee_id, f"You have a new assignment: {request.ref} {request.title}",
+                 assignment_message(request, link), target=(request.ref or "", "assignment"))
 
     def _update_assignment(self, port: ChatPort, request: Request) -> None:
         if request.assignment_channel and request.assignment_ts:
             port.update(request.assignment_channel, request.assignment_ts,
                         f"{request.ref} {request.title} ({request.status.replace('_', ' ')})",
                         assignment_message(request, None))
-
-    def _store(self, ref: str, **fields: str | None) -> None:
-        with self.services.db.session() as session:
-            stored = Requests(session).by_ref(ref, lock=True)
-            if stored is not None:
-                for name, value in fields.items():
-                    setattr(stored, name, value)
-                session.add(stored)
 
 
 def _describe(action: str, old: str | None, new: str | None) -> str:

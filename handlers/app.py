@@ -14,6 +14,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 
 from bot.intake import IntakeFlows
+from bot.outbox import ReliablePort
 from bot.triage import Triage
 from bot.services import Services
 from handlers import actions, commands, events, home, messages, shortcuts, views
@@ -34,9 +35,14 @@ def web_client(services: Services) -> WebClient:
                                      ConnectionErrorRetryHandler(max_retry_count=2)])
 
 
-def scheduler_port(services: Services) -> WebClientPort:
-    """A ChatPort for background jobs, outside any Slack request."""
+def direct_port(services: Services) -> WebClientPort:
+    """A ChatPort straight to Slack, outside any Slack request (the outbox's own retries use it)."""
     return WebClientPort(web_client(services), TimezoneCache(services.clock, services.settings.timezone))
+
+
+def scheduler_port(services: Services) -> ReliablePort:
+    """The ChatPort for background jobs: failed posts are kept in the outbox."""
+    return ReliablePort(direct_port(services), services.db, services.clock, services.settings.ops_channel_id)
 
 
 def create_app(services: Services, *, socket_mode: bool = False, executor: Executor | None = None) -> App:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from slack_sdk import WebClient
 
 from bot.intake import IntakeFlows
+from bot.outbox import ReliablePort
 from bot.triage import Triage
 from handlers.slack_port import TimezoneCache, WebClientPort
 
@@ -24,9 +25,10 @@ class HandlerContext:
         """The ops channel id."""
         return self.intake.services.settings.ops_channel_id
 
-    def port(self, client: WebClient) -> WebClientPort:
-        """The ChatPort over this request's client."""
-        return WebClientPort(client, self.timezones)
+    def port(self, client: WebClient) -> ReliablePort:
+        """The ChatPort over this request's client, with failed posts kept in the outbox."""
+        services = self.intake.services
+        return ReliablePort(WebClientPort(client, self.timezones), services.db, services.clock, self.ops_channel)
 
 
 def strip_mention(text: str) -> str:

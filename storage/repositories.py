@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from storage.models import AuditEvent, Comment, Draft, ProcessedEvent, Request, Send, TeamMember
+from storage.models import AuditEvent, Comment, Draft, OutboxMessage, ProcessedEvent, Request, Send, TeamMember
 
 OPEN_STATUSES: tuple[str, ...] = (
     "submitted", "needs_info", "approved", "assigned", "in_progress", "blocked", "delivered",
@@ -171,6 +171,30 @@ class Comments:
         """A request's comments, oldest first."""
         query = select(Comment).where(Comment.request_id == request_id).order_by(col(Comment.id))
         return self.session.exec(query).all()
+
+
+class Outbox:
+    """Posts waiting to be retried."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, message: OutboxMessage) -> OutboxMessage:
+        """Queue a message."""
+        self.session.add(message)
+        self.session.flush()
+        return message
+
+    def due(self, now: datetime, limit: int = 100) -> Sequence[OutboxMessage]:
+        """Pending messages whose next attempt is due, oldest first, locked (other workers skip them)."""
+        query = (select(OutboxMessage)
+                 .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now)
+                 .order_by(col(OutboxMessage.id)).limit(limit).with_for_update(skip_locked=True))
+        return self.session.exec(query).all()
+
+    def all(self) -> Sequence[OutboxMessage]:
+        """Every queued, sent or given-up message."""
+        return self.session.exec(select(OutboxMessage).order_by(col(OutboxMessage.id))).all()
 
 
 def claim_send(session: Session, kind: str, recipient: str, period: str, at: datetime) -> bool:

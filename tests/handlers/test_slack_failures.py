@@ -1,0 +1,107 @@
+"""Slack failures (hardening issue): retries, the outbox, permanent errors, unknown users, malformed payloads."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from slack_harness import (
+    COMPLETE_VIDEO, DESIGNER, OPS, SECRET, SlackHarness, eventually, stored, submitted, thread, with_roster,
+)
+from slack_requests import post, signed_headers
+
+from bot.clock import FixedClock
+from bot.outbox import MAX_ATTEMPTS, deliver_due
+from handlers.app import direct_port
+from storage.repositories import Outbox
+
+
+def retry_outbox(slack: SlackHarness, minutes: int = 31) -> tuple[int, int]:
+    clock = slack.services.clock
+    assert isinstance(clock, FixedClock)
+    clock.advance(timedelta(minutes=minutes))
+    return deliver_due(slack.services.db, direct_port(slack.services), clock, OPS)
+
+
+def outbox(slack: SlackHarness) -> list[tuple[str, str, int]]:
+    with slack.services.db.session() as s:
+        return [(m.channel, m.status, m.attempts) for m in Outbox(s).all()]
+
+
+def test_rate_limits_are_retried_after_retry_after(slack: SlackHarness) -> None:
+    slack.fake.fail_next("chat.postMessage", status=429, retry_after=1)
+    slack.dm("help")
+    calls = slack.fake.wait_for("chat.postMessage", count=2, timeout=10)
+    assert [c.status for c in calls] == [429, 200]
+    assert calls[1].at - calls[0].at >= 0.9
+    assert outbox(slack) == []
+
+
+def test_server_errors_are_retried(slack: SlackHarness) -> None:
+    slack.fake.fail_next("chat.postMessage", status=500)
+    slack.dm("help")
+    calls = slack.fake.wait_for("chat.postMessage", count=2, timeout=10)
+    assert [c.status for c in calls] == [500, 200]
+
+
+def test_a_triage_post_that_fails_is_kept_retried_and_remembered(slack: SlackHarness) -> None:
+    slack.dm(COMPLETE_VIDEO)
+    slack.next_post("DU1")
+    slack.fake.fail_next("chat.postMessage", error="internal_error", times=1)
+    slack.dm("submit")
+    told = eventually(lambda: [c for c in slack.posts("DU1") if "couldn't post it to creative ops" in c.params["text"]])
+    assert "Submitted as CR-0001" in told[0].params["text"] and "nothing is lost" in told[0].params["text"]
+    assert outbox(slack) == [(OPS, "pending", 1)]
+    assert stored(slack, "CR-0001").triage_ts is None
+
+    assert retry_outbox(slack) == (1, 0)
+    triage = slack.fake.calls("chat.postMessage", predicate=lambda c: c.params["channel"] == OPS and c.ok)
+    assert len(triage) == 1
+    assert stored(slack, "CR-0001").triage_ts == triage[0].response["ts"]
+    assert outbox(slack) == [(OPS, "sent", 1)]
+    assert retry_outbox(slack) == (0, 0)
+
+
+def test_a_permanently_failing_post_is_given_up_with_an_alert_in_the_ops_channel(slack: SlackHarness) -> None:
+    with_roster(slack)
+    ref, ts = submitted(slack)
+    # Two DMs (designer, requester) fail at once and on each of the MAX_ATTEMPTS - 1 retries; the alerts succeed.
+    slack.fake.fail_next("chat.postMessage", error="channel_not_found", times=2 * MAX_ATTEMPTS)
+    thread(slack, f"assign <@{DESIGNER}>", ts)
+    eventually(lambda: len(outbox(slack)) == 2)
+    for _ in range(MAX_ATTEMPTS - 2):
+        assert retry_outbox(slack) == (0, 0)
+    assert retry_outbox(slack) == (0, 2)
+    assert [status for _, status, _ in outbox(slack)] == ["given_up", "given_up"]
+    alerts = [c.params["text"] for c in slack.posts(OPS) if c.ok and "gave up" in c.params["text"]]
+    assert len(alerts) == 1 and "2 message(s)" in alerts[0] and "channel_not_found" in alerts[0]
+    assert stored(slack, ref).status == "assigned"
+    assert retry_outbox(slack) == (0, 0)
+
+
+def test_an_unknown_user_falls_back_to_the_team_time_zone(slack: SlackHarness) -> None:
+    slack.fake.strict_users = True
+    slack.dm("need an email newsletter due tomorrow", user="U404")
+    reply = slack.next_post("DU404")
+    assert reply.ok
+    brief = slack.services.conversation.draft_brief("U404", "DU404")
+    assert brief is not None and brief.deadline is not None and brief.deadline.isoformat() == "2026-03-03"
+
+
+def test_a_deleted_ops_channel_keeps_the_request_and_tells_the_requester(slack: SlackHarness) -> None:
+    slack.dm(COMPLETE_VIDEO)
+    slack.next_post("DU1")
+    slack.fake.fail_next("chat.postMessage", error="channel_not_found", times=1)
+    slack.dm("submit")
+    eventually(lambda: [c for c in slack.posts("DU1") if "nothing is lost" in c.params["text"]])
+    assert stored(slack, "CR-0001").status == "submitted"
+    assert outbox(slack)[0][:2] == (OPS, "pending")
+
+
+def test_malformed_payloads_are_refused_without_side_effects(slack: SlackHarness) -> None:
+    for body, content_type in [(b"{not json", "application/json"),
+                               (b"payload=%7Bbroken", "application/x-www-form-urlencoded"),
+                               (b'{"type": "event_callback", "event": {"type": "message"}}', "application/json")]:
+        result = post(slack.url + "/slack/events", body, signed_headers(SECRET, body, content_type))
+        assert result.status < 500, (body, result)
+    slack.fake.quiesce(quiet=0.3)
+    assert slack.fake.calls("chat.postMessage") == []
