@@ -29,7 +29,8 @@ HELP_TEXT = (
     "Tell me what you need in your own words — for example “a 30s YouTube pre-roll for the spring launch, "
     "due March 20”. I'll ask for anything missing, then show you the brief to submit.\n"
     "Commands: `submit` (or `yes`) when the brief is complete, `cancel` to drop the draft, "
-    "`start over` to begin again, `status` for your open requests, `help` for this message."
+    "`start over` to begin again, `status` for your open requests, `cancel CR-0001` to withdraw a submitted "
+    "request, `help` for this message."
 )
 
 _COMMANDS = {"help": "help", "?": "help", "status": "status", "cancel": "cancel", "start over": "start over",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,6 +22,7 @@ from storage.repositories import claim_event
 
 log = logging.getLogger(__name__)
 
+_CANCEL_REQUEST = re.compile(r"^cancel\s+(cr-\d+)\W*$", re.IGNORECASE)
 #: After this long without an answer the requester is shown that the bot is working.
 WORKING_AFTER_S = 1.0
 
@@ -68,6 +70,8 @@ class IntakeFlows:
     def message(self, port: ChatPort, user: str, channel: str, text: str, files: list[str] | None = None,
                 thread_ts: str | None = None) -> Reply | None:
         """A requester's DM: an answer to an ops question, or the intake conversation."""
+        if self._cancelled_request(port, user, channel, text):
+            return None
         waiting = self._answered_question(port, user, channel, text, thread_ts)
         if waiting is True:
             return None
@@ -79,6 +83,17 @@ class IntakeFlows:
                             "thread of their question to answer it.)")
         self.deliver(port, channel, reply, replace_ts=working.finish())
         return reply
+
+    def _cancelled_request(self, port: ChatPort, user: str, channel: str, text: str) -> bool:
+        """``cancel CR-0001``: the requester withdraws a submitted request (plain ``cancel`` drops the draft)."""
+        match = _CANCEL_REQUEST.match(text.strip())
+        if not match:
+            return False
+        try:
+            Triage(self.services).perform(port, user, match.group(1).upper(), "cancel")
+        except Refused as refusal:
+            port.post(channel, str(refusal))
+        return True
 
     def _answered_question(self, port: ChatPort, user: str, channel: str, text: str,
                            thread_ts: str | None) -> bool | str | None:

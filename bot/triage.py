@@ -60,7 +60,7 @@ Mutation = Callable[[Session, Request], tuple[str | None, str | None]]
 ROLES: dict[str, str] = {
     "approve": OPS, "reject": OPS, "ask": OPS, "assign": OPS, "priority": OPS, "due": OPS, "type": OPS,
     "channels": OPS, "comment": OPS, "start": DESIGNER, "block": DESIGNER, "deliver": DESIGNER,
-    "answer": REQUESTER, "request_changes": REQUESTER, "accept": REQUESTER,
+    "answer": REQUESTER, "request_changes": REQUESTER, "accept": REQUESTER, "cancel": REQUESTER,
 }
 
 
@@ -419,6 +419,11 @@ class Triage:
                      f"(revision {request.revision_count}):\n>{change.note}")
             self._thread(port, request, f"<@{requester}> asked for changes (revision {request.revision_count}).")
             self._update_assignment(port, request)
+        elif action == "cancel":
+            if request.assignee_id:
+                self._dm(port, request.assignee_id, f"<@{requester}> cancelled {title}; no more work is needed.")
+            self._thread(port, request, f"<@{requester}> cancelled {ref}.")
+            self._dm(port, requester, f"{title} is cancelled.")
         elif action == "accept":
             if request.assignee_id:
                 self._dm(port, request.assignee_id, f"<@{requester}> accepted {title}. It is closed — thank you!")

@@ -120,3 +120,15 @@ def test_a_refused_form_submission_changes_nothing(assigned: tuple[SlackHarness,
     assert result.json()["response_action"] == "errors"
     assert "assigned designer" in result.json()["errors"]["link"]
     assert stored(slack, ref).status == "assigned"
+
+
+def test_the_requester_can_withdraw_a_request(assigned: tuple[SlackHarness, str, str]) -> None:
+    slack, ref, ts = assigned
+    slack.dm(f"cancel {ref.lower()}", user="U9")
+    assert "Only the requester" in slack.next_post("DU9").params["text"]
+    slack.dm(f"Cancel {ref}", user=REQUESTER)
+    eventually(lambda: stored(slack, ref).status == "cancelled")
+    eventually(lambda: any("cancelled" in t for t in dms(slack, DESIGNER)))
+    note = slack.fake.wait_for("chat.postMessage", lambda c: c.params.get("thread_ts") == ts
+                               and "cancelled" in c.params["text"])[0]
+    assert note.params["channel"] == OPS
