@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -66,12 +67,13 @@ class SlackHarness:
                                   count=count)[-1]
 
 
-@pytest.fixture
-def slack(db: Database, clock: FixedClock) -> Iterator[SlackHarness]:
-    """The app served on 127.0.0.1, wired to a fake Slack and the test database."""
+@contextmanager
+def serving(db: Database, clock: FixedClock, **overrides: Any) -> Iterator[SlackHarness]:
+    """The app served on 127.0.0.1, wired to a fake Slack and the test database; settings may be overridden."""
     with FakeSlackAPI() as fake:
-        settings = load_settings(slack_bot_token=BOT_TOKEN, slack_signing_secret=SECRET,
-                                 slack_api_url=fake.base_url, ops_channel_id=OPS, database_url=db.url)
+        settings = load_settings(**{"slack_bot_token": BOT_TOKEN, "slack_signing_secret": SECRET,
+                                    "slack_api_url": fake.base_url, "ops_channel_id": OPS,
+                                    "database_url": db.url, **overrides})
         services = build_services(settings, clock, db=db)
         executor = ThreadPoolExecutor(max_workers=4)
         app = create_app(services, executor=executor)
@@ -80,6 +82,13 @@ def slack(db: Database, clock: FixedClock) -> Iterator[SlackHarness]:
                 yield SlackHarness(url=url, fake=fake, services=services)
         finally:
             executor.shutdown(wait=True)
+
+
+@pytest.fixture
+def slack(db: Database, clock: FixedClock) -> Iterator[SlackHarness]:
+    """The app with the rules engine."""
+    with serving(db, clock) as harness:
+        yield harness
 
 
 def button_labels(blocks: list[dict[str, Any]]) -> list[str]:

@@ -1,0 +1,56 @@
+"""The LLM engine behind Slack: one call per requester message at most, progress shown when slow, failures told."""
+
+from __future__ import annotations
+
+import json
+
+from fakes.openai_server import FakeOpenAI, reply, status
+from slack_harness import serving
+
+from bot.clock import FixedClock
+from storage.db import Database
+
+PROPOSAL = {"request_type": "video", "channels": ["video_platforms", "paid_ads"], "deadline": "2026-03-23",
+            "objective": None, "audience": None, "platforms": ["youtube"], "formats": ["16:9"], "duration": "30s",
+            "copy_text": None, "url": None, "quantity": None, "slide_count": None, "source_asset": None,
+            "markets": [], "usage": None, "campaign": None, "budget": None, "assets": [], "approver": None,
+            "notes": None, "cleared": []}
+
+
+def test_one_llm_call_per_requester_message_and_none_for_commands(db: Database, clock: FixedClock) -> None:
+    with FakeOpenAI() as llm:
+        llm.responder = lambda request: reply(PROPOSAL)
+        with serving(db, clock, openai_api_key="sk-test", openai_base_url=llm.base_url) as slack:
+            messages = ["need a 30s youtube pre-roll, 16:9, due in 3 weeks", "help", "status",
+                        "goal: sign-ups, audience: marketers in DACH", "cancel"]
+            for count, text in enumerate(messages, start=1):
+                slack.dm(text)
+                slack.next_post("DU1", count=count)
+            assert len(llm.requests) == 2
+            first = json.dumps(llm.requests[0].body)
+            assert "need a 30s youtube pre-roll" in first
+
+
+def test_a_slow_answer_shows_that_the_bot_is_working(db: Database, clock: FixedClock) -> None:
+    with FakeOpenAI(base_latency_s=1.6) as llm:
+        llm.responder = lambda request: reply(PROPOSAL)
+        with serving(db, clock, openai_api_key="sk-test", openai_base_url=llm.base_url) as slack:
+            ack = slack.dm("need a 30s youtube pre-roll, 16:9, due in 3 weeks")
+            assert ack.status == 200
+            working = slack.next_post("DU1")
+            assert "Working on it" in working.params["text"]
+            answer = slack.fake.wait_for("chat.update", timeout=10)[0]
+            assert answer.params["ts"] == working.response["ts"]
+            assert "who is it for" in answer.params["text"]
+            assert len(slack.posts("DU1")) == 1
+
+
+def test_an_llm_failure_degrades_to_rules_and_the_requester_is_told(db: Database, clock: FixedClock) -> None:
+    with FakeOpenAI() as llm:
+        llm.enqueue(status(500))
+        with serving(db, clock, openai_api_key="sk-test", openai_base_url=llm.base_url) as slack:
+            slack.dm("need a 30s youtube pre-roll, 16:9, due in 3 weeks")
+            text = slack.next_post("DU1").params["text"]
+            assert "built-in rules" in text and "who is it for" in text
+            brief = slack.services.conversation.draft_brief("U1", "DU1")
+            assert brief is not None and brief.request_type == "video"
