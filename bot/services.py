@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.analysis.breaker import CircuitBreaker
 from bot.analysis.llm import LLMEngine
 from bot.analysis.rules import RulesEngine
 from bot.analysis.service import Analyzer
@@ -27,12 +28,16 @@ class Services:
     conversation: Conversation
 
 
-def build_analyzer(settings: Settings, catalog: Catalog, engine: str = "auto") -> Analyzer:
-    """The analyzer for ``engine``: ``rules``, ``llm`` (needs OPENAI_API_KEY) or ``auto``."""
+def build_analyzer(settings: Settings, catalog: Catalog, engine: str = "auto", clock: Clock | None = None) -> Analyzer:
+    """The analyzer for ``engine``: ``rules``, ``llm`` (needs OPENAI_API_KEY) or ``auto``.
+
+    An LLM gets a circuit breaker timed by ``clock``; set ``analyzer.breaker.on_open`` to hear of outages.
+    """
     if engine == "llm":
         settings.require("OPENAI_API_KEY")
     llm = LLMEngine.from_settings(settings) if engine in ("auto", "llm") else None
-    return Analyzer(catalog=catalog, rules=RulesEngine(), llm=llm)
+    breaker = CircuitBreaker(clock or SystemClock()) if llm is not None else None
+    return Analyzer(catalog=catalog, rules=RulesEngine(), llm=llm, breaker=breaker)
 
 
 def build_services(settings: Settings, clock: Clock | None = None, db: Database | None = None) -> Services:
@@ -44,6 +49,6 @@ def build_services(settings: Settings, clock: Clock | None = None, db: Database 
         db.upgrade()
     if settings.team_file is not None:
         sync_roster(db, load_roster(settings.team_file, catalog))
-    analyzer = build_analyzer(settings, catalog)
+    analyzer = build_analyzer(settings, catalog, clock=clock)
     return Services(settings=settings, clock=clock, catalog=catalog, db=db, analyzer=analyzer,
                     conversation=Conversation(db, analyzer, catalog, clock))

@@ -21,8 +21,8 @@ Conventions (documented because several are ambiguous in real chat):
 - ``in 10 days``, ``in 3 weeks``, ``2 weeks from now``, ``within a fortnight``, ``in 2 months``: calendar
   arithmetic; ``in 2 business/working days``: Monday–Friday business days.
 - ``today``/``EOD``, ``tomorrow``, ``the day after tomorrow`` and their es/de/fr equivalents.
-- Not dates: ``ASAP``, ``no rush``, ``next month``, ``sometime in spring``; impossible dates
-  (``31 February``) are ignored.
+- Not dates: ``ASAP``, ``no rush``, ``next month``, ``sometime in spring``, ``last Friday``; impossible
+  dates (``31 February``, ``Feb 31st``) are ignored, never re-read as another date.
 - Several dates: the one introduced by the strongest deadline cue wins (``deadline``, ``due``,
   ``needed by``, ``ETA``, ``bis``, ``para el``, ``pour le``… beat a plain ``by``/``before``/``launch``,
   which beat no cue); among equals, the earliest date.
@@ -326,6 +326,9 @@ _NOT_ORDINAL_NOUN = (r"(?!\s+(?:anniversary|edition|birthday|floor|place|time|ti
                      r"party|position|rank|gen|generation|percentile|element|step|week|quarter|half)\b)")
 _NOT_MEASURE = r"(?!\s*(?:x\b|%|[:.,]?\d|k\b|px|cm|mm|copies|flyers|slides|pages))"
 _NOT_HOLIDAY = r"(?<!black )(?<!cyber )(?<!good )"
+#: "last Friday", "letzten Freitag", "vendredi dernier", "el viernes pasado" are past days, not deadlines.
+_NOT_PAST_BEFORE = r"(?<!last )(?<!past )(?<!letzten )(?<!letzter )"
+_NOT_PAST_AFTER = r"(?!\s+(?:dernier|pasado)\b)"
 
 _PATTERNS: list[tuple[re.Pattern[str], Resolver]] = [(re.compile(p), r) for p, r in (
     (r"(?<![\d/.-])(?P<y>(?:19|20)\d\d)(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?![\d])", _r_iso),
@@ -370,7 +373,7 @@ _PATTERNS: list[tuple[re.Pattern[str], Resolver]] = [(re.compile(p), r) for p, r
      r"|fin d'annee|fin de l'annee)\b", _r_end_of_year),
     (r"\b(?:end of (?:the )?q(?P<q>[1-4])|q(?P<q2>[1-4])[- ]end|end of (?:the |this )?quarter|eoq)\b",
      _r_quarter),
-    (rf"{_NOT_HOLIDAY}\b{_WEEKDAY}\b", _r_weekday),
+    (rf"{_NOT_HOLIDAY}{_NOT_PAST_BEFORE}\b{_WEEKDAY}\b{_NOT_PAST_AFTER}", _r_weekday),
     (rf"\b{_CUE_BEFORE}\s+(?P<date>{_ABBR})(?![a-z])", _r_weekday),
     (rf"\b(?:the\s+)?{_DAY}(?:st|nd|rd|th)\b{_NOT_ORDINAL_NOUN}", _r_ordinal),
     (rf"\b(?:pour|avant|d'ici|jusqu'au|para|antes del|hasta|bis zum|bis|am)\s+(?:le\s+|el\s+)?"
@@ -429,12 +432,12 @@ def find_dates(text: str, today: date) -> list[DateMention]:
     for pattern, resolve in _PATTERNS:
         spans = []
         for match in pattern.finditer(working):
+            spans.append(match.span())  # an impossible date ("Feb 31st") is consumed too, never re-read as "the 31st"
             value = resolve(match, today)
             if value is None:
                 continue
             start, end = match.span("date") if "date" in pattern.groupindex else match.span()
             found.append(DateMention(start, end, value, _cue_strength(folded, start, end)))
-            spans.append(match.span())
         working = _mask(working, spans)
     return sorted(found, key=lambda d: d.start)
 

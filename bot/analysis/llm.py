@@ -32,6 +32,11 @@ USER_PROMPT = "analyze_user.md"
 PROPOSED_FIELDS: tuple[str, ...] = tuple(name for name in FIELD_NAMES if name != "title")
 #: Any opening of a <request>/</request> tag inside requester text, however spaced or cased.
 _TAG_OPENING = re.compile(r"<(?=\s*/?\s*request)", re.IGNORECASE)
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+#: Requester text beyond this is not sent (a brief never needs more; it bounds the prompt at ~2,000 tokens).
+MAX_TEXT_CHARS = 2500
+#: Each draft value is shown to the model at most this long.
+MAX_DRAFT_VALUE_CHARS = 200
 
 
 def schema_key(name: str) -> str:
@@ -82,8 +87,17 @@ def response_model(types: tuple[str, ...], channels: tuple[str, ...]) -> type[Ba
 
 
 def neutralise(text: str) -> str:
-    """Requester text that cannot open or close the ``<request>`` delimiters."""
-    return _TAG_OPENING.sub("‹", text)
+    """Requester text that cannot open or close the ``<request>`` delimiters (nor carry lone surrogates)."""
+    return _TAG_OPENING.sub("‹", _SURROGATE.sub("", text))
+
+
+def _short(value: object) -> object:
+    """A draft value cut for the prompt."""
+    if isinstance(value, str) and len(value) > MAX_DRAFT_VALUE_CHARS:
+        return value[:MAX_DRAFT_VALUE_CHARS] + "…"
+    if isinstance(value, list):
+        return [_short(v) for v in value[:10]]
+    return value
 
 
 def load_template(path: Path, placeholders: set[str]) -> Template:
@@ -172,13 +186,13 @@ class LLMEngine:
 
     def user_prompt(self, text: str, ctx: AnalysisContext) -> str:
         """Context, the current draft and the requester's text inside the delimiters."""
-        draft = {schema_key(name): value for name, value in ctx.draft.known().items() if name != "title"}
+        draft = {schema_key(name): _short(value) for name, value in ctx.draft.known().items() if name != "title"}
         return self._user.substitute(
             today=f"{ctx.today.isoformat()} ({ctx.today:%A})",
             timezone=ctx.timezone,
             expecting=schema_key(ctx.expecting) if ctx.expecting else "nothing",
             draft=neutralise(json.dumps(draft, ensure_ascii=False, separators=(",", ":"))),
-            text=neutralise(text.strip()),
+            text=neutralise(text.strip()[:MAX_TEXT_CHARS]),
         )
 
     def messages(self, text: str, ctx: AnalysisContext) -> list[ChatCompletionMessageParam]:

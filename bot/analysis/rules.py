@@ -128,6 +128,9 @@ _FILE_HOST = re.compile(r"drive\.google|docs\.google|dropbox|box\.com|figma|wetr
 _INJECTION = re.compile(
     r"\b(?:ignore|disregard|forget|override)\s+(?:(?:all|any|the|your|my|previous|prior|above|earlier|"
     r"preceding|these|those)\s+)*(?:instructions?|rules|prompts?|above|everything|guidelines|system prompt)"
+    r"|\b(?:ignor(?:e|iere|ez|a)|vergiss|oubliez?|olvida)\s+(?:\w+\s+){0,3}?(?:anweisungen|regeln|instructions"
+    r"|consignes|r[eè]gles|instrucciones|reglas)\b|\b(?:set|change)\s+(?:(?:the|its|this|it|request)\s+)*(?:status"
+    r"|priority)\b"
     r"|\b(?:system|assistant|developer)(?:\s+prompt)?\s*:|\byou are now\b|\bnote to (?:the )?(?:ai|bot|llm|model"
     r"|assistant)\b|\b(?:admin|developer|god|jailbreak) mode\b|\bnew instructions?\s*:", re.I)
 _SENTENCE_END = re.compile(r"[.!?\n]|---")

@@ -150,6 +150,7 @@ def submitted(slack: SlackHarness, user: str = REQUESTER, text: str = COMPLETE_V
     triage = slack.next_post(OPS, count=before + 1)
     ref = triage.params["text"].split()[2].rstrip(":")
     eventually(lambda: stored(slack, ref).triage_ts)
+    eventually(lambda: any(c.params["text"].startswith(f"Submitted as {ref}") for c in slack.posts(f"D{user}")))
     return ref, triage.response["ts"]
 
 
