@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from bot.analysis.base import AnalysisContext, Assessment, assess
-from bot.analysis.service import Analyzer, derive_title, validated
+from bot.analysis.base import AnalysisContext, Assessment, Extraction, assess
+from bot.analysis.service import Analyzer, apply, derive_title, validated
 from bot.brief import Brief
 from bot.catalog import Catalog
 from bot.clock import Clock
@@ -43,6 +43,21 @@ _MOVE = {"move", "move it", "move to standard", "standard", "earliest", "use the
 
 def _normal(text: str) -> str:
     return re.sub(r"[\s!.]+$", "", re.sub(r"^<@[A-Z0-9]+>\s*", "", text.strip())).lower()
+
+
+def _pending_answer(pending: dict[str, Any], said: str) -> str | None:
+    """How a message answers the open duplicate or rush question: new_work, duplicate, keep, move, or None."""
+    if pending.get("duplicate_question"):
+        if said in _YES:
+            return "new_work"
+        if said in _NO:
+            return "duplicate"
+    if pending.get("rush_question"):
+        if said in _KEEP or (said in _YES and said != "new"):
+            return "keep"
+        if said in _MOVE:
+            return "move"
+    return None
 
 
 class ReplyKind(StrEnum):
@@ -108,9 +123,13 @@ class Conversation:
         return self.clock.now().astimezone(ZoneInfo(timezone)).date()
 
     def handle(self, msg: Incoming) -> Reply:
-        """Answer one message: a command, an answer to a pending question, or brief content."""
+        """Answer one message: a command, an answer to a pending question, or brief content.
+
+        The analysis (an LLM call, perhaps) runs before the draft is locked, so no transaction waits on it.
+        """
         now = self.clock.now()
         command = _COMMANDS.get(_normal(msg.text))
+        extraction = self._extract_unlocked(msg, command, now)
         with self.db.session() as session:
             drafts = Drafts(session)
             draft = drafts.get(msg.requester_id, msg.conversation_id, lock=True)
@@ -118,9 +137,25 @@ class Conversation:
             if draft is not None and now - draft.updated_at > DRAFT_EXPIRY:
                 drafts.delete(draft)
                 draft, notice = None, "Your previous draft expired after 7 days without messages, so this starts a new one."
-            reply = self._dispatch(session, draft, msg, command, now)
+            reply = self._dispatch(session, draft, msg, command, now, extraction)
             reply.notice = reply.notice or notice
             return reply
+
+    def _extract_unlocked(self, msg: Incoming, command: str | None, now: datetime) -> Extraction | None:
+        """The engine's extraction for a message that carries brief content; None for commands and answers."""
+        if command in ("help", "status", "cancel", "start over", "submit") or not msg.text.strip():
+            return None
+        with self.db.session() as session:
+            draft = Drafts(session).get(msg.requester_id, msg.conversation_id)
+        if draft is not None and now - draft.updated_at > DRAFT_EXPIRY:
+            draft = None
+        if draft is not None and (_pending_answer(draft.pending, _normal(msg.text))
+                                  or (command == "yes" and draft.asked_complete)):
+            return None
+        brief = Brief.model_validate(draft.brief) if draft else Brief()
+        ctx = AnalysisContext(today=self.today(msg.timezone), timezone=msg.timezone, catalog=self.catalog,
+                              draft=brief, expecting=draft.expecting if draft else None)
+        return self.analyzer.extract(msg.text, ctx)
 
     def submit(self, requester_id: str, conversation_id: str, timezone: str = "UTC") -> Reply:
         """Submit the conversation's draft (the Submit button, or typed `submit`)."""
@@ -160,7 +195,7 @@ class Conversation:
     # -- steps -----------------------------------------------------------------------------------
 
     def _dispatch(self, session: Session, draft: Draft | None, msg: Incoming, command: str | None,
-                  now: datetime) -> Reply:
+                  now: datetime, extraction: Extraction | None) -> Reply:
         if command == "help":
             return Reply(ReplyKind.HELP, HELP_TEXT)
         if command == "status":
@@ -182,7 +217,7 @@ class Conversation:
             return pending_reply
         if command == "submit" or (command == "yes" and draft.asked_complete):
             return self._submit(turn, now)
-        return self._analyze(turn, now)
+        return self._analyze(turn, now, extraction)
 
     def _new_draft(self, requester_id: str, conversation_id: str, now: datetime) -> Draft:
         return Draft(requester_id=requester_id, conversation_id=conversation_id, brief={}, pending={},
@@ -197,36 +232,33 @@ class Conversation:
 
     def _answer_pending(self, turn: _Turn, now: datetime) -> Reply | None:
         """Resolve a duplicate or rush question when the message answers it; None to analyse normally."""
-        said = _normal(turn.msg.text)
-        if turn.pending.get("duplicate_question"):
-            if said in _YES:
-                turn.pending.pop("duplicate_question")
-                return self._next(turn, now)
-            if said in _NO:
-                Drafts(turn.session).delete(turn.draft)
-                refs = ", ".join(turn.pending.get("duplicates", []))
-                return Reply(ReplyKind.CANCELLED, f"OK — I dropped this draft; follow {refs} instead (`status` shows it).")
-        if turn.pending.get("rush_question"):
-            if said in _KEEP or (said in _YES and said not in {"new"}):
-                turn.pending.pop("rush_question")
-                turn.pending["rush_ok_for"] = turn.brief.deadline.isoformat() if turn.brief.deadline else None
-                return self._next(turn, now)
-            if said in _MOVE:
-                earliest = assess(turn.brief, self.catalog, turn.today).earliest_standard_date
-                turn.pending.pop("rush_question")
-                turn.brief = turn.brief.model_copy(update={"deadline": earliest})
-                return self._next(turn, now)
-        return None
+        answer = _pending_answer(turn.pending, _normal(turn.msg.text))
+        if answer == "new_work":
+            turn.pending.pop("duplicate_question")
+        elif answer == "duplicate":
+            Drafts(turn.session).delete(turn.draft)
+            refs = ", ".join(turn.pending.get("duplicates", []))
+            return Reply(ReplyKind.CANCELLED, f"OK — I dropped this draft; follow {refs} instead (`status` shows it).")
+        elif answer == "keep":
+            turn.pending.pop("rush_question")
+            turn.pending["rush_ok_for"] = turn.brief.deadline.isoformat() if turn.brief.deadline else None
+        elif answer == "move":
+            earliest = assess(turn.brief, self.catalog, turn.today).earliest_standard_date
+            turn.pending.pop("rush_question")
+            turn.brief = turn.brief.model_copy(update={"deadline": earliest})
+        return self._next(turn, now) if answer else None
 
-    def _analyze(self, turn: _Turn, now: datetime) -> Reply:
+    def _analyze(self, turn: _Turn, now: datetime, extraction: Extraction | None) -> Reply:
         if not turn.msg.text.strip() and not turn.msg.files:
             return Reply(ReplyKind.QUESTION, "Tell me what you need — " + HELP_TEXT.split(" — ", 1)[1].split("\n")[0])
         engine = fallback = None
         if turn.msg.text.strip():
-            ctx = AnalysisContext(today=turn.today, timezone=turn.msg.timezone, catalog=self.catalog,
-                                  draft=turn.brief, expecting=turn.draft.expecting)
+            if extraction is None:  # the draft changed under a concurrent message: analyse against this one
+                ctx = AnalysisContext(today=turn.today, timezone=turn.msg.timezone, catalog=self.catalog,
+                                      draft=turn.brief, expecting=turn.draft.expecting)
+                extraction = self.analyzer.extract(turn.msg.text, ctx)
             before = turn.brief
-            turn.brief, extraction = self.analyzer.analyze(turn.msg.text, ctx)
+            turn.brief = apply(turn.brief, extraction, self.catalog)
             engine, fallback = extraction.usage.engine, extraction.fallback_reason
             if (turn.brief.request_type, turn.brief.channels) != (before.request_type, before.channels):
                 turn.draft.engine = engine

@@ -15,9 +15,9 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from bot.analysis.base import AnalysisContext, assess
+from bot.analysis.base import AnalysisContext, Extraction, assess
 from bot.analysis.dates import parse_date
-from bot.analysis.service import Analyzer
+from bot.analysis.service import apply
 from bot.brief import Brief
 from bot.home import home_view
 from bot.lifecycle import TERMINAL, TRANSITIONS, IllegalTransition, next_status, verb
@@ -84,6 +84,7 @@ class Actions:
                 value: str | None = None) -> Change:
         """Apply ``action`` to ``ref`` as ``actor``, or raise Refused."""
         now = self.services.clock.now()
+        extraction = self._extract_answer(ref, note) if action == "answer" and note else None
         with self.services.db.session() as session:
             request = Requests(session).by_ref(ref, lock=True)
             if request is None:
@@ -92,7 +93,7 @@ class Actions:
             old_status = request.status
             if action in TRANSITIONS:
                 request.status = self._transition(request, action)
-            old, new = self._mutation(action, actor, note, value, now)(session, request)
+            old, new = self._mutation(action, actor, note, value, now, extraction)(session, request)
             if action in TRANSITIONS:
                 old, new = old_status, request.status
             elif request.status in TERMINAL:
@@ -135,7 +136,8 @@ class Actions:
         except IllegalTransition as exc:
             raise Refused(f"{request.ref}: {exc}") from None
 
-    def _mutation(self, action: str, actor: str, note: str | None, value: str | None, now: datetime) -> Mutation:
+    def _mutation(self, action: str, actor: str, note: str | None, value: str | None, now: datetime,
+                  extraction: Extraction | None) -> Mutation:
         """The field changes of ``action`` beyond its status transition."""
         def nothing(_s: Session, _r: Request) -> tuple[None, None]:
             return None, None
@@ -151,7 +153,9 @@ class Actions:
             return None, None
 
         def answer(_s: Session, r: Request) -> tuple[None, None]:
-            self._merge_answer(r, require(note, "an answer"))
+            text = require(note, "an answer")
+            assert extraction is not None
+            self._merge_answer(r, text, extraction)
             r.info_channel = r.info_ts = None
             return None, None
 
@@ -243,22 +247,29 @@ class Actions:
             parts = parts[0].split()
         return list(dict.fromkeys(name(p) for p in parts))
 
-    def _merge_answer(self, request: Request, text: str) -> None:
+    def _context(self, brief: Brief) -> AnalysisContext:
+        return AnalysisContext(today=self.ops_today().date(), timezone=self.services.settings.timezone,
+                               catalog=self.services.catalog, draft=brief)
+
+    def _extract_answer(self, ref: str, text: str) -> Extraction | None:
+        """The engine's reading of a requester's answer, made before the request is locked (no LLM under a lock)."""
+        with self.services.db.session() as session:
+            request = Requests(session).by_ref(ref)
+        if request is None:
+            return None
+        return self.services.analyzer.extract(text, self._context(Brief.model_validate(request.brief)))
+
+    def _merge_answer(self, request: Request, text: str, extraction: Extraction) -> None:
         """The requester's answer updates the brief; ops' routing (type, channels) stays as it is."""
         brief = Brief.model_validate(request.brief)
         catalog = self.services.catalog
-        ctx = AnalysisContext(today=self.ops_today().date(), timezone=self.services.settings.timezone,
-                              catalog=catalog, draft=brief)
-        analyzer: Analyzer = self.services.analyzer
-        updated, _ = analyzer.analyze(text, ctx)
-        updated = updated.model_copy(update={"request_type": brief.request_type, "channels": brief.channels,
-                                             "title": brief.title})
-        notes = "\n".join(filter(None, [brief.notes, f"Answer to ops: {text}"]))
-        updated = updated.model_copy(update={"notes": notes})
+        updated = apply(brief, extraction, catalog).model_copy(update={
+            "request_type": brief.request_type, "channels": brief.channels, "title": brief.title,
+            "notes": "\n".join(filter(None, [brief.notes, f"Answer to ops: {text}"]))})
         request.brief = updated.model_dump(mode="json")
         if updated.deadline and updated.deadline != request.deadline:
             request.deadline = request.due_date = updated.deadline
-            request.rush = assess(updated, catalog, ctx.today).rush
+            request.rush = assess(updated, catalog, self.ops_today().date()).rush
 
 
 class Triage:

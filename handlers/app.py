@@ -13,6 +13,7 @@ from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler, RateLimitErrorRetryHandler, ServerErrorRetryHandler,
 )
 
+from bot.alerts import watch_llm
 from bot.intake import IntakeFlows
 from bot.outbox import ReliablePort
 from bot.triage import Triage
@@ -57,6 +58,7 @@ def create_app(services: Services, *, socket_mode: bool = False, executor: Execu
     ctx = HandlerContext(intake=IntakeFlows(services), triage=Triage(services),
                          timezones=TimezoneCache(services.clock, settings.timezone))
     app.middleware(once_per_delivery(ctx.intake.first_delivery))
+    watch_llm(services, scheduler_port(services))
     for module in LISTENER_MODULES:
         module.register(app, ctx)
     return app

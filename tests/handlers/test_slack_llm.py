@@ -54,3 +54,17 @@ def test_an_llm_failure_degrades_to_rules_and_the_requester_is_told(db: Database
             assert "built-in rules" in text and "who is it for" in text
             brief = slack.services.conversation.draft_brief("U1", "DU1")
             assert brief is not None and brief.request_type == "video"
+
+
+def test_a_failing_llm_opens_the_breaker_and_ops_are_told_once(db: Database, clock: FixedClock) -> None:
+    with FakeOpenAI() as llm:
+        llm.responder = lambda request: status(500)
+        with serving(db, clock, openai_api_key="sk-test", openai_base_url=llm.base_url) as slack:
+            for n in range(7):
+                slack.dm(f"need an email newsletter number {n}", user=f"U{n}")
+                slack.next_post(f"DU{n}")
+            alerts = slack.fake.wait_for("chat.postMessage", lambda c: c.params.get("channel") == "C0OPS")
+            assert "LLM is unavailable" in alerts[0].params["text"]
+            assert len(llm.requests) == 5  # the sixth and seventh messages did not try the LLM
+            slack.fake.quiesce(quiet=0.3)
+            assert len(slack.posts("C0OPS")) == 1
