@@ -19,7 +19,11 @@ from bot.analysis.service import apply
 from bot.brief import Brief
 from bot.catalog import CatalogError, load_catalog
 from bot.console import run_console
+from bot.digest_runs import Result, run_digests
+from bot.digests import OPS_DIGEST
 from bot.export import export_rows, to_csv, to_json
+from bot.ports import DeliveryFailed
+from bot.report import load_figures, post_report, render_chart, report_window, summary_lines
 from bot.scheduler import build_scheduler
 from bot.services import build_analyzer, build_services
 from bot.settings import Settings, SettingsError, load_settings
@@ -55,6 +59,13 @@ def _parser() -> argparse.ArgumentParser:
     team_sub.add_parser("list", help="print the roster")
     export = sub.add_parser("export", help="every request with its fields, status and history")
     export.add_argument("--format", choices=["csv", "json"], default="json")
+    digest = sub.add_parser("digest", help="send today's digests now, whatever the day and hour (once per date)")
+    digest.add_argument("--ops", action="store_true", help="the ops digest (alone, unless --designer is given)")
+    digest.add_argument("--designer", action="append", metavar="U…", help="this designer's digest (repeatable)")
+    digest.add_argument("--dry-run", action="store_true", help="print the digests; send and claim nothing")
+    report = sub.add_parser("report", help="the weekly report now: to the ops channel, or to a PNG with --out")
+    report.add_argument("--out", type=Path, metavar="FILE.png", help="render the chart to this file, offline")
+    sub.add_parser("scheduler", help="the scheduler alone (digests, nudges, report), for scale-out layouts")
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True)
     db_sub.add_parser("upgrade", help="apply pending migrations")
@@ -127,7 +138,7 @@ def cmd_db_upgrade(settings: Settings) -> int:
 
 def cmd_run(settings: Settings, http: bool = False, port: int | None = None, scheduler: bool = True) -> int:
     """The Slack app, in Socket Mode or over HTTP."""
-    from handlers.app import create_app, scheduler_port
+    from handlers.app import create_app, direct_port, scheduler_port
     from handlers.server import serve_http, serve_socket_mode
 
     settings.require("SLACK_BOT_TOKEN", "OPS_CHANNEL_ID")
@@ -137,7 +148,7 @@ def cmd_run(settings: Settings, http: bool = False, port: int | None = None, sch
     services = build_services(settings)
     app = create_app(services, socket_mode=socket_mode)
     if scheduler:
-        build_scheduler(services.conversation, scheduler_port(services)).start()
+        build_scheduler(services, scheduler_port(services), outbox_port=direct_port(services)).start()
     if socket_mode:
         assert settings.slack_app_token is not None
         serve_socket_mode(app, settings.slack_app_token.get_secret_value())
@@ -168,6 +179,76 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_digest(args: argparse.Namespace, settings: Settings) -> int:
+    """Send (or print, with --dry-run) today's digests now; nobody gets two for the same local date."""
+    from handlers.app import scheduler_port
+
+    with_ops = args.ops or not args.designer
+    if not args.dry_run:
+        settings.require("SLACK_BOT_TOKEN", *(["OPS_CHANNEL_ID"] if with_ops else []))
+    services = build_services(settings)
+    known = {member.slack_id for member in Directory(services.db).designers()}
+    unknown = [user for user in args.designer or [] if user not in known]
+    if unknown:
+        raise UsageError(f"{unknown[0]} is not a designer in the roster")
+    designers = args.designer or ([] if args.ops else None)  # --ops alone: no designer digests
+    port = None if args.dry_run else scheduler_port(services)
+    outcomes = run_digests(services, port, services.clock.now(), designers=designers, ops=with_ops, scheduled=False,
+                           dry_run=args.dry_run)
+    for outcome in outcomes:
+        label = "ops digest" if outcome.kind == OPS_DIGEST else "designer digest"
+        if outcome.result is Result.PREVIEW:
+            print(outcome.text, end="\n\n")
+        elif outcome.result is Result.SENT:
+            print(f"{label} sent to {outcome.recipient} for {outcome.period}")
+        elif outcome.result is Result.ALREADY_SENT:
+            print(f"{label} for {outcome.recipient}: already sent for {outcome.period}, nothing sent")
+        else:
+            print(f"{label} for {outcome.recipient}: {outcome.result}")
+    if args.dry_run:
+        print("(dry run: nothing was sent or claimed)")
+    return 1 if any(outcome.result is Result.FAILED for outcome in outcomes) else 0
+
+
+def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
+    """The weekly report for the 7 days before today: a PNG with --out (offline), else to the ops channel."""
+    from handlers.app import scheduler_port
+
+    if args.out is None:
+        settings.require("SLACK_BOT_TOKEN", "OPS_CHANNEL_ID")
+    services = build_services(settings)
+    now = services.clock.now()
+    if args.out is not None:
+        figures = load_figures(services, report_window(services, now))
+        try:
+            args.out.write_bytes(render_chart(figures))
+        except OSError as exc:
+            raise UsageError(f"cannot write {args.out}: {exc.strerror or exc}") from None
+        print("\n".join([f"Weekly creative report, {figures.window.describe()}", *summary_lines(figures),
+                         f"chart written to {args.out}"]))
+        return 0
+    try:
+        figures = post_report(services, scheduler_port(services), now)
+    except DeliveryFailed as exc:
+        print(f"creative-intake: the report could not be posted ({exc})", file=sys.stderr)
+        return 1
+    print(f"weekly report for {figures.window.describe()} posted to {settings.ops_channel_id}")
+    return 0
+
+
+def cmd_scheduler(settings: Settings) -> int:
+    """The scheduler alone, in the foreground, for layouts whose web workers run ``run --no-scheduler``."""
+    from handlers.app import direct_port, scheduler_port
+
+    settings.require("SLACK_BOT_TOKEN", "OPS_CHANNEL_ID")
+    services = build_services(settings)
+    scheduler = build_scheduler(services, scheduler_port(services), outbox_port=direct_port(services), blocking=True)
+    print("scheduler started: digests, nudges, weekly report, outbox retries, draft expiry (Ctrl-C stops it)",
+          flush=True)
+    scheduler.start()
+    return 0
+
+
 def dispatch(args: argparse.Namespace, settings: Settings) -> int:
     """Run the chosen command; none means the Slack app when configured, the console otherwise."""
     if args.command == "analyze":
@@ -178,6 +259,12 @@ def dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return cmd_team(args, settings)
     if args.command == "export":
         return cmd_export(args, settings)
+    if args.command == "digest":
+        return cmd_digest(args, settings)
+    if args.command == "report":
+        return cmd_report(args, settings)
+    if args.command == "scheduler":
+        return cmd_scheduler(settings)
     if args.command == "console":
         return cmd_console(settings)
     if args.command == "run":

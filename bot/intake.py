@@ -10,7 +10,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from bot.blockkit import metadata
-from bot.brief import Brief
 from bot.conversation import Conversation, Incoming, Reply, ReplyKind
 from bot.ports import ChatPort
 from bot.questions import format_date

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import func, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -51,6 +52,25 @@ class Requests:
         """A requester's requests with an open ops question, newest question first."""
         query = (select(Request).where(Request.requester_id == requester_id, Request.status == "needs_info")
                  .order_by(col(Request.info_asked_at).desc()))
+        return self.session.exec(query).all()
+
+    def awaiting_nudge(self) -> Sequence[Request]:
+        """Requests with an open ops question whose requester has not been reminded yet."""
+        query = select(Request).where(Request.status == "needs_info", col(Request.info_asked_at).is_not(None),
+                                      col(Request.info_nudged).is_(False))
+        return self.session.exec(query).all()
+
+    def mark_nudged(self, request: Request) -> bool:
+        """Mark the reminder for the request's current question; False when another run did, or it changed."""
+        statement = (update(Request)
+                     .where(col(Request.id) == request.id, col(Request.status) == "needs_info",
+                            col(Request.info_asked_at) == request.info_asked_at, col(Request.info_nudged).is_(False))
+                     .values(info_nudged=True))
+        return self.session.connection().execute(statement).rowcount == 1
+
+    def active_since(self, since: datetime) -> Sequence[Request]:
+        """Requests submitted or delivered at or after ``since`` (a report window)."""
+        query = select(Request).where(or_(col(Request.submitted_at) >= since, col(Request.delivered_at) >= since))
         return self.session.exec(query).all()
 
     def with_status(self, statuses: Sequence[str]) -> Sequence[Request]:
@@ -195,6 +215,24 @@ class Outbox:
     def all(self) -> Sequence[OutboxMessage]:
         """Every queued, sent or given-up message."""
         return self.session.exec(select(OutboxMessage).order_by(col(OutboxMessage.id))).all()
+
+
+class Sends:
+    """Once-per-key deliveries already claimed."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def latest(self, kinds: Sequence[str]) -> dict[tuple[str, str], tuple[str, datetime]]:
+        """Per (kind, recipient), the latest period and claim time."""
+        query = (select(Send.kind, Send.recipient, func.max(Send.period), func.max(col(Send.at)))
+                 .where(col(Send.kind).in_(list(kinds))).group_by(col(Send.kind), col(Send.recipient)))
+        return {(kind, recipient): (period, at) for kind, recipient, period, at in self.session.exec(query)}
+
+    def exists(self, kind: str, recipient: str, period: str) -> bool:
+        """Whether this send is claimed already."""
+        query = select(Send.id).where(Send.kind == kind, Send.recipient == recipient, Send.period == period)
+        return self.session.exec(query).first() is not None
 
 
 def claim_send(session: Session, kind: str, recipient: str, period: str, at: datetime) -> bool:

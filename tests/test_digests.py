@@ -1,0 +1,415 @@
+"""Designer and ops digests (SPEC 2.4): contents, timing across time zones, exactly once, Block Kit limits, CLI."""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import sys
+import threading
+from collections import Counter
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fakes.slack_api import FakeSlackAPI
+from slack_sdk import WebClient
+from sqlmodel import select
+
+from bot.blockkit import MAX_MESSAGE_BLOCKS, MAX_SECTION_TEXT
+from bot.clock import FixedClock
+from bot.digest_runs import Result, run_digests, send_due_digests
+from bot.digests import (
+    DESIGNER_DIGEST, OPS_DIGEST, Snapshot, designer_blocks, designer_digest, designer_text, load_snapshot, ops_blocks,
+    ops_digest, ops_text,
+)
+from bot.services import Services, build_services
+from bot.settings import load_settings
+from bot.outbox import ReliablePort
+from handlers.app import scheduler_port
+from handlers.slack_port import TimezoneCache, WebClientPort
+from storage.db import Database
+from storage.models import OutboxMessage, Request, Send, TeamMember
+from storage.repositories import Requests, Team
+
+TOKEN = "xoxb-test"
+OPS = "C0OPS"
+BERLIN, LA = "UBERLIN1", "ULOSANG1"
+SCRIPT = Path(sys.executable).with_name("creative-intake")
+
+
+def at(day: int, hour: int, minute: int = 0) -> datetime:
+    """An instant in March 2026, UTC (2 March is a Monday)."""
+    return datetime(2026, 3, day, hour, minute, tzinfo=UTC)
+
+
+MONDAY_8AM = at(2, 8)
+
+
+@pytest.fixture
+def slack() -> Iterator[FakeSlackAPI]:
+    with FakeSlackAPI() as fake:
+        yield fake
+
+
+def make_services(db: Database, clock: FixedClock, slack: FakeSlackAPI, **overrides: Any) -> Services:
+    settings = load_settings(slack_bot_token=TOKEN, slack_api_url=slack.base_url, ops_channel_id=OPS,
+                             database_url=db.url, **overrides)
+    return build_services(settings, clock, db=db)
+
+
+@pytest.fixture
+def services(db: Database, clock: FixedClock, slack: FakeSlackAPI) -> Services:
+    return make_services(db, clock, slack)
+
+
+@pytest.fixture
+def port(services: Services) -> ReliablePort:
+    """The scheduler's port: straight to the fake Slack, failed posts kept in the outbox."""
+    return scheduler_port(services)
+
+
+def add_designer(db: Database, slack_id: str, timezone: str = "UTC", name: str = "", capacity: int = 20) -> None:
+    with db.session() as session:
+        Team(session).upsert(TeamMember(slack_id=slack_id, name=name, is_designer=True, skills=["video"],
+                                        capacity_points=capacity, timezone=timezone))
+
+
+def add_request(db: Database, title: str = "Spring banners", *, status: str = "assigned",
+                assignee: str | None = None, due: date | None = None, request_type: str = "social_graphic",
+                submitted_at: datetime = MONDAY_8AM, **fields: Any) -> str:
+    """Store a request; returns its reference."""
+    if assignee and "assigned_at" not in fields:
+        fields["assigned_at"] = submitted_at + timedelta(hours=1)
+    request = Request(status=status, requester_id="UREQ1", conversation_id="DREQ1", title=title,
+                      request_type=request_type, channels=["social"], brief={}, due_date=due, deadline=due,
+                      assignee_id=assignee, classified_by="rules", created_at=submitted_at,
+                      updated_at=submitted_at, submitted_at=submitted_at, **fields)
+    with db.session() as session:
+        return Requests(session).add(request).ref or ""
+
+
+def dms(slack: FakeSlackAPI) -> Counter[str]:
+    """Posts per channel."""
+    return Counter(call.params["channel"] for call in slack.calls("chat.postMessage"))
+
+
+def sends(db: Database) -> list[tuple[str, str, str]]:
+    with db.session() as session:
+        return sorted((s.kind, s.recipient, s.period) for s in session.exec(select(Send)).all())
+
+
+# ---------------------------------------------------------------------- timing
+
+
+def test_berlin_and_los_angeles_designers_each_get_theirs_at_their_own_nine(
+        services: Services, port: ReliablePort, slack: FakeSlackAPI, clock: FixedClock) -> None:
+    add_designer(services.db, BERLIN, "Europe/Berlin")
+    add_designer(services.db, LA, "America/Los_Angeles")
+    add_request(services.db, "Berlin work", assignee=BERLIN, due=date(2026, 3, 20))
+    add_request(services.db, "LA work", assignee=LA, due=date(2026, 3, 20))
+
+    def tick(now: datetime) -> Counter[str]:
+        clock.set(now)
+        send_due_digests(services, port, clock.now())
+        return dms(slack)
+
+    assert tick(at(2, 7, 55)) == Counter()
+    assert tick(at(2, 8, 0)) == Counter({BERLIN: 1})                    # 09:00 in Berlin, midnight in LA
+    assert tick(at(2, 9, 0)) == Counter({BERLIN: 1, OPS: 1})            # the ops digest at 09:00 UTC
+    assert tick(at(2, 16, 55)) == Counter({BERLIN: 1, OPS: 1})
+    assert tick(at(2, 17, 0)) == Counter({BERLIN: 1, OPS: 1, LA: 1})    # 09:00 in Los Angeles
+    assert tick(at(2, 23, 0)) == Counter({BERLIN: 1, OPS: 1, LA: 1})    # nobody twice the same local date
+    for hour in (8, 9, 17, 23):
+        assert tick(at(7, hour)) == Counter({BERLIN: 1, OPS: 1, LA: 1})  # Saturday: none
+    assert tick(at(9, 16, 0)) == Counter({BERLIN: 2, OPS: 2, LA: 2})   # Monday 9 March, LA on summer time
+    assert sends(services.db) == [
+        (DESIGNER_DIGEST, BERLIN, "2026-03-02"), (DESIGNER_DIGEST, BERLIN, "2026-03-09"),
+        (DESIGNER_DIGEST, LA, "2026-03-02"), (DESIGNER_DIGEST, LA, "2026-03-09"),
+        (OPS_DIGEST, OPS, "2026-03-02"), (OPS_DIGEST, OPS, "2026-03-09")]
+
+
+def test_after_downtime_today_is_caught_up_and_past_days_are_not_replayed(
+        services: Services, port: ReliablePort, slack: FakeSlackAPI) -> None:
+    add_designer(services.db, BERLIN, "Europe/Berlin")
+    add_request(services.db, assignee=BERLIN, due=date(2026, 3, 20))
+
+    outcomes = send_due_digests(services, port, at(4, 14, 0))  # down since Monday morning: first tick Wednesday
+    assert [(o.recipient, o.period, o.result) for o in outcomes] == [
+        (BERLIN, "2026-03-04", Result.SENT), (OPS, "2026-03-04", Result.SENT)]
+    send_due_digests(services, port, at(5, 10, 0))
+    assert dms(slack) == Counter({BERLIN: 2, OPS: 2})
+    assert [period for kind, _, period in sends(services.db) if kind == DESIGNER_DIGEST] == [
+        "2026-03-04", "2026-03-05"]
+
+
+def test_nothing_assigned_means_no_message_and_no_claim(
+        services: Services, port: ReliablePort, slack: FakeSlackAPI) -> None:
+    add_designer(services.db, BERLIN, "Europe/Berlin")
+    add_request(services.db, status="closed", assignee=BERLIN, due=date(2026, 3, 1))
+    add_request(services.db, status="delivered", assignee=BERLIN, due=date(2026, 3, 1))
+
+    outcomes = send_due_digests(services, port, at(2, 10))
+    assert [(o.recipient, o.result) for o in outcomes] == [(BERLIN, Result.NOTHING_ASSIGNED), (OPS, Result.SENT)]
+    assert dms(slack) == Counter({OPS: 1})
+    assert sends(services.db) == [(OPS_DIGEST, OPS, "2026-03-02")]
+
+
+def test_the_digest_command_path_ignores_the_hour_but_not_the_date(
+        services: Services, port: ReliablePort, slack: FakeSlackAPI) -> None:
+    add_designer(services.db, BERLIN, "Europe/Berlin")
+    add_request(services.db, assignee=BERLIN, due=date(2026, 3, 20))
+    saturday_night = at(7, 3)
+
+    first = run_digests(services, port, saturday_night, scheduled=False)
+    second = run_digests(services, port, saturday_night + timedelta(hours=2), scheduled=False)
+    assert [o.result for o in first] == [Result.SENT, Result.SENT]
+    assert [o.result for o in second] == [Result.ALREADY_SENT, Result.ALREADY_SENT]
+    assert dms(slack) == Counter({BERLIN: 1, OPS: 1})
+    assert send_due_digests(services, port, at(9, 8)) and dms(slack) == Counter({BERLIN: 2, OPS: 1})
+
+
+# ---------------------------------------------------------------------- exactly once
+
+
+@pytest.mark.parametrize("blind", [False, True], ids=["snapshot", "claims-only"])
+def test_exactly_once_under_two_concurrent_digest_runs(
+        db: Database, clock: FixedClock, slack: FakeSlackAPI, monkeypatch: pytest.MonkeyPatch, blind: bool) -> None:
+    """Two "instances" (their own engine, Slack client and thread) tick at the same instants.
+
+    ``claims-only``: both runs ignore what their snapshot says was sent, so every recipient is decided by
+    the database's unique claim alone.
+    """
+    if blind:
+        monkeypatch.setattr(Snapshot, "last_send", lambda self, kind, recipient: None)
+    zones = ["Europe/Berlin", "America/Los_Angeles", "Europe/London", "Asia/Kolkata", "UTC", "America/New_York"]
+    designers = [f"UDES{n:04d}" for n in range(len(zones))]
+    for designer, zone in zip(designers, zones, strict=True):
+        add_designer(db, designer, zone)
+        add_request(db, assignee=designer, due=date(2026, 3, 20))
+    other = Database(db.url)
+    instances = [make_services(db, clock, slack), make_services(other, clock, slack)]
+    ports = [scheduler_port(instance) for instance in instances]
+    ticks = [at(day, 18) for day in (2, 3, 4)]  # Mon–Wed 18:00 UTC: past 09:00 on a working day in every zone
+    try:
+        for now in ticks:
+            barrier = threading.Barrier(2)
+            results: list[Any] = []
+
+            def run(index: int, now: datetime = now, barrier: threading.Barrier = barrier,
+                    results: list[Any] = results) -> None:
+                barrier.wait(timeout=10)
+                results.append(send_due_digests(instances[index], ports[index], now))
+
+            threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(timeout=30)
+            assert len(results) == 2
+    finally:
+        other.dispose()
+    assert dms(slack) == Counter({**{d: len(ticks) for d in designers}, OPS: len(ticks)})
+    assert len(sends(db)) == (len(designers) + 1) * len(ticks)
+
+
+def test_a_post_slack_refuses_is_queued_in_the_outbox_and_never_claimed_twice(
+        services: Services, port: ReliablePort, slack: FakeSlackAPI) -> None:
+    add_designer(services.db, BERLIN, "Europe/Berlin")
+    add_request(services.db, assignee=BERLIN, due=date(2026, 3, 20))
+    slack.fail_next("chat.postMessage", status=503, times=3)
+
+    first = send_due_digests(services, port, at(2, 10))
+    assert [o.result for o in first] == [Result.QUEUED, Result.SENT]
+    with services.db.session() as session:
+        assert [m.channel for m in session.exec(select(OutboxMessage)).all()] == [BERLIN]
+    second = send_due_digests(services, port, at(2, 10, 5))
+    assert [o.result for o in second] == [Result.ALREADY_SENT, Result.ALREADY_SENT]
+
+
+def test_with_a_plain_port_a_failed_post_is_logged_and_the_claim_stands(
+        services: Services, slack: FakeSlackAPI, caplog: pytest.LogCaptureFixture) -> None:
+    add_designer(services.db, BERLIN, "Europe/Berlin")
+    add_request(services.db, assignee=BERLIN, due=date(2026, 3, 20))
+    plain = WebClientPort(WebClient(token=TOKEN, base_url=slack.base_url), TimezoneCache(services.clock, "UTC"))
+    slack.fail_next("chat.postMessage", error="channel_not_found")
+
+    with caplog.at_level(logging.ERROR, logger="bot.digest_runs"):
+        first = send_due_digests(services, plain, at(2, 10))
+    assert [o.result for o in first] == [Result.FAILED, Result.SENT] and "digest post failed" in caplog.text
+    assert [o.result for o in send_due_digests(services, plain, at(2, 11))] == [Result.ALREADY_SENT] * 2
+    assert len(slack.calls("chat.postMessage")) == 2
+
+
+# ---------------------------------------------------------------------- contents
+
+
+def test_designer_digest_orders_by_due_date_and_flags_overdue_at_risk_and_new(services: Services) -> None:
+    db = services.db
+    add_designer(db, BERLIN, "Europe/Berlin", name="Dana", capacity=20)
+    add_designer(db, LA, "America/Los_Angeles")
+    with db.session() as session:
+        session.add(Send(kind=DESIGNER_DIGEST, recipient=BERLIN, period="2026-02-27", at=at(1, 8) - timedelta(days=2)))
+    old = at(1, 8) - timedelta(days=5)  # assigned before the last digest
+    refs = {
+        "none": add_request(db, "No date", assignee=BERLIN, due=None, status="blocked", assigned_at=old),
+        "far": add_request(db, "Far", assignee=BERLIN, due=date(2026, 3, 20), status="in_progress", assigned_at=old),
+        "risk2": add_request(db, "In two days", assignee=BERLIN, due=date(2026, 3, 4), request_type="video",
+                             priority="urgent"),
+        "today": add_request(db, "Due today", assignee=BERLIN, due=date(2026, 3, 2), status="revision_requested",
+                             assigned_at=old),
+        "late": add_request(db, "Late <one>", assignee=BERLIN, due=date(2026, 2, 27), assigned_at=old),
+        "later": add_request(db, "Three days out", assignee=BERLIN, due=date(2026, 3, 5)),
+    }
+    add_request(db, "Not an active one", assignee=BERLIN, due=date(2026, 2, 1), status="delivered")
+    add_request(db, "Someone else's", assignee=LA, due=date(2026, 2, 1))
+
+    snapshot = load_snapshot(db, services.catalog)
+    digest = designer_digest(snapshot, next(d for d in snapshot.designers if d.slack_id == BERLIN), date(2026, 3, 2))
+    assert digest is not None
+    assert [e.ref for e in digest.entries] == [refs[k] for k in ("late", "today", "risk2", "later", "far", "none")]
+    assert [(e.overdue, e.at_risk) for e in digest.entries] == [
+        (True, False), (False, True), (False, True), (False, False), (False, False), (False, False)]
+    assert [e.ref for e in digest.entries if e.new] == [refs["risk2"], refs["later"]]
+    assert digest.load.describe() == "18/20 pts"  # 5 social graphics at 2 pts and a video at 8
+
+    text = designer_text(digest)
+    assert text.splitlines()[0] == ("Digest for Dana (UBERLIN1), Mon 2 Mar 2026: 6 active requests, 1 overdue, "
+                                    "2 at risk, 2 new since your last digest. Load 18/20 pts.")
+    assert f"[OVERDUE] {refs['late']} Late <one> — due Fri 27 Feb 2026 · assigned" in text
+    assert f"[AT RISK, NEW] {refs['risk2']} In two days — due Wed 4 Mar 2026 · assigned · urgent priority" in text
+    blocks = designer_blocks(digest)
+    body = "\n".join(b["text"]["text"] for b in blocks if b["type"] == "section")
+    assert "Late &lt;one&gt;" in body and ":red_circle:" in body and "`new`" in body
+
+
+def test_a_designer_without_a_previous_digest_sees_everything_as_new(services: Services) -> None:
+    add_designer(services.db, BERLIN, "Europe/Berlin")
+    add_request(services.db, assignee=BERLIN, due=date(2026, 3, 20))
+    snapshot = load_snapshot(services.db, services.catalog)
+    digest = designer_digest(snapshot, snapshot.designers[0], date(2026, 3, 2))
+    assert digest is not None and digest.count("new") == 1
+
+
+def test_new_since_the_last_digest_counts_from_the_previous_send(
+        services: Services, port: ReliablePort, slack: FakeSlackAPI) -> None:
+    add_designer(services.db, BERLIN, "Europe/Berlin")
+    add_request(services.db, "Before", assignee=BERLIN, due=date(2026, 3, 20), assigned_at=at(2, 7))
+    send_due_digests(services, port, at(2, 8))
+    after = add_request(services.db, "After", assignee=BERLIN, due=date(2026, 3, 20), assigned_at=at(2, 12))
+    send_due_digests(services, port, at(3, 8))
+
+    tuesday = slack.calls("chat.postMessage", lambda c: c.params["channel"] == BERLIN)[-1]
+    body = "\n".join(b["text"]["text"] for b in tuesday.params["blocks"] if b["type"] == "section")
+    assert [line for line in body.splitlines() if "`new`" in line] == [
+        f":white_circle: *{after}* After — due Fri 20 Mar 2026 · assigned `new`"]
+    assert tuesday.params["text"].startswith("Your requests for Tue 3 Mar 2026: 2 active requests, 1 new")
+
+
+def test_ops_digest_lists_triage_stale_questions_unassigned_overdue_and_load(services: Services) -> None:
+    db = services.db
+    add_designer(db, BERLIN, "Europe/Berlin", name="Dana", capacity=20)
+    add_designer(db, LA, "America/Los_Angeles", name="Luis", capacity=10)
+    waiting = add_request(db, "Waiting three days", status="submitted", submitted_at=at(1, 12) - timedelta(days=4))
+    fresh = add_request(db, "Fresh", status="submitted", submitted_at=at(2, 7))
+    stale = add_request(db, "Stale question", status="needs_info", info_asked_at=at(1, 9) - timedelta(days=4))
+    add_request(db, "Recent question", status="needs_info", info_asked_at=at(1, 9) - timedelta(days=3))
+    approved = add_request(db, "Approved", status="approved", due=date(2026, 3, 10))
+    late = add_request(db, "Late video", assignee=BERLIN, due=date(2026, 2, 27), request_type="video",
+                       status="in_progress")
+    add_request(db, "Delivered late", assignee=BERLIN, due=date(2026, 2, 20), status="delivered")
+    add_request(db, "Closed", assignee=LA, due=date(2026, 2, 20), status="closed")
+
+    digest = ops_digest(load_snapshot(db, services.catalog), at(2, 9), "UTC", date(2026, 3, 2))
+    assert [(e.ref, e.age) for e in digest.awaiting_triage] == [(waiting, 3), (fresh, 0)]
+    assert [(e.ref, e.age) for e in digest.stale_info] == [(stale, 3)]  # asked Wed 25 Feb; Thu 26 is only 2
+    assert [e.ref for e in digest.unassigned] == [approved]
+    assert [(e.ref, e.assignee) for e in digest.overdue] == [(late, "Dana")]
+    assert [(row.name, row.load.describe(), row.active, row.overdue) for row in digest.loads] == [
+        ("Dana", "8/20 pts", 1, 1), ("Luis", "0/10 pts", 0, 0)]
+
+    text = ops_text(digest)
+    assert text.splitlines()[0] == ("Ops digest, Mon 2 Mar 2026: 2 awaiting triage, 1 waiting on requesters, "
+                                    "1 approved but unassigned, 1 overdue.")
+    assert f"- {waiting} Waiting three days — waiting 3 working days" in text
+    assert f"- {fresh} Fresh — waiting today" in text
+    assert f"- {stale} Stale question — asked 3 working days ago" in text
+    assert f"- {late} Late video — due Fri 27 Feb 2026 · in progress · Dana" in text
+    assert "- Dana — 8/20 pts · 1 active · 1 overdue" in text
+    assert [b["text"]["text"] for b in ops_blocks(digest) if b["type"] == "header"] == [
+        "Creative ops digest for Mon 2 Mar 2026"]
+
+
+def test_big_digests_stay_within_block_kit_limits_and_slack_accepts_them(
+        services: Services, port: ReliablePort, slack: FakeSlackAPI) -> None:
+    db = services.db
+    for n in range(60):
+        add_designer(db, f"UDES{n:04d}", name=f"Designer with a rather long name number {n}")
+    for n in range(120):
+        add_request(db, "A very long title " * 11, assignee="UDES0000", due=date(2026, 3, 1) + timedelta(days=n % 9))
+    for n in range(300):
+        add_request(db, f"Queued {n} " + "x" * 150, status="submitted", due=date(2026, 2, 1))
+
+    outcomes = send_due_digests(services, port, at(2, 10))
+    assert {(o.recipient, o.result) for o in outcomes if o.result is not Result.NOTHING_ASSIGNED} == {
+        ("UDES0000", Result.SENT), (OPS, Result.SENT)}
+    for call in slack.calls("chat.postMessage"):
+        blocks = call.params["blocks"]
+        assert len(blocks) <= MAX_MESSAGE_BLOCKS
+        assert all(len(b["text"]["text"]) <= MAX_SECTION_TEXT for b in blocks if b["type"] == "section")
+        assert any("…and " in b["text"]["text"] for b in blocks if b["type"] == "section")
+    ops = slack.calls("chat.postMessage", lambda c: c.params["channel"] == OPS)[0]
+    body = "\n".join(b["text"]["text"] for b in ops.params["blocks"] if b["type"] == "section")
+    assert "…and 275 more" in body and "…and 35 more" in body  # 300 queued and overdue; 60 designers in the table
+
+
+# ---------------------------------------------------------------------- the digest command
+
+
+def cli(db: Database, slack: FakeSlackAPI, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG")}
+    env |= {"DATABASE_URL": db.url, "SLACK_BOT_TOKEN": TOKEN, "SLACK_API_URL": slack.base_url,
+            "OPS_CHANNEL_ID": OPS}
+    return subprocess.run([str(SCRIPT), "digest", *args], capture_output=True, text=True, env=env, cwd=cwd,
+                          timeout=60)
+
+
+def test_digest_dry_run_prints_and_sends_nothing(db: Database, slack: FakeSlackAPI, tmp_path: Path) -> None:
+    add_designer(db, BERLIN, "Europe/Berlin", name="Dana")
+    add_designer(db, LA, "America/Los_Angeles", name="Luis")
+    ref = add_request(db, "Spring banners", assignee=BERLIN, due=date(2026, 3, 20))
+
+    result = cli(db, slack, "--dry-run", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Digest for Dana (UBERLIN1)" in result.stdout and f"{ref} Spring banners" in result.stdout
+    assert "designer digest for ULOSANG1: nothing assigned" in result.stdout
+    assert "Ops digest, " in result.stdout and "dry run: nothing was sent or claimed" in result.stdout
+    assert slack.calls() == [] and sends(db) == []
+
+
+def test_digest_sends_now_and_a_second_run_the_same_day_sends_nothing(
+        db: Database, slack: FakeSlackAPI, tmp_path: Path) -> None:
+    add_designer(db, BERLIN, "UTC", name="Dana")
+    add_designer(db, LA, "UTC", name="Luis")
+    add_request(db, assignee=BERLIN, due=date(2026, 3, 20))
+    add_request(db, assignee=LA, due=date(2026, 3, 20))
+
+    only_dana = cli(db, slack, "--designer", BERLIN, cwd=tmp_path)
+    assert only_dana.returncode == 0, only_dana.stderr
+    assert dms(slack) == Counter({BERLIN: 1})
+    everyone = cli(db, slack, cwd=tmp_path)
+    assert dms(slack) == Counter({BERLIN: 1, LA: 1, OPS: 1})
+    assert "designer digest for UBERLIN1: already sent for" in everyone.stdout
+    assert "designer digest sent to ULOSANG1" in everyone.stdout and f"ops digest sent to {OPS}" in everyone.stdout
+    again = cli(db, slack, "--ops", cwd=tmp_path)
+    assert again.returncode == 0 and f"ops digest for {OPS}: already sent for" in again.stdout
+    assert dms(slack) == Counter({BERLIN: 1, LA: 1, OPS: 1})
+
+
+def test_digest_for_an_unknown_designer_is_a_usage_error(db: Database, slack: FakeSlackAPI, tmp_path: Path) -> None:
+    result = cli(db, slack, "--designer", "UNOBODY1", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip() == "creative-intake: UNOBODY1 is not a designer in the roster"
+    assert slack.calls() == []

@@ -1,0 +1,199 @@
+"""The weekly report (SPEC 2.4): figures on a hand-computed data set, the chart, the Monday post, the CLI."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fakes.slack_api import FakeSlackAPI
+from matplotlib.image import imread
+
+from bot.clock import FixedClock
+from bot.report import Window, load_figures, post_report, render_chart, send_due_report, summary_text
+from bot.services import Services, build_services
+from bot.settings import load_settings
+from handlers.app import scheduler_port
+from storage.db import Database
+from storage.models import Request
+from storage.repositories import Requests
+
+ROOT = Path(__file__).resolve().parents[1]
+SCRIPT = Path(sys.executable).with_name("creative-intake")
+PNG = b"\x89PNG\r\n\x1a\n"
+TOKEN, OPS = "xoxb-test", "C0OPS"
+#: Monday 23 February to Sunday 1 March 2026, in UTC.
+WEEK = Window.days_before(date(2026, 3, 2), "UTC")
+
+
+def at(month: int, day: int, hour: int, minute: int = 0) -> datetime:
+    return datetime(2026, month, day, hour, minute, tzinfo=UTC)
+
+
+def add(db: Database, request_type: str, channels: list[str], submitted: datetime,
+        delivered: datetime | None = None, **fields: Any) -> None:
+    fields.setdefault("proposed_type", request_type)
+    fields.setdefault("proposed_channels", channels)
+    with db.session() as session:
+        Requests(session).add(Request(
+            status="delivered" if delivered else "in_progress", requester_id="UREQ1", conversation_id="D1",
+            title=f"{request_type} work", request_type=request_type, channels=channels, brief={},
+            classified_by=fields.pop("classified_by", "rules"), created_at=submitted, updated_at=submitted,
+            submitted_at=submitted, delivered_at=delivered, **fields))
+
+
+@pytest.fixture
+def known(db: Database) -> Database:
+    """Six requests whose figures for WEEK are computed by hand in the test below."""
+    add(db, "social_graphic", ["social", "paid_ads"], at(2, 23, 9), at(2, 25, 9), revision_count=1)   # 2.0 days
+    add(db, "video", ["video_platforms"], at(2, 24, 12), at(2, 28, 12), rush=True, complete_at_submit=False,
+        proposed_channels=["video_platforms", "social"])                                                 # 4.0 days
+    add(db, "social_graphic", ["social"], at(2, 26, 10), proposed_type="display_ad", proposed_channels=["paid_ads"],
+        classified_by="ops")
+    add(db, "email", ["email"], at(3, 1, 23, 59))
+    add(db, "print", ["print"], at(2, 20, 12), at(2, 23, 12), revision_count=2)   # submitted before; 3.0 days
+    add(db, "video", ["video_platforms"], at(3, 2, 0, 0), at(3, 2, 8))            # after the window
+    return db
+
+
+@pytest.fixture
+def slack() -> Iterator[FakeSlackAPI]:
+    with FakeSlackAPI() as fake:
+        yield fake
+
+
+@pytest.fixture
+def services(known: Database, clock: FixedClock, slack: FakeSlackAPI) -> Services:
+    settings = load_settings(slack_bot_token=TOKEN, slack_api_url=slack.base_url, ops_channel_id=OPS,
+                             database_url=known.url)
+    return build_services(settings, clock, db=known)
+
+
+def test_the_figures_of_a_known_week(services: Services) -> None:
+    figures = load_figures(services, WEEK)
+
+    assert (figures.submitted, figures.delivered) == (4, 3)
+    assert figures.by_type == {"social_graphic": 2, "email": 1, "video": 1}
+    assert figures.by_channel == {"social": 2, "email": 1, "paid_ads": 1, "video_platforms": 1}
+    assert figures.median_cycle_days == pytest.approx(3.0)         # 2, 4 and 3 days
+    assert figures.revisions_per_request == pytest.approx(1.0)     # (1 + 0 + 2) / 3 delivered
+    assert figures.complete_share == pytest.approx(0.75)           # one of four needed an ops question
+    assert figures.rush_share == pytest.approx(0.25)
+    assert figures.type_accuracy == pytest.approx(0.75)            # ops reclassified one of four
+    assert figures.channel_accuracy == pytest.approx(0.5)          # two proposed channel sets differ
+    assert figures.proposals == 4
+    assert summary_text(figures).splitlines() == [
+        "*Weekly creative report, Mon 23 Feb 2026 – Sun 1 Mar 2026*",
+        "• 4 submitted (social graphic 2, email 1, video 1), 3 delivered",
+        "• Median cycle time (submitted → delivered): 3.0 days",
+        "• Complete at first submit: 75%",
+        "• Revisions per delivered request: 1.0",
+        "• Rush: 25%",
+        "• Engine accuracy against ops: type 75%, channels 50% (4 proposals)",
+    ]
+
+
+def test_the_window_is_whole_local_days_before_today() -> None:
+    assert (WEEK.first, WEEK.last) == (date(2026, 2, 23), date(2026, 3, 1))
+    assert at(2, 23, 0) in WEEK and at(3, 1, 23, 59) in WEEK and at(3, 2, 0) not in WEEK and None not in WEEK
+    la = Window.days_before(date(2026, 3, 2), "America/Los_Angeles")
+    assert (la.start, la.end) == (at(2, 23, 8), at(3, 2, 8))
+
+
+def test_an_empty_week_has_no_figures_but_still_a_chart(db: Database, clock: FixedClock) -> None:
+    services = build_services(load_settings(database_url=db.url), clock, db=db)
+    figures = load_figures(services, WEEK)
+    assert (figures.submitted, figures.by_type, figures.median_cycle_days, figures.type_accuracy) == (0, {}, None, None)
+    assert "Rush: n/a" in summary_text(figures)
+    assert render_chart(figures).startswith(PNG)
+
+
+def test_the_chart_is_a_readable_png(services: Services) -> None:
+    png = render_chart(load_figures(services, WEEK))
+    assert png.startswith(PNG) and len(png) > 20_000
+    height, width, _ = imread(io.BytesIO(png)).shape
+    assert (width, height) == (1210, 715)
+
+
+def test_the_report_is_uploaded_to_the_ops_channel_with_the_figures(services: Services, slack: FakeSlackAPI) -> None:
+    post_report(services, scheduler_port(services), at(3, 2, 9))
+
+    [upload] = slack.calls("upload")
+    assert upload.body.startswith(PNG)
+    [complete] = slack.calls("files.completeUploadExternal")
+    assert complete.params["channel_id"] == OPS
+    assert complete.params["files"][0]["title"] == "Creative requests, Mon 23 Feb 2026 – Sun 1 Mar 2026"
+    assert "Median cycle time (submitted → delivered): 3.0 days" in complete.params["initial_comment"]
+
+
+def test_the_weekly_report_goes_out_once_on_monday_from_digest_time(services: Services, slack: FakeSlackAPI) -> None:
+    port = scheduler_port(services)
+    assert not send_due_report(services, port, at(3, 2, 8, 59))
+    barrier = threading.Barrier(2)
+    results: list[bool] = []
+
+    def tick() -> None:
+        barrier.wait(timeout=10)
+        results.append(send_due_report(services, scheduler_port(services), at(3, 2, 9)))
+
+    threads = [threading.Thread(target=tick) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(results) == [False, True]
+    assert not send_due_report(services, port, at(3, 2, 15))
+    assert not send_due_report(services, port, at(3, 3, 9))       # Tuesday: last week's is not replayed
+    assert len(slack.calls("files.completeUploadExternal")) == 1
+    assert send_due_report(services, port, at(3, 9, 9) + timedelta(minutes=5))
+    assert len(slack.calls("files.completeUploadExternal")) == 2
+
+
+# ---------------------------------------------------------------------- the report command
+
+
+def cli(*args: str, env: dict[str, str], cwd: Path, script: list[str] | None = None
+        ) -> subprocess.CompletedProcess[str]:
+    base = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG")}
+    return subprocess.run([*(script or [str(SCRIPT)]), *args], capture_output=True, text=True, env={**base, **env},
+                          cwd=cwd, timeout=120)
+
+
+def test_report_out_renders_the_demo_data_offline(tmp_path: Path) -> None:
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'demo.db'}"}
+    empty = cli("report", "--out", "empty.png", env=env, cwd=tmp_path)
+    assert empty.returncode == 0, empty.stderr
+    assert (tmp_path / "empty.png").read_bytes().startswith(PNG) and "0 submitted" in empty.stdout
+
+    demo = cli(str(ROOT / "benchmarks" / "demo_data.py"), env=env, cwd=tmp_path, script=[sys.executable])
+    assert demo.returncode == 0, demo.stderr
+    result = cli("report", "--out", "report.png", env=env, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    png = (tmp_path / "report.png").read_bytes()
+    assert png.startswith(PNG) and len(png) > 40_000
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("Weekly creative report, ") and lines[-1] == "chart written to report.png"
+    assert int(lines[1].split()[0]) > 0  # demo requests were submitted last week
+
+
+def test_report_without_out_needs_slack_settings(tmp_path: Path) -> None:
+    result = cli("report", env={"DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"}, cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip() == "creative-intake: missing required setting SLACK_BOT_TOKEN"
+
+
+def test_report_posts_to_the_ops_channel(slack: FakeSlackAPI, tmp_path: Path) -> None:
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}", "SLACK_BOT_TOKEN": TOKEN,
+           "SLACK_API_URL": slack.base_url, "OPS_CHANNEL_ID": OPS}
+    result = cli("report", env=env, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("weekly report for ") and result.stdout.strip().endswith(f"posted to {OPS}")
+    [complete] = slack.calls("files.completeUploadExternal")
+    assert complete.params["channel_id"] == OPS

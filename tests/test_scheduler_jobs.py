@@ -1,0 +1,181 @@
+"""The scheduler's wiring: which jobs, on which triggers, calling which plain functions (no waiting on APScheduler)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from collections import Counter
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+from fakes.slack_api import FakeSlackAPI
+
+from bot.clock import FixedClock
+from bot.digest_runs import send_due_digests
+from bot.nudges import send_due_nudges
+from bot.outbox import deliver_due
+from bot.report import send_due_report
+from bot.scheduler import MISFIRE_GRACE_S, build_scheduler, notify_expired_drafts, run_tick
+from bot.services import Services, build_services
+from bot.settings import load_settings
+from handlers.app import direct_port, scheduler_port
+from storage.db import Database
+from storage.models import Request, TeamMember
+from storage.repositories import Requests, Team
+
+SCRIPT = Path(sys.executable).with_name("creative-intake")
+TOKEN, OPS = "xoxb-test", "C0OPS"
+
+
+@pytest.fixture
+def slack() -> Iterator[FakeSlackAPI]:
+    with FakeSlackAPI() as fake:
+        yield fake
+
+
+@pytest.fixture
+def services(db: Database, clock: FixedClock, slack: FakeSlackAPI) -> Services:
+    settings = load_settings(slack_bot_token=TOKEN, slack_api_url=slack.base_url, ops_channel_id=OPS,
+                             database_url=db.url, timezone="Europe/Berlin")
+    return build_services(settings, clock, db=db)
+
+
+def add_designer_with_work(services: Services) -> None:
+    """A designer in Los Angeles with one request in progress."""
+    with services.db.session() as session:
+        Team(session).upsert(TeamMember(slack_id="UDES1", is_designer=True, capacity_points=20,
+                                        timezone="America/Los_Angeles"))
+        Requests(session).add(Request(
+            status="in_progress", requester_id="UREQ1", conversation_id="D1", title="Launch video",
+            request_type="video", channels=["video_platforms"], brief={}, classified_by="rules",
+            assignee_id="UDES1", due_date=date(2026, 3, 20), assigned_at=datetime(2026, 2, 20, tzinfo=UTC),
+            submitted_at=datetime(2026, 2, 19, 9, tzinfo=UTC), created_at=datetime(2026, 2, 19, 9, tzinfo=UTC),
+            updated_at=datetime(2026, 2, 19, 9, tzinfo=UTC)))
+
+
+def fields(trigger: CronTrigger) -> dict[str, str]:
+    """The trigger's non-default cron fields."""
+    return {f.name: str(f) for f in trigger.fields if not f.is_default}
+
+
+def test_every_job_is_registered_with_its_trigger(services: Services) -> None:
+    port = scheduler_port(services)
+    scheduler = build_scheduler(services, port)
+    assert isinstance(scheduler, BackgroundScheduler)
+    jobs = {job.id: job for job in scheduler.get_jobs()}
+    assert set(jobs) == {"expire_drafts", "digests", "nudges", "weekly_report"}
+
+    drafts = jobs["expire_drafts"]
+    assert isinstance(drafts.trigger, IntervalTrigger) and drafts.trigger.interval == timedelta(minutes=15)
+    assert (drafts.func, drafts.args) == (notify_expired_drafts, (services.conversation, port))
+    for job_id, tick, cron in [("digests", send_due_digests, {"minute": "*/5"}),
+                               ("nudges", send_due_nudges, {"minute": "*/15"}),
+                               ("weekly_report", send_due_report, {"day_of_week": "mon", "minute": "*/5"})]:
+        job = jobs[job_id]
+        assert isinstance(job.trigger, CronTrigger) and fields(job.trigger) == cron
+        assert (job.func, job.args) == (run_tick, (tick, services, port))
+    assert str(jobs["weekly_report"].trigger.timezone) == "Europe/Berlin"
+
+
+def test_the_outbox_retry_job_goes_straight_to_slack(services: Services, slack: FakeSlackAPI,
+                                                     clock: FixedClock) -> None:
+    """A digest Slack refused is queued by the scheduler's port and delivered by the outbox job."""
+    direct = direct_port(services)
+    jobs = {job.id: job for job in build_scheduler(services, scheduler_port(services), outbox_port=direct).get_jobs()}
+    outbox = jobs["outbox"]
+    assert isinstance(outbox.trigger, IntervalTrigger) and outbox.trigger.interval == timedelta(minutes=1)
+    assert (outbox.func, outbox.args) == (deliver_due, (services.db, direct, services.clock, OPS))
+
+    add_designer_with_work(services)
+    slack.fail_next("chat.postMessage", error="ratelimited")
+    clock.set(datetime(2026, 3, 2, 17, 0, tzinfo=UTC))
+    jobs["digests"].func(*jobs["digests"].args)
+    clock.advance(timedelta(minutes=5))
+    outbox.func(*outbox.args)
+    assert Counter(c.params["channel"] for c in slack.calls("chat.postMessage") if c.ok) == {OPS: 1, "UDES1": 1}
+
+
+def test_triggers_fire_when_expected(services: Services) -> None:
+    jobs = {job.id: job for job in build_scheduler(services, scheduler_port(services)).get_jobs()}
+    now = datetime(2026, 3, 2, 8, 2, 30, tzinfo=UTC)
+    assert jobs["digests"].trigger.get_next_fire_time(None, now) == datetime(2026, 3, 2, 8, 5, tzinfo=UTC)
+    assert jobs["nudges"].trigger.get_next_fire_time(None, now) == datetime(2026, 3, 2, 8, 15, tzinfo=UTC)
+    sunday = datetime(2026, 3, 8, 12, 0, tzinfo=UTC)  # Monday starts at 23:00 UTC in Berlin
+    assert jobs["weekly_report"].trigger.get_next_fire_time(None, sunday) == datetime(2026, 3, 8, 23, 0, tzinfo=UTC)
+
+
+def test_job_defaults_coalesce_one_instance_and_a_generous_misfire_grace(services: Services) -> None:
+    scheduler = build_scheduler(services, scheduler_port(services))
+    scheduler.start(paused=True)  # defaults are applied when jobs reach the store; paused, nothing runs
+    try:
+        jobs = scheduler.get_jobs()
+        assert jobs and all(job.coalesce and job.max_instances == 1 for job in jobs)
+        assert {job.misfire_grace_time for job in jobs} == {MISFIRE_GRACE_S}
+    finally:
+        scheduler.shutdown(wait=False)
+
+
+def test_the_scheduler_command_gets_a_blocking_scheduler(services: Services) -> None:
+    assert isinstance(build_scheduler(services, scheduler_port(services), blocking=True), BlockingScheduler)
+
+
+def test_run_tick_passes_the_injected_clocks_instant(services: Services, clock: FixedClock) -> None:
+    seen: list[Any] = []
+    port = scheduler_port(services)
+    run_tick(lambda *args: seen.append(args), services, port)
+    assert seen == [(services, port, clock.now())]
+
+
+def test_the_registered_jobs_do_the_work_when_called(
+        services: Services, slack: FakeSlackAPI, clock: FixedClock) -> None:
+    """Each job's own function and arguments, called as APScheduler would, at instants set on the clock."""
+    add_designer_with_work(services)
+    jobs = {job.id: job for job in build_scheduler(services, scheduler_port(services)).get_jobs()}
+
+    def call(job_id: str, now: datetime) -> None:
+        clock.set(now)
+        jobs[job_id].func(*jobs[job_id].args)
+
+    call("digests", datetime(2026, 3, 2, 8, 0, tzinfo=UTC))    # 09:00 in Berlin (ops), midnight in LA
+    call("weekly_report", datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
+    call("digests", datetime(2026, 3, 2, 17, 0, tzinfo=UTC))   # 09:00 in LA
+    call("nudges", datetime(2026, 3, 2, 17, 0, tzinfo=UTC))
+    assert Counter(c.params["channel"] for c in slack.calls("chat.postMessage")) == {OPS: 1, "UDES1": 1}
+    assert [c.params["channel_id"] for c in slack.calls("files.completeUploadExternal")] == [OPS]
+
+
+# ---------------------------------------------------------------------- the scheduler command
+
+
+def test_the_scheduler_command_needs_slack_settings(tmp_path: Path) -> None:
+    env = {"PATH": os.environ["PATH"], "DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"}
+    result = subprocess.run([str(SCRIPT), "scheduler"], capture_output=True, text=True, env=env, cwd=tmp_path,
+                            timeout=60)
+    assert result.returncode == 2
+    assert result.stderr.strip() == "creative-intake: missing required setting SLACK_BOT_TOKEN"
+
+
+def test_the_scheduler_command_runs_in_the_foreground_until_interrupted(slack: FakeSlackAPI, tmp_path: Path) -> None:
+    env = {"PATH": os.environ["PATH"], "DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}", "SLACK_BOT_TOKEN": TOKEN,
+           "SLACK_API_URL": slack.base_url, "OPS_CHANNEL_ID": OPS}
+    process = subprocess.Popen([str(SCRIPT), "scheduler"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               env=env, cwd=tmp_path)
+    try:
+        assert process.stdout is not None
+        assert process.stdout.readline().startswith("scheduler started")
+        assert process.poll() is None
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=20) == 130
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.communicate()
