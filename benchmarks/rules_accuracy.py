@@ -27,7 +27,8 @@ from bot.brief import Brief
 from bot.catalog import Catalog, load_catalog
 
 DATA = Path(__file__).parent / "data" / "requests.jsonl"
-SUBSETS = {"held-back items (hold-)": "hold-", "blind items (blind-)": "blind-", "fresh items (fresh-)": "fresh-"}
+SUBSETS = {"held-back items (hold-)": "hold-", "blind items (blind-)": "blind-", "fresh items (fresh-)": "fresh-",
+           "lead items (lead-)": "lead-"}
 TARGETS = {"type_accuracy": 0.85, "channel_exact": 0.70, "deadline_exact": 0.90, "missing_f1": 0.80}
 
 
