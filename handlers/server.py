@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import time
@@ -14,6 +15,7 @@ from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 
+from bot.logging_setup import log_context
 from bot.metrics import CONTENT_TYPE, Metrics
 from bot.services import Services
 
@@ -38,11 +40,12 @@ def wsgi_app(app: App, services: Services, metrics: Metrics | None = None) -> WS
     def route(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "GET")
         if path == EVENTS_PATH and method == "POST":
-            try:
-                return slack(environ, start_response)
-            except ValueError:  # a signed but malformed body (bad JSON or form payload)
-                log.warning("malformed slack payload refused")
-                return _json(start_response, 400, {"error": "malformed payload"})
+            with log_context(**_delivery_fields(environ)):
+                try:
+                    return slack(environ, start_response)
+                except ValueError:  # a signed but malformed body (bad JSON or form payload)
+                    log.warning("malformed slack payload refused")
+                    return _json(start_response, 400, {"error": "malformed payload"})
         if path == HEALTH_PATH and method == "GET":
             healthy = services.db.ping()
             return _json(start_response, 200 if healthy else 503, {"ok": healthy, "database": healthy})
@@ -51,6 +54,24 @@ def wsgi_app(app: App, services: Services, metrics: Metrics | None = None) -> WS
         return _json(start_response, 404, {"error": "not found"})
 
     return route if metrics is None else _timed(route, metrics)
+
+
+def _delivery_fields(environ: dict[str, Any]) -> dict[str, Any]:
+    """The ``event_id`` of an Events API delivery, for every line logged while it is handled (and, with a
+    context-copying listener executor, by its lazy listeners). The body is read once and put back for Bolt."""
+    if not str(environ.get("CONTENT_TYPE", "")).startswith("application/json"):
+        return {}
+    try:
+        body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+    except ValueError:  # a bad Content-Length: Bolt answers it
+        return {}
+    environ["wsgi.input"] = io.BytesIO(body)
+    try:
+        payload = json.loads(body)
+    except ValueError:
+        return {}
+    event_id = payload.get("event_id") if isinstance(payload, dict) else None
+    return {"event_id": str(event_id)[:64]} if event_id else {}
 
 
 def _timed(route: WSGIApp, metrics: Metrics) -> WSGIApp:

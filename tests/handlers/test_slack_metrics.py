@@ -1,0 +1,114 @@
+"""GET /metrics on the real app over HTTP: Prometheus text, request counts from the database, ack timings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from urllib.error import HTTPError
+from urllib.request import urlopen
+
+import pytest
+from fakes.slack_api import FakeSlackAPI
+from prometheus_client.parser import text_string_to_metric_families
+from slack_harness import BOT_TOKEN, OPS, SECRET, SlackHarness
+from slack_requests import HttpResult, serve_wsgi
+
+from bot.clock import FixedClock
+from bot.metrics import Metrics
+from bot.services import build_services
+from bot.settings import load_settings
+from handlers.app import create_app
+from handlers.server import wsgi_app
+from storage.db import Database
+from storage.models import Request
+from storage.repositories import Requests
+
+METRIC_NAMES = ("creative_intake_requests", "creative_intake_database_up", "creative_intake_llm_calls",
+                "creative_intake_llm_latency_seconds", "creative_intake_llm_prompt_tokens",
+                "creative_intake_llm_completion_tokens", "creative_intake_rules_fallbacks",
+                "creative_intake_slack_api_errors", "creative_intake_slack_events",
+                "creative_intake_http_request_duration_seconds")
+NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def slack(db: Database, clock: FixedClock) -> Iterator[SlackHarness]:
+    """The harness's ``slack`` fixture, overridden: the app served with its own Metrics, the analyzer's
+    call hook wired to it."""
+    with FakeSlackAPI() as fake:
+        settings = load_settings(slack_bot_token=BOT_TOKEN, slack_signing_secret=SECRET,
+                                 slack_api_url=fake.base_url, ops_channel_id=OPS, database_url=db.url)
+        services = build_services(settings, clock, db=db)
+        metrics = Metrics(db)
+        services.analyzer.on_call = metrics.record_llm
+        executor = ThreadPoolExecutor(max_workers=4)
+        app = create_app(services, executor=executor)
+        try:
+            with serve_wsgi(wsgi_app(app, services, metrics)) as url:
+                yield SlackHarness(url=url, fake=fake, services=services)
+        finally:
+            executor.shutdown(wait=True)
+
+
+def add_requests(db: Database, *statuses: str) -> None:
+    """Insert one request per status."""
+    with db.session() as session:
+        for number, status in enumerate(statuses):
+            Requests(session).add(Request(status=status, requester_id=f"U{number}", conversation_id="D1",
+                                          title="Video", request_type="video", classified_by="rules",
+                                          created_at=NOW, updated_at=NOW))
+
+
+def get(url: str) -> HttpResult:
+    """GET ``url``; the answer with lower-cased header names."""
+    with urlopen(url, timeout=10) as response:
+        headers = {name.lower(): value for name, value in response.headers.items()}
+        return HttpResult(response.status, response.read().decode(), headers)
+
+
+def scrape(url: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+    """GET /metrics, parsed as Prometheus text: every sample by name and sorted labels."""
+    result = get(url + "/metrics")
+    assert result.status == 200
+    assert result.headers["content-type"] == "text/plain; version=0.0.4; charset=utf-8"
+    return {(s.name, tuple(sorted(s.labels.items()))): s.value
+            for family in text_string_to_metric_families(result.body) for s in family.samples}
+
+
+def test_metrics_are_prometheus_text_with_every_family(slack: SlackHarness) -> None:
+    body = get(slack.url + "/metrics").body
+
+    families = {family.name for family in text_string_to_metric_families(body)}
+    for name in METRIC_NAMES:
+        assert f"# TYPE {name}" in body
+    assert {"creative_intake_requests", "creative_intake_llm_calls"} <= families
+
+
+def test_requests_by_status_reflects_the_database(slack: SlackHarness) -> None:
+    assert scrape(slack.url)[("creative_intake_requests", (("status", "submitted"),))] == 0
+
+    add_requests(slack.services.db, "submitted", "submitted", "assigned")
+
+    got = scrape(slack.url)
+    assert got[("creative_intake_requests", (("status", "submitted"),))] == 2
+    assert got[("creative_intake_requests", (("status", "assigned"),))] == 1
+    assert got[("creative_intake_database_up", ())] == 1
+
+
+def test_a_dm_is_timed_as_an_ack_and_counted_as_an_analysis(slack: SlackHarness) -> None:
+    assert slack.dm("need a 30s youtube pre-roll").status == 200
+    slack.next_post("DU1")
+
+    got = scrape(slack.url)
+    assert got[("creative_intake_http_request_duration_seconds_count",
+                (("code", "200"), ("path", "/slack/events")))] == 1
+    assert got[("creative_intake_analyses_total", (("engine", "rules"),))] == 1
+
+
+def test_unknown_paths_are_timed_under_other(slack: SlackHarness) -> None:
+    with pytest.raises(HTTPError, match="404"):
+        get(slack.url + "/nope")
+
+    got = scrape(slack.url)
+    assert got[("creative_intake_http_request_duration_seconds_count", (("code", "404"), ("path", "other")))] == 1
