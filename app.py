@@ -12,18 +12,25 @@ import logging
 import sys
 from datetime import date, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from bot.analysis.base import AnalysisContext, analysis_json
 from bot.analysis.service import apply
 from bot.brief import Brief
 from bot.catalog import CatalogError, load_catalog
+from bot.clock import check_zone
 from bot.console import run_console
 from bot.digest_runs import Result, run_digests
 from bot.digests import OPS_DIGEST
 from bot.export import export_rows, to_csv, to_json
 from bot.ports import DeliveryFailed
-from bot.report import load_figures, post_report, render_chart, report_window, summary_lines
+from bot.report import (
+    load_figures,
+    post_report,
+    render_chart,
+    report_window,
+    summary_lines,
+)
 from bot.scheduler import build_scheduler
 from bot.services import build_analyzer, build_services
 from bot.settings import Settings, SettingsError, load_settings
@@ -81,10 +88,9 @@ def _iso_date(value: str) -> date:
 
 def _zone(name: str) -> str:
     try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise UsageError(f"unknown time zone {name!r}") from None
-    return name
+        return check_zone(name)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def cmd_analyze(args: argparse.Namespace, settings: Settings) -> int:

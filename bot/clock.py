@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
 class Clock(Protocol):
@@ -37,3 +38,12 @@ class FixedClock:
     def set(self, at: datetime) -> None:
         """Jump to an instant."""
         self._at = at.astimezone(UTC)
+
+
+def check_zone(name: str) -> str:
+    """``name`` if it is an IANA time zone; ValueError naming it otherwise."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown time zone {name!r}") from None
+    return name

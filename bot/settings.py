@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.clock import check_zone
 
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_OPENAI_MODEL = "gpt-5-mini"
@@ -40,11 +41,7 @@ class Settings(BaseSettings):
     @field_validator("timezone")
     @classmethod
     def _zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {value!r}") from None
-        return value
+        return check_zone(value)
 
     @field_validator("digest_time")
     @classmethod

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from bot.catalog import Catalog
+from bot.clock import check_zone
 from storage.db import Database
 from storage.models import TeamMember
 from storage.repositories import Team
@@ -30,11 +30,7 @@ class DesignerEntry(BaseModel):
     @field_validator("timezone")
     @classmethod
     def _zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {value!r}") from None
-        return value
+        return check_zone(value)
 
 
 class Roster(BaseModel):

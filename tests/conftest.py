@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from fakes.slack_api import FakeSlackAPI
 from sqlalchemy import text
 
 from bot.catalog import Catalog, load_catalog
@@ -59,6 +60,13 @@ def db(request: pytest.FixtureRequest, tmp_path: Path, pg_database: Database | N
 def clock() -> FixedClock:
     """Monday 2 March 2026, 10:00 UTC."""
     return FixedClock(datetime(2026, 3, 2, 10, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def fake_slack() -> Iterator[FakeSlackAPI]:
+    """A recording fake Slack Web API on 127.0.0.1."""
+    with FakeSlackAPI() as fake:
+        yield fake
 
 
 @pytest.fixture(scope="session")

@@ -22,12 +22,20 @@ from bot.blockkit import MAX_MESSAGE_BLOCKS, MAX_SECTION_TEXT
 from bot.clock import FixedClock
 from bot.digest_runs import Result, run_digests, send_due_digests
 from bot.digests import (
-    DESIGNER_DIGEST, OPS_DIGEST, Snapshot, designer_blocks, designer_digest, designer_text, load_snapshot, ops_blocks,
-    ops_digest, ops_text,
+    DESIGNER_DIGEST,
+    OPS_DIGEST,
+    Snapshot,
+    designer_blocks,
+    designer_digest,
+    designer_text,
+    load_snapshot,
+    ops_blocks,
+    ops_digest,
+    ops_text,
 )
+from bot.outbox import ReliablePort
 from bot.services import Services, build_services
 from bot.settings import load_settings
-from bot.outbox import ReliablePort
 from handlers.app import scheduler_port
 from handlers.slack_port import TimezoneCache, WebClientPort
 from storage.db import Database

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from fakes.slack_api import FakeSlackAPI
+from support import slack_services
 
 from bot.clock import FixedClock
 from bot.nudges import due_nudges, send_due_nudges
@@ -29,16 +29,8 @@ def at(day: int, hour: int, minute: int = 0) -> datetime:
 
 
 @pytest.fixture
-def slack() -> Iterator[FakeSlackAPI]:
-    with FakeSlackAPI() as fake:
-        yield fake
-
-
-@pytest.fixture
-def services(db: Database, clock: FixedClock, slack: FakeSlackAPI) -> Services:
-    settings = load_settings(slack_bot_token="xoxb-test", slack_api_url=slack.base_url, ops_channel_id="C0OPS",
-                             database_url=db.url)
-    return build_services(settings, clock, db=db)
+def services(db: Database, clock: FixedClock, fake_slack: FakeSlackAPI) -> Services:
+    return slack_services(db, clock, fake_slack)
 
 
 @pytest.fixture
@@ -65,7 +57,7 @@ def stored(db: Database, ref: str) -> Request:
 
 
 def test_a_question_unanswered_for_one_working_day_gets_one_reminder(
-        services: Services, port: ReliablePort, slack: FakeSlackAPI) -> None:
+        services: Services, port: ReliablePort, fake_slack: FakeSlackAPI) -> None:
     ref = ask(services.db)  # asked on Friday at 15:00: one working day later is Monday at 15:00
 
     assert send_due_nudges(services, port, datetime(2026, 2, 28, 15, 0, tzinfo=UTC)) == 0  # Saturday
@@ -74,7 +66,7 @@ def test_a_question_unanswered_for_one_working_day_gets_one_reminder(
     assert send_due_nudges(services, port, at(2, 15, 15)) == 0
     assert send_due_nudges(services, port, at(5, 9, 0)) == 0
 
-    [call] = slack.calls("chat.postMessage")
+    [call] = fake_slack.calls("chat.postMessage")
     assert call.params["channel"] == "DUREQ1"
     assert call.params["text"] == (f"Reminder: creative ops asked you a question about *{ref}* Spring &lt;banners&gt; "
                                    "on Fri 27 Feb 2026 and is waiting for your answer. Reply here to answer it; "
@@ -90,7 +82,7 @@ def test_answered_or_closed_requests_and_unasked_ones_are_not_nudged(services: S
     assert due_nudges(services, at(4, 9)) == []
 
 
-def test_a_new_question_gets_its_own_reminder(services: Services, port: ReliablePort, slack: FakeSlackAPI) -> None:
+def test_a_new_question_gets_its_own_reminder(services: Services, port: ReliablePort, fake_slack: FakeSlackAPI) -> None:
     ref = ask(services.db)
     send_due_nudges(services, port, at(2, 15))
     with services.db.session() as session:  # ops asks again on Tuesday (bot/triage resets the flag)
@@ -101,10 +93,10 @@ def test_a_new_question_gets_its_own_reminder(services: Services, port: Reliable
 
     assert send_due_nudges(services, port, at(4, 10, 59)) == 0
     assert send_due_nudges(services, port, at(4, 11)) == 1
-    assert len(slack.calls("chat.postMessage")) == 2
+    assert len(fake_slack.calls("chat.postMessage")) == 2
 
 
-def test_working_days_are_the_ops_teams(db: Database, clock: FixedClock, slack: FakeSlackAPI) -> None:
+def test_working_days_are_the_ops_teams(db: Database, clock: FixedClock, fake_slack: FakeSlackAPI) -> None:
     """Asked Friday 20:00 in Los Angeles (Saturday 04:00 UTC): due Monday 20:00 there, not Monday 04:00 UTC."""
     settings = load_settings(database_url=db.url, timezone="America/Los_Angeles")
     services = build_services(settings, clock, db=db)
@@ -114,7 +106,7 @@ def test_working_days_are_the_ops_teams(db: Database, clock: FixedClock, slack: 
 
 
 def test_two_concurrent_nudge_runs_send_one_reminder_each(
-        services: Services, slack: FakeSlackAPI) -> None:
+        services: Services, fake_slack: FakeSlackAPI) -> None:
     refs = [ask(services.db, requester=f"UREQ{n}") for n in range(5)]
     barrier = threading.Barrier(2)
     counts: list[int] = []
@@ -129,4 +121,4 @@ def test_two_concurrent_nudge_runs_send_one_reminder_each(
     for thread in threads:
         thread.join(timeout=30)
     assert sum(counts) == len(refs)
-    assert sorted(c.params["channel"] for c in slack.calls("chat.postMessage")) == [f"DUREQ{n}" for n in range(5)]
+    assert sorted(c.params["channel"] for c in fake_slack.calls("chat.postMessage")) == [f"DUREQ{n}" for n in range(5)]

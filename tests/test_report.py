@@ -7,7 +7,6 @@ import os
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -15,9 +14,17 @@ from typing import Any
 import pytest
 from fakes.slack_api import FakeSlackAPI
 from matplotlib.image import imread
+from support import OPS, TOKEN, slack_services
 
 from bot.clock import FixedClock
-from bot.report import Window, load_figures, post_report, render_chart, send_due_report, summary_text
+from bot.report import (
+    Window,
+    load_figures,
+    post_report,
+    render_chart,
+    send_due_report,
+    summary_text,
+)
 from bot.services import Services, build_services
 from bot.settings import load_settings
 from handlers.app import scheduler_port
@@ -28,7 +35,6 @@ from storage.repositories import Requests
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = Path(sys.executable).with_name("creative-intake")
 PNG = b"\x89PNG\r\n\x1a\n"
-TOKEN, OPS = "xoxb-test", "C0OPS"
 #: Monday 23 February to Sunday 1 March 2026, in UTC.
 WEEK = Window.days_before(date(2026, 3, 2), "UTC")
 
@@ -64,16 +70,8 @@ def known(db: Database) -> Database:
 
 
 @pytest.fixture
-def slack() -> Iterator[FakeSlackAPI]:
-    with FakeSlackAPI() as fake:
-        yield fake
-
-
-@pytest.fixture
-def services(known: Database, clock: FixedClock, slack: FakeSlackAPI) -> Services:
-    settings = load_settings(slack_bot_token=TOKEN, slack_api_url=slack.base_url, ops_channel_id=OPS,
-                             database_url=known.url)
-    return build_services(settings, clock, db=known)
+def services(known: Database, clock: FixedClock, fake_slack: FakeSlackAPI) -> Services:
+    return slack_services(known, clock, fake_slack)
 
 
 def test_the_figures_of_a_known_week(services: Services) -> None:
@@ -122,18 +120,18 @@ def test_the_chart_is_a_readable_png(services: Services) -> None:
     assert (width, height) == (1210, 715)
 
 
-def test_the_report_is_uploaded_to_the_ops_channel_with_the_figures(services: Services, slack: FakeSlackAPI) -> None:
+def test_the_report_is_uploaded_to_the_ops_channel_with_the_figures(services: Services, fake_slack: FakeSlackAPI) -> None:
     post_report(services, scheduler_port(services), at(3, 2, 9))
 
-    [upload] = slack.calls("upload")
+    [upload] = fake_slack.calls("upload")
     assert upload.body.startswith(PNG)
-    [complete] = slack.calls("files.completeUploadExternal")
+    [complete] = fake_slack.calls("files.completeUploadExternal")
     assert complete.params["channel_id"] == OPS
     assert complete.params["files"][0]["title"] == "Creative requests, Mon 23 Feb 2026 – Sun 1 Mar 2026"
     assert "Median cycle time (submitted → delivered): 3.0 days" in complete.params["initial_comment"]
 
 
-def test_the_weekly_report_goes_out_once_on_monday_from_digest_time(services: Services, slack: FakeSlackAPI) -> None:
+def test_the_weekly_report_goes_out_once_on_monday_from_digest_time(services: Services, fake_slack: FakeSlackAPI) -> None:
     port = scheduler_port(services)
     assert not send_due_report(services, port, at(3, 2, 8, 59))
     barrier = threading.Barrier(2)
@@ -151,9 +149,9 @@ def test_the_weekly_report_goes_out_once_on_monday_from_digest_time(services: Se
     assert sorted(results) == [False, True]
     assert not send_due_report(services, port, at(3, 2, 15))
     assert not send_due_report(services, port, at(3, 3, 9))       # Tuesday: last week's is not replayed
-    assert len(slack.calls("files.completeUploadExternal")) == 1
+    assert len(fake_slack.calls("files.completeUploadExternal")) == 1
     assert send_due_report(services, port, at(3, 9, 9) + timedelta(minutes=5))
-    assert len(slack.calls("files.completeUploadExternal")) == 2
+    assert len(fake_slack.calls("files.completeUploadExternal")) == 2
 
 
 # ---------------------------------------------------------------------- the report command
@@ -189,11 +187,11 @@ def test_report_without_out_needs_slack_settings(tmp_path: Path) -> None:
     assert result.stderr.strip() == "creative-intake: missing required setting SLACK_BOT_TOKEN"
 
 
-def test_report_posts_to_the_ops_channel(slack: FakeSlackAPI, tmp_path: Path) -> None:
+def test_report_posts_to_the_ops_channel(fake_slack: FakeSlackAPI, tmp_path: Path) -> None:
     env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}", "SLACK_BOT_TOKEN": TOKEN,
-           "SLACK_API_URL": slack.base_url, "OPS_CHANNEL_ID": OPS}
+           "SLACK_API_URL": fake_slack.base_url, "OPS_CHANNEL_ID": OPS}
     result = cli("report", env=env, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("weekly report for ") and result.stdout.strip().endswith(f"posted to {OPS}")
-    [complete] = slack.calls("files.completeUploadExternal")
+    [complete] = fake_slack.calls("files.completeUploadExternal")
     assert complete.params["channel_id"] == OPS

@@ -7,7 +7,13 @@ from datetime import UTC, date, datetime, time
 import pytest
 
 from bot.schedule_rules import (
-    age_in_workdays, digest_day, local_date, one_workday_passed, parse_time, report_week, week_key,
+    age_in_workdays,
+    digest_day,
+    local_date,
+    one_workday_passed,
+    parse_time,
+    report_week,
+    week_key,
 )
 
 NINE = time(9, 0)

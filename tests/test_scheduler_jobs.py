@@ -7,7 +7,6 @@ import signal
 import subprocess
 import sys
 from collections import Counter
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -18,35 +17,31 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from fakes.slack_api import FakeSlackAPI
+from support import OPS, TOKEN, slack_services
 
 from bot.clock import FixedClock
 from bot.digest_runs import send_due_digests
 from bot.nudges import send_due_nudges
 from bot.outbox import deliver_due
 from bot.report import send_due_report
-from bot.scheduler import MISFIRE_GRACE_S, build_scheduler, notify_expired_drafts, run_tick
-from bot.services import Services, build_services
-from bot.settings import load_settings
+from bot.scheduler import (
+    MISFIRE_GRACE_S,
+    build_scheduler,
+    notify_expired_drafts,
+    run_tick,
+)
+from bot.services import Services
 from handlers.app import direct_port, scheduler_port
 from storage.db import Database
 from storage.models import Request, TeamMember
 from storage.repositories import Requests, Team
 
 SCRIPT = Path(sys.executable).with_name("creative-intake")
-TOKEN, OPS = "xoxb-test", "C0OPS"
 
 
 @pytest.fixture
-def slack() -> Iterator[FakeSlackAPI]:
-    with FakeSlackAPI() as fake:
-        yield fake
-
-
-@pytest.fixture
-def services(db: Database, clock: FixedClock, slack: FakeSlackAPI) -> Services:
-    settings = load_settings(slack_bot_token=TOKEN, slack_api_url=slack.base_url, ops_channel_id=OPS,
-                             database_url=db.url, timezone="Europe/Berlin")
-    return build_services(settings, clock, db=db)
+def services(db: Database, clock: FixedClock, fake_slack: FakeSlackAPI) -> Services:
+    return slack_services(db, clock, fake_slack, timezone="Europe/Berlin")
 
 
 def add_designer_with_work(services: Services) -> None:
@@ -86,7 +81,7 @@ def test_every_job_is_registered_with_its_trigger(services: Services) -> None:
     assert str(jobs["weekly_report"].trigger.timezone) == "Europe/Berlin"
 
 
-def test_the_outbox_retry_job_goes_straight_to_slack(services: Services, slack: FakeSlackAPI,
+def test_the_outbox_retry_job_goes_straight_to_slack(services: Services, fake_slack: FakeSlackAPI,
                                                      clock: FixedClock) -> None:
     """A digest Slack refused is queued by the scheduler's port and delivered by the outbox job."""
     direct = direct_port(services)
@@ -96,12 +91,12 @@ def test_the_outbox_retry_job_goes_straight_to_slack(services: Services, slack: 
     assert (outbox.func, outbox.args) == (deliver_due, (services.db, direct, services.clock, OPS))
 
     add_designer_with_work(services)
-    slack.fail_next("chat.postMessage", error="ratelimited")
+    fake_slack.fail_next("chat.postMessage", error="ratelimited")
     clock.set(datetime(2026, 3, 2, 17, 0, tzinfo=UTC))
     jobs["digests"].func(*jobs["digests"].args)
     clock.advance(timedelta(minutes=5))
     outbox.func(*outbox.args)
-    assert Counter(c.params["channel"] for c in slack.calls("chat.postMessage") if c.ok) == {OPS: 1, "UDES1": 1}
+    assert Counter(c.params["channel"] for c in fake_slack.calls("chat.postMessage") if c.ok) == {OPS: 1, "UDES1": 1}
 
 
 def test_triggers_fire_when_expected(services: Services) -> None:
@@ -136,7 +131,7 @@ def test_run_tick_passes_the_injected_clocks_instant(services: Services, clock: 
 
 
 def test_the_registered_jobs_do_the_work_when_called(
-        services: Services, slack: FakeSlackAPI, clock: FixedClock) -> None:
+        services: Services, fake_slack: FakeSlackAPI, clock: FixedClock) -> None:
     """Each job's own function and arguments, called as APScheduler would, at instants set on the clock."""
     add_designer_with_work(services)
     jobs = {job.id: job for job in build_scheduler(services, scheduler_port(services)).get_jobs()}
@@ -149,8 +144,8 @@ def test_the_registered_jobs_do_the_work_when_called(
     call("weekly_report", datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
     call("digests", datetime(2026, 3, 2, 17, 0, tzinfo=UTC))   # 09:00 in LA
     call("nudges", datetime(2026, 3, 2, 17, 0, tzinfo=UTC))
-    assert Counter(c.params["channel"] for c in slack.calls("chat.postMessage")) == {OPS: 1, "UDES1": 1}
-    assert [c.params["channel_id"] for c in slack.calls("files.completeUploadExternal")] == [OPS]
+    assert Counter(c.params["channel"] for c in fake_slack.calls("chat.postMessage")) == {OPS: 1, "UDES1": 1}
+    assert [c.params["channel_id"] for c in fake_slack.calls("files.completeUploadExternal")] == [OPS]
 
 
 # ---------------------------------------------------------------------- the scheduler command
@@ -164,9 +159,9 @@ def test_the_scheduler_command_needs_slack_settings(tmp_path: Path) -> None:
     assert result.stderr.strip() == "creative-intake: missing required setting SLACK_BOT_TOKEN"
 
 
-def test_the_scheduler_command_runs_in_the_foreground_until_interrupted(slack: FakeSlackAPI, tmp_path: Path) -> None:
+def test_the_scheduler_command_runs_in_the_foreground_until_interrupted(fake_slack: FakeSlackAPI, tmp_path: Path) -> None:
     env = {"PATH": os.environ["PATH"], "DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}", "SLACK_BOT_TOKEN": TOKEN,
-           "SLACK_API_URL": slack.base_url, "OPS_CHANNEL_ID": OPS}
+           "SLACK_API_URL": fake_slack.base_url, "OPS_CHANNEL_ID": OPS}
     process = subprocess.Popen([str(SCRIPT), "scheduler"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                env=env, cwd=tmp_path)
     try:

@@ -75,7 +75,14 @@ def test_a_full_flow_never_logs_a_token_or_secret(caplog: pytest.LogCaptureFixtu
                                                    clock: FixedClock) -> None:
     from fakes.openai_server import FakeOpenAI
     from fakes.slack_api import FakeSlackAPI
-    from slack_requests import block_actions, event_callback, message_event, send_event, send_interaction, serve_wsgi
+    from slack_requests import (
+        block_actions,
+        event_callback,
+        message_event,
+        send_event,
+        send_interaction,
+        serve_wsgi,
+    )
 
     from handlers.app import create_app
     from handlers.server import wsgi_app

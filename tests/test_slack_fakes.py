@@ -12,15 +12,9 @@ from urllib.error import HTTPError
 from zoneinfo import ZoneInfo
 
 import pytest
+from fakes.slack_api import FakeSlackAPI
 from slack_bolt import Ack, App, BoltRequest, Respond, Say
 from slack_bolt.adapter.wsgi import SlackRequestHandler
-from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
-from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
-from slack_sdk.signature import SignatureVerifier
-from slack_sdk.webhook import WebhookClient
-
-from fakes.slack_api import FakeSlackAPI
 from slack_requests import (
     app_mention_event,
     block_actions,
@@ -35,6 +29,11 @@ from slack_requests import (
     url_verification,
     view_submission,
 )
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
+from slack_sdk.signature import SignatureVerifier
+from slack_sdk.webhook import WebhookClient
 
 SECRET = "test-signing-secret"
 TOKEN = "xoxb-test"
