@@ -23,6 +23,7 @@ from bot.console import run_console
 from bot.digest_runs import Result, run_digests
 from bot.digests import OPS_DIGEST
 from bot.export import export_rows, to_csv, to_json
+from bot.logging_setup import configure_logging, settings_secrets
 from bot.ports import DeliveryFailed
 from bot.report import (
     load_figures,
@@ -283,9 +284,10 @@ def dispatch(args: argparse.Namespace, settings: Settings) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Parse, configure, run; known failures become one line on stderr."""
     args = _parser().parse_args(sys.argv[1:] if argv is None else argv)
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s %(message)s")
     try:
         settings = load_settings()
+        serving = args.command in ("run", "scheduler") or (args.command is None and settings.slack_bot_token)
+        configure_logging(logging.INFO if serving else logging.WARNING, settings_secrets(settings))
         return dispatch(args, settings)
     except (SettingsError, CatalogError, DatabaseError, TeamFileError, UsageError) as exc:
         print(f"creative-intake: {exc}", file=sys.stderr)

@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from types import MappingProxyType
 from typing import Any, TextIO, TypeVar
 
 from pydantic import SecretStr
@@ -43,7 +44,8 @@ _PATTERNS = (
 _SECRET_KEY = re.compile(r"(?i)^(.*[_-])?(token|secret|password|passwd|api_?key|authorization|cookie)$")
 #: Attributes every LogRecord has; anything else on a record came from ``extra``.
 _RECORD_ATTRS = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
-_context: contextvars.ContextVar[Mapping[str, Any]] = contextvars.ContextVar("log_context", default={})
+_EMPTY: Mapping[str, Any] = MappingProxyType({})
+_context: contextvars.ContextVar[Mapping[str, Any]] = contextvars.ContextVar("log_context", default=_EMPTY)
 
 
 @contextmanager

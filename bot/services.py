@@ -11,6 +11,7 @@ from bot.analysis.service import Analyzer
 from bot.catalog import Catalog, load_catalog
 from bot.clock import Clock, SystemClock
 from bot.conversation import Conversation
+from bot.metrics import Metrics
 from bot.settings import Settings
 from bot.team import load_roster, sync_roster
 from storage.db import Database
@@ -26,6 +27,7 @@ class Services:
     db: Database
     analyzer: Analyzer
     conversation: Conversation
+    metrics: Metrics
 
 
 def build_analyzer(settings: Settings, catalog: Catalog, engine: str = "auto", clock: Clock | None = None) -> Analyzer:
@@ -50,5 +52,7 @@ def build_services(settings: Settings, clock: Clock | None = None, db: Database 
     if settings.team_file is not None:
         sync_roster(db, load_roster(settings.team_file, catalog))
     analyzer = build_analyzer(settings, catalog, clock=clock)
+    metrics = Metrics(db)
+    analyzer.on_call = metrics.record_llm
     return Services(settings=settings, clock=clock, catalog=catalog, db=db, analyzer=analyzer,
-                    conversation=Conversation(db, analyzer, catalog, clock))
+                    conversation=Conversation(db, analyzer, catalog, clock), metrics=metrics)

@@ -1,13 +1,11 @@
-"""The Bolt app: every listener module registered, duplicate deliveries dropped before any listener runs."""
+"""The Bolt app: every listener module registered; acks inline, work on a context-carrying thread pool."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from concurrent.futures import Executor
-from typing import Any
 
-from slack_bolt import App, BoltResponse
+from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler, RateLimitErrorRetryHandler, ServerErrorRetryHandler,
@@ -15,6 +13,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 
 from bot.alerts import watch_llm
 from bot.intake import IntakeFlows
+from bot.logging_setup import ContextExecutor
 from bot.outbox import ReliablePort
 from bot.triage import Triage
 from bot.services import Services
@@ -38,7 +37,8 @@ def web_client(services: Services) -> WebClient:
 
 def direct_port(services: Services) -> WebClientPort:
     """A ChatPort straight to Slack, outside any Slack request (the outbox's own retries use it)."""
-    return WebClientPort(web_client(services), TimezoneCache(services.clock, services.settings.timezone))
+    return WebClientPort(web_client(services), TimezoneCache(services.clock, services.settings.timezone),
+                         services.metrics.record_slack_error)
 
 
 def scheduler_port(services: Services) -> ReliablePort:
@@ -46,33 +46,28 @@ def scheduler_port(services: Services) -> ReliablePort:
     return ReliablePort(direct_port(services), services.db, services.clock, services.settings.ops_channel_id)
 
 
+#: Background listener threads: each message may hold one for a whole LLM call.
+LISTENER_THREADS = 64
+
+
 def create_app(services: Services, *, socket_mode: bool = False, executor: Executor | None = None) -> App:
-    """The configured Bolt app (signature verification on in HTTP mode); ``executor`` runs listeners."""
+    """The configured Bolt app (signature verification on in HTTP mode); ``executor`` runs lazy listeners.
+
+    Acks run inline (``process_before_response``), so a busy listener pool never delays one; the slow work
+    runs in lazy listeners, each event claimed in the database as their first step.
+    """
     settings = services.settings
     settings.require("SLACK_BOT_TOKEN", "OPS_CHANNEL_ID")
     if not socket_mode:
         settings.require("SLACK_SIGNING_SECRET")
     secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
     app = App(client=web_client(services), signing_secret=secret, request_verification_enabled=not socket_mode,
-              logger=logging.getLogger("slack_bolt"), listener_executor=executor)
+              logger=logging.getLogger("slack_bolt"), process_before_response=True,
+              listener_executor=executor or ContextExecutor(max_workers=LISTENER_THREADS,
+                                                            thread_name_prefix="listener"))
     ctx = HandlerContext(intake=IntakeFlows(services), triage=Triage(services),
                          timezones=TimezoneCache(services.clock, settings.timezone))
-    app.middleware(once_per_delivery(ctx.intake.first_delivery))
     watch_llm(services, scheduler_port(services))
     for module in LISTENER_MODULES:
         module.register(app, ctx)
     return app
-
-
-def once_per_delivery(first_delivery: Callable[[str], bool]) -> Callable[..., Any]:
-    """Global middleware: a retried or duplicated event id is acknowledged and dropped."""
-
-    def middleware(body: dict[str, Any], next: Callable[[], None]) -> BoltResponse | None:  # noqa: A002
-        event_id = body.get("event_id")
-        if event_id and not first_delivery(str(event_id)):
-            log.info("duplicate delivery dropped", extra={"event_id": event_id})
-            return BoltResponse(status=200, body="")
-        next()
-        return None
-
-    return middleware

@@ -24,4 +24,4 @@ def register(app: App, ctx: HandlerContext) -> None:
                        thread_ts=event.get("thread_ts"))
         ctx.intake.message(port, user, dm, strip_mention(event.get("text") or "") or "help")
 
-    app.event("app_mention")(ack=ack_fast, lazy=[on_mention])
+    app.event("app_mention")(ack=ack_fast, lazy=[ctx.once(on_mention)])

@@ -20,4 +20,4 @@ def register(app: App, ctx: HandlerContext) -> None:
         if event.get("tab", "home") == "home":
             ctx.triage.publish_home(ctx.port(client), event["user"])
 
-    app.event("app_home_opened")(ack=ack_fast, lazy=[on_open])
+    app.event("app_home_opened")(ack=ack_fast, lazy=[ctx.once(on_open)])

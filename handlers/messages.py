@@ -45,4 +45,4 @@ def register(app: App, ctx: HandlerContext) -> None:
             ctx.triage.thread_reply(port, event["user"], event["channel"], event["thread_ts"],
                                     event.get("text") or "")
 
-    app.event("message")(ack=ack_fast, lazy=[on_message])
+    app.event("message")(ack=ack_fast, lazy=[ctx.once(on_message)])

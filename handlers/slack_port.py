@@ -70,6 +70,8 @@ def _calling(method: str) -> Callable[[Callable[..., T]], Callable[..., T]]:
                 return function(*args, **kwargs)
             except (SlackApiError, OSError) as exc:
                 failure = _failure(method, exc)
+                if (record := getattr(args[0], "on_error", None)) is not None:
+                    record(method, failure.error)
                 log.warning("slack api error", extra={"method": method, "error": failure.error,
                                                        "permanent": failure.permanent})
                 raise failure from None
@@ -80,9 +82,11 @@ def _calling(method: str) -> Callable[[Callable[..., T]], Callable[..., T]]:
 class WebClientPort:
     """ChatPort implementation for one Bolt request's client; failures surface as DeliveryFailed."""
 
-    def __init__(self, client: WebClient, timezones: TimezoneCache) -> None:
+    def __init__(self, client: WebClient, timezones: TimezoneCache,
+                 on_error: Callable[[str, str], None] | None = None) -> None:
         self.client = client
         self.timezones = timezones
+        self.on_error = on_error
 
     @_calling("chat.postMessage")
     def post(self, channel: str, text: str, blocks: Blocks | None = None, thread_ts: str | None = None,
