@@ -9,8 +9,9 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from support import json_logs
 
-from bot.logging_setup import REDACTED, configure_logging, log_context, settings_secrets
+from bot.logging_setup import REDACTED, log_context, settings_secrets
 from bot.settings import load_settings
 
 SIGNING_SECRET = "8f14e45fceea167a5a36dedd4bea2543"
@@ -21,17 +22,9 @@ OPENAI_KEY = "sk-proj-AbC123_def-456"
 
 @pytest.fixture
 def stream() -> Iterator[io.StringIO]:
-    """Root logging configured into a buffer; the previous root handlers and level restored afterwards."""
-    root = logging.getLogger()
-    saved_handlers, saved_level = root.handlers[:], root.level
-    buffer = io.StringIO()
-    configure_logging("DEBUG", [SIGNING_SECRET], stream=buffer)
-    yield buffer
-    for handler in root.handlers[:]:
-        root.removeHandler(handler)
-    for handler in saved_handlers:
-        root.addHandler(handler)
-    root.setLevel(saved_level)
+    """Root logging as JSON lines into a buffer for the test."""
+    with json_logs("DEBUG", [SIGNING_SECRET]) as buffer:
+        yield buffer
 
 
 def lines(buffer: io.StringIO) -> list[dict[str, Any]]:

@@ -6,12 +6,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from prometheus_client.parser import text_string_to_metric_families
+from support import add_requests
 
 from bot.analysis.base import Usage
 from bot.metrics import Metrics, delivery_kind, label
 from storage.db import Database
-from storage.models import Request
-from storage.repositories import Requests
 from storage.stats import count_by_status
 
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
@@ -24,13 +23,6 @@ def samples(metrics: Metrics) -> dict[tuple[str, tuple[tuple[str, str], ...]], f
             for family in text_string_to_metric_families(text) for s in family.samples}
 
 
-def add_requests(db: Database, *statuses: str) -> None:
-    """Insert one request per status."""
-    with db.session() as session:
-        for number, status in enumerate(statuses):
-            Requests(session).add(Request(status=status, requester_id=f"U{number}", conversation_id="D1",
-                                          title="Video", request_type="video", classified_by="rules",
-                                          created_at=NOW, updated_at=NOW))
 
 
 def test_a_successful_llm_call_counts_latency_and_tokens() -> None:
@@ -82,7 +74,7 @@ def test_slack_errors_and_events_are_labelled_and_bounded() -> None:
 
 
 def test_count_by_status_groups_in_the_database(db: Database) -> None:
-    add_requests(db, "submitted", "submitted", "approved", "custom_status")
+    add_requests(db, NOW, "submitted", "submitted", "approved", "custom_status")
 
     with db.session() as session:
         assert count_by_status(session) == {"submitted": 2, "approved": 1, "custom_status": 1}
@@ -90,7 +82,7 @@ def test_count_by_status_groups_in_the_database(db: Database) -> None:
 
 def test_requests_gauge_reports_every_status_from_the_database(db: Database) -> None:
     metrics = Metrics(db)
-    add_requests(db, "submitted", "submitted", "delivered")
+    add_requests(db, NOW, "submitted", "submitted", "delivered")
 
     got = samples(metrics)
     assert got[("creative_intake_requests", (("status", "submitted"),))] == 2

@@ -15,8 +15,9 @@ from slack_bolt import Ack, App
 from slack_harness import BOT_TOKEN, SECRET
 from slack_requests import app_mention_event, event_callback, send_event, serve_wsgi
 from slack_sdk import WebClient
+from support import json_logs
 
-from bot.logging_setup import ContextExecutor, configure_logging
+from bot.logging_setup import ContextExecutor
 from handlers.server import wsgi_app
 
 log = logging.getLogger("creative.test.listener")
@@ -24,17 +25,9 @@ log = logging.getLogger("creative.test.listener")
 
 @pytest.fixture
 def stream() -> Iterator[io.StringIO]:
-    """Root logging as JSON lines into a buffer; the previous configuration restored afterwards."""
-    root = logging.getLogger()
-    saved_handlers, saved_level = root.handlers[:], root.level
-    buffer = io.StringIO()
-    configure_logging("INFO", [SECRET, BOT_TOKEN], stream=buffer)
-    yield buffer
-    for handler in root.handlers[:]:
-        root.removeHandler(handler)
-    for handler in saved_handlers:
-        root.addHandler(handler)
-    root.setLevel(saved_level)
+    """Root logging as JSON lines into a buffer for the test."""
+    with json_logs("INFO", [SECRET, BOT_TOKEN]) as buffer:
+        yield buffer
 
 
 def logged(buffer: io.StringIO, message: str, timeout: float = 5.0) -> dict[str, Any]:

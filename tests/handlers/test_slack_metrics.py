@@ -13,6 +13,7 @@ from fakes.slack_api import FakeSlackAPI
 from prometheus_client.parser import text_string_to_metric_families
 from slack_harness import BOT_TOKEN, OPS, SECRET, SlackHarness
 from slack_requests import HttpResult, serve_wsgi
+from support import add_requests
 
 from bot.clock import FixedClock
 from bot.metrics import Metrics
@@ -21,8 +22,6 @@ from bot.settings import load_settings
 from handlers.app import create_app
 from handlers.server import wsgi_app
 from storage.db import Database
-from storage.models import Request
-from storage.repositories import Requests
 
 METRIC_NAMES = ("creative_intake_requests", "creative_intake_database_up", "creative_intake_llm_calls",
                 "creative_intake_llm_latency_seconds", "creative_intake_llm_prompt_tokens",
@@ -51,13 +50,6 @@ def slack(db: Database, clock: FixedClock) -> Iterator[SlackHarness]:
             executor.shutdown(wait=True)
 
 
-def add_requests(db: Database, *statuses: str) -> None:
-    """Insert one request per status."""
-    with db.session() as session:
-        for number, status in enumerate(statuses):
-            Requests(session).add(Request(status=status, requester_id=f"U{number}", conversation_id="D1",
-                                          title="Video", request_type="video", classified_by="rules",
-                                          created_at=NOW, updated_at=NOW))
 
 
 def get(url: str) -> HttpResult:
@@ -88,7 +80,7 @@ def test_metrics_are_prometheus_text_with_every_family(slack: SlackHarness) -> N
 def test_requests_by_status_reflects_the_database(slack: SlackHarness) -> None:
     assert scrape(slack.url)[("creative_intake_requests", (("status", "submitted"),))] == 0
 
-    add_requests(slack.services.db, "submitted", "submitted", "assigned")
+    add_requests(slack.services.db, NOW, "submitted", "submitted", "assigned")
 
     got = scrape(slack.url)
     assert got[("creative_intake_requests", (("status", "submitted"),))] == 2
