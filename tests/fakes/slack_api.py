@@ -159,6 +159,8 @@ class FakeSlackAPI:
         self._stopping = threading.Event()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
+        #: What ``apps.connections.open`` answers (a Socket Mode WebSocket URL); None: not configured.
+        self.socket_mode_url: str | None = None
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -570,7 +572,13 @@ class FakeSlackAPI:
         return {"ok": True, "files": completed}
 
 
+def _apps_connections_open(fake: FakeSlackAPI, _params: dict[str, Any]) -> dict[str, Any]:
+    """The Socket Mode WebSocket URL, when a test has set one."""
+    return {"ok": True, "url": fake.socket_mode_url} if fake.socket_mode_url else _error("invalid_auth")
+
+
 _HANDLERS: dict[str, Callable[[FakeSlackAPI, dict[str, Any]], dict[str, Any]]] = {
+    "apps.connections.open": _apps_connections_open,
     "auth.test": FakeSlackAPI._auth_test,
     "chat.postMessage": FakeSlackAPI._chat_post_message,
     "chat.update": FakeSlackAPI._chat_update,
