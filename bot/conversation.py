@@ -94,7 +94,6 @@ class Reply:
     notice: str | None = None
     engine: str | None = None
     fallback_reason: str | None = None
-    open_requests: list[Request] = field(default_factory=list)
 
 
 @dataclass
@@ -228,7 +227,7 @@ class Conversation:
         if not open_requests:
             return Reply(ReplyKind.STATUS, "You have no open requests.")
         lines = [f"• {r.ref} {r.title} — {r.status.replace('_', ' ')}" for r in open_requests]
-        return Reply(ReplyKind.STATUS, "Your open requests:\n" + "\n".join(lines), open_requests=open_requests)
+        return Reply(ReplyKind.STATUS, "Your open requests:\n" + "\n".join(lines))
 
     def _answer_pending(self, turn: _Turn, now: datetime) -> Reply | None:
         """Resolve a duplicate or rush question when the message answers it; None to analyse normally."""

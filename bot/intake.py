@@ -42,6 +42,10 @@ class _Working:
             if not self._done:
                 self.ts = self.port.post(self.channel, ":hourglass_flowing_sand: Working on it…")
 
+    def start(self) -> None:
+        """Start counting."""
+        self._timer.start()
+
     def finish(self) -> str | None:
         """Stop the timer; the working message's ts, if one was posted."""
         self._timer.cancel()
@@ -174,7 +178,7 @@ class IntakeFlows:
     @contextmanager
     def _working(self, port: ChatPort, channel: str) -> Iterator[_Working]:
         working = _Working(port, channel, self.working_after_s)
-        working._timer.start()
+        working.start()
         try:
             yield working
         finally:

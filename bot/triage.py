@@ -28,6 +28,7 @@ from bot.questions import format_date
 from bot.render import TriageView, triage_message
 from bot.render_production import assignment_message, delivery_message
 from bot.services import Services
+from bot.team import Directory
 from bot.workload import loads, suggest_assignee
 from storage.models import Comment, Request
 from storage.repositories import Audit, Comments, Requests, Team
@@ -35,6 +36,8 @@ from storage.repositories import Audit, Comments, Requests, Team
 log = logging.getLogger(__name__)
 
 OPS, DESIGNER, REQUESTER = "ops", "designer", "requester"
+#: Ops actions that change one field rather than the status, and how people read that field.
+FIELD_CHANGES: dict[str, str] = {"priority": "priority", "due": "due date", "type": "type", "channels": "channels"}
 _URL = re.compile(r"^<?(https?://[^\s|>]+)(?:\|[^>]*)?>?$")
 
 
@@ -69,12 +72,6 @@ class Actions:
 
     def __init__(self, services: Services) -> None:
         self.services = services
-
-    def is_ops(self, user: str) -> bool:
-        """Whether ``user`` is an ops manager."""
-        with self.services.db.session() as session:
-            member = Team(session).get(user)
-            return bool(member and member.is_ops)
 
     def ops_today(self) -> datetime:
         """Now in the ops team's time zone."""
@@ -278,6 +275,7 @@ class Triage:
     def __init__(self, services: Services) -> None:
         self.services = services
         self.actions = Actions(services)
+        self.directory = Directory(services.db)
 
     def perform(self, port: ChatPort, actor: str, ref: str, action: str, *, note: str | None = None,
                 value: str | None = None) -> Change:
@@ -319,10 +317,10 @@ class Triage:
         command = parse(text)
         try:
             if command is None:
-                if self.actions.is_ops(user):
+                if self.directory.is_ops(user):
                     self.perform(port, user, request.ref or "", "comment", note=text)
                 return
-            if command.name in ("status", "help") and not self.actions.is_ops(user):
+            if command.name in ("status", "help") and not self.directory.is_ops(user):
                 raise Refused("Only creative-ops managers can use triage commands; nothing changed.")
             reply = self.run_command(port, user, request, command)
         except Refused as refusal:
@@ -410,10 +408,9 @@ class Triage:
         elif action == "assign":
             self._assignment(port, request)
             self._dm(port, requester, f"{title} is assigned to <@{request.assignee_id}>.")
-        elif action in ("priority", "due", "type", "channels"):
-            label = {"priority": "priority", "due": "due date", "type": "type", "channels": "channels"}[action]
-            self._dm(port, requester, f"Creative ops changed the {label} of {title}: {change.old or 'none'} → "
-                     f"{change.new}.")
+        elif action in FIELD_CHANGES:
+            self._dm(port, requester, f"Creative ops changed the {FIELD_CHANGES[action]} of {title}: "
+                     f"{change.old or 'none'} → {change.new}.")
         elif action == "start":
             self._dm(port, requester, f"{title} is in progress with <@{request.assignee_id}>.")
             self._update_assignment(port, request)
@@ -458,5 +455,4 @@ class Triage:
 def _describe(action: str, old: str | None, new: str | None) -> str:
     if action in TRANSITIONS:
         return verb(action).capitalize()
-    label = {"priority": "Priority", "due": "Due date", "type": "Type", "channels": "Channels"}.get(action, action)
-    return f"{label} {old or 'none'} → {new}"
+    return f"{FIELD_CHANGES.get(action, action).capitalize()} {old or 'none'} → {new}"
