@@ -8,7 +8,6 @@ import subprocess
 import sys
 import threading
 from collections import Counter
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ import pytest
 from fakes.slack_api import FakeSlackAPI
 from slack_sdk import WebClient
 from sqlmodel import select
+from support import OPS, TOKEN, slack_services
 
 from bot.blockkit import MAX_MESSAGE_BLOCKS, MAX_SECTION_TEXT
 from bot.clock import FixedClock
@@ -34,16 +34,13 @@ from bot.digests import (
     ops_text,
 )
 from bot.outbox import ReliablePort
-from bot.services import Services, build_services
-from bot.settings import load_settings
+from bot.services import Services
 from handlers.app import scheduler_port
 from handlers.slack_port import TimezoneCache, WebClientPort
 from storage.db import Database
 from storage.models import OutboxMessage, Request, Send, TeamMember
 from storage.repositories import Requests, Team
 
-TOKEN = "xoxb-test"
-OPS = "C0OPS"
 BERLIN, LA = "UBERLIN1", "ULOSANG1"
 SCRIPT = Path(sys.executable).with_name("creative-intake")
 
@@ -57,20 +54,8 @@ MONDAY_8AM = at(2, 8)
 
 
 @pytest.fixture
-def slack() -> Iterator[FakeSlackAPI]:
-    with FakeSlackAPI() as fake:
-        yield fake
-
-
-def make_services(db: Database, clock: FixedClock, slack: FakeSlackAPI, **overrides: Any) -> Services:
-    settings = load_settings(slack_bot_token=TOKEN, slack_api_url=slack.base_url, ops_channel_id=OPS,
-                             database_url=db.url, **overrides)
-    return build_services(settings, clock, db=db)
-
-
-@pytest.fixture
-def services(db: Database, clock: FixedClock, slack: FakeSlackAPI) -> Services:
-    return make_services(db, clock, slack)
+def services(db: Database, clock: FixedClock, fake_slack: FakeSlackAPI) -> Services:
+    return slack_services(db, clock, fake_slack)
 
 
 @pytest.fixture
@@ -99,9 +84,9 @@ def add_request(db: Database, title: str = "Spring banners", *, status: str = "a
         return Requests(session).add(request).ref or ""
 
 
-def dms(slack: FakeSlackAPI) -> Counter[str]:
+def dms(fake_slack: FakeSlackAPI) -> Counter[str]:
     """Posts per channel."""
-    return Counter(call.params["channel"] for call in slack.calls("chat.postMessage"))
+    return Counter(call.params["channel"] for call in fake_slack.calls("chat.postMessage"))
 
 
 def sends(db: Database) -> list[tuple[str, str, str]]:
@@ -113,7 +98,7 @@ def sends(db: Database) -> list[tuple[str, str, str]]:
 
 
 def test_berlin_and_los_angeles_designers_each_get_theirs_at_their_own_nine(
-        services: Services, port: ReliablePort, slack: FakeSlackAPI, clock: FixedClock) -> None:
+        services: Services, port: ReliablePort, fake_slack: FakeSlackAPI, clock: FixedClock) -> None:
     add_designer(services.db, BERLIN, "Europe/Berlin")
     add_designer(services.db, LA, "America/Los_Angeles")
     add_request(services.db, "Berlin work", assignee=BERLIN, due=date(2026, 3, 20))
@@ -122,7 +107,7 @@ def test_berlin_and_los_angeles_designers_each_get_theirs_at_their_own_nine(
     def tick(now: datetime) -> Counter[str]:
         clock.set(now)
         send_due_digests(services, port, clock.now())
-        return dms(slack)
+        return dms(fake_slack)
 
     assert tick(at(2, 7, 55)) == Counter()
     assert tick(at(2, 8, 0)) == Counter({BERLIN: 1})                    # 09:00 in Berlin, midnight in LA
@@ -140,7 +125,7 @@ def test_berlin_and_los_angeles_designers_each_get_theirs_at_their_own_nine(
 
 
 def test_after_downtime_today_is_caught_up_and_past_days_are_not_replayed(
-        services: Services, port: ReliablePort, slack: FakeSlackAPI) -> None:
+        services: Services, port: ReliablePort, fake_slack: FakeSlackAPI) -> None:
     add_designer(services.db, BERLIN, "Europe/Berlin")
     add_request(services.db, assignee=BERLIN, due=date(2026, 3, 20))
 
@@ -148,25 +133,25 @@ def test_after_downtime_today_is_caught_up_and_past_days_are_not_replayed(
     assert [(o.recipient, o.period, o.result) for o in outcomes] == [
         (BERLIN, "2026-03-04", Result.SENT), (OPS, "2026-03-04", Result.SENT)]
     send_due_digests(services, port, at(5, 10, 0))
-    assert dms(slack) == Counter({BERLIN: 2, OPS: 2})
+    assert dms(fake_slack) == Counter({BERLIN: 2, OPS: 2})
     assert [period for kind, _, period in sends(services.db) if kind == DESIGNER_DIGEST] == [
         "2026-03-04", "2026-03-05"]
 
 
 def test_nothing_assigned_means_no_message_and_no_claim(
-        services: Services, port: ReliablePort, slack: FakeSlackAPI) -> None:
+        services: Services, port: ReliablePort, fake_slack: FakeSlackAPI) -> None:
     add_designer(services.db, BERLIN, "Europe/Berlin")
     add_request(services.db, status="closed", assignee=BERLIN, due=date(2026, 3, 1))
     add_request(services.db, status="delivered", assignee=BERLIN, due=date(2026, 3, 1))
 
     outcomes = send_due_digests(services, port, at(2, 10))
     assert [(o.recipient, o.result) for o in outcomes] == [(BERLIN, Result.NOTHING_ASSIGNED), (OPS, Result.SENT)]
-    assert dms(slack) == Counter({OPS: 1})
+    assert dms(fake_slack) == Counter({OPS: 1})
     assert sends(services.db) == [(OPS_DIGEST, OPS, "2026-03-02")]
 
 
 def test_the_digest_command_path_ignores_the_hour_but_not_the_date(
-        services: Services, port: ReliablePort, slack: FakeSlackAPI) -> None:
+        services: Services, port: ReliablePort, fake_slack: FakeSlackAPI) -> None:
     add_designer(services.db, BERLIN, "Europe/Berlin")
     add_request(services.db, assignee=BERLIN, due=date(2026, 3, 20))
     saturday_night = at(7, 3)
@@ -175,8 +160,8 @@ def test_the_digest_command_path_ignores_the_hour_but_not_the_date(
     second = run_digests(services, port, saturday_night + timedelta(hours=2), scheduled=False)
     assert [o.result for o in first] == [Result.SENT, Result.SENT]
     assert [o.result for o in second] == [Result.ALREADY_SENT, Result.ALREADY_SENT]
-    assert dms(slack) == Counter({BERLIN: 1, OPS: 1})
-    assert send_due_digests(services, port, at(9, 8)) and dms(slack) == Counter({BERLIN: 2, OPS: 1})
+    assert dms(fake_slack) == Counter({BERLIN: 1, OPS: 1})
+    assert send_due_digests(services, port, at(9, 8)) and dms(fake_slack) == Counter({BERLIN: 2, OPS: 1})
 
 
 # ---------------------------------------------------------------------- exactly once
@@ -184,7 +169,7 @@ def test_the_digest_command_path_ignores_the_hour_but_not_the_date(
 
 @pytest.mark.parametrize("blind", [False, True], ids=["snapshot", "claims-only"])
 def test_exactly_once_under_two_concurrent_digest_runs(
-        db: Database, clock: FixedClock, slack: FakeSlackAPI, monkeypatch: pytest.MonkeyPatch, blind: bool) -> None:
+        db: Database, clock: FixedClock, fake_slack: FakeSlackAPI, monkeypatch: pytest.MonkeyPatch, blind: bool) -> None:
     """Two "instances" (their own engine, Slack client and thread) tick at the same instants.
 
     ``claims-only``: both runs ignore what their snapshot says was sent, so every recipient is decided by
@@ -198,7 +183,7 @@ def test_exactly_once_under_two_concurrent_digest_runs(
         add_designer(db, designer, zone)
         add_request(db, assignee=designer, due=date(2026, 3, 20))
     other = Database(db.url)
-    instances = [make_services(db, clock, slack), make_services(other, clock, slack)]
+    instances = [slack_services(db, clock, fake_slack), slack_services(other, clock, fake_slack)]
     ports = [scheduler_port(instance) for instance in instances]
     ticks = [at(day, 18) for day in (2, 3, 4)]  # Mon–Wed 18:00 UTC: past 09:00 on a working day in every zone
     try:
@@ -219,15 +204,15 @@ def test_exactly_once_under_two_concurrent_digest_runs(
             assert len(results) == 2
     finally:
         other.dispose()
-    assert dms(slack) == Counter({**{d: len(ticks) for d in designers}, OPS: len(ticks)})
+    assert dms(fake_slack) == Counter({**{d: len(ticks) for d in designers}, OPS: len(ticks)})
     assert len(sends(db)) == (len(designers) + 1) * len(ticks)
 
 
 def test_a_post_slack_refuses_is_queued_in_the_outbox_and_never_claimed_twice(
-        services: Services, port: ReliablePort, slack: FakeSlackAPI) -> None:
+        services: Services, port: ReliablePort, fake_slack: FakeSlackAPI) -> None:
     add_designer(services.db, BERLIN, "Europe/Berlin")
     add_request(services.db, assignee=BERLIN, due=date(2026, 3, 20))
-    slack.fail_next("chat.postMessage", status=503, times=3)
+    fake_slack.fail_next("chat.postMessage", status=503, times=3)
 
     first = send_due_digests(services, port, at(2, 10))
     assert [o.result for o in first] == [Result.QUEUED, Result.SENT]
@@ -238,17 +223,17 @@ def test_a_post_slack_refuses_is_queued_in_the_outbox_and_never_claimed_twice(
 
 
 def test_with_a_plain_port_a_failed_post_is_logged_and_the_claim_stands(
-        services: Services, slack: FakeSlackAPI, caplog: pytest.LogCaptureFixture) -> None:
+        services: Services, fake_slack: FakeSlackAPI, caplog: pytest.LogCaptureFixture) -> None:
     add_designer(services.db, BERLIN, "Europe/Berlin")
     add_request(services.db, assignee=BERLIN, due=date(2026, 3, 20))
-    plain = WebClientPort(WebClient(token=TOKEN, base_url=slack.base_url), TimezoneCache(services.clock, "UTC"))
-    slack.fail_next("chat.postMessage", error="channel_not_found")
+    plain = WebClientPort(WebClient(token=TOKEN, base_url=fake_slack.base_url), TimezoneCache(services.clock, "UTC"))
+    fake_slack.fail_next("chat.postMessage", error="channel_not_found")
 
     with caplog.at_level(logging.ERROR, logger="bot.digest_runs"):
         first = send_due_digests(services, plain, at(2, 10))
     assert [o.result for o in first] == [Result.FAILED, Result.SENT] and "digest post failed" in caplog.text
     assert [o.result for o in send_due_digests(services, plain, at(2, 11))] == [Result.ALREADY_SENT] * 2
-    assert len(slack.calls("chat.postMessage")) == 2
+    assert len(fake_slack.calls("chat.postMessage")) == 2
 
 
 # ---------------------------------------------------------------------- contents
@@ -302,14 +287,14 @@ def test_a_designer_without_a_previous_digest_sees_everything_as_new(services: S
 
 
 def test_new_since_the_last_digest_counts_from_the_previous_send(
-        services: Services, port: ReliablePort, slack: FakeSlackAPI) -> None:
+        services: Services, port: ReliablePort, fake_slack: FakeSlackAPI) -> None:
     add_designer(services.db, BERLIN, "Europe/Berlin")
     add_request(services.db, "Before", assignee=BERLIN, due=date(2026, 3, 20), assigned_at=at(2, 7))
     send_due_digests(services, port, at(2, 8))
     after = add_request(services.db, "After", assignee=BERLIN, due=date(2026, 3, 20), assigned_at=at(2, 12))
     send_due_digests(services, port, at(3, 8))
 
-    tuesday = slack.calls("chat.postMessage", lambda c: c.params["channel"] == BERLIN)[-1]
+    tuesday = fake_slack.calls("chat.postMessage", lambda c: c.params["channel"] == BERLIN)[-1]
     body = "\n".join(b["text"]["text"] for b in tuesday.params["blocks"] if b["type"] == "section")
     assert [line for line in body.splitlines() if "`new`" in line] == [
         f":white_circle: *{after}* After — due Fri 20 Mar 2026 · assigned `new`"]
@@ -351,7 +336,7 @@ def test_ops_digest_lists_triage_stale_questions_unassigned_overdue_and_load(ser
 
 
 def test_big_digests_stay_within_block_kit_limits_and_slack_accepts_them(
-        services: Services, port: ReliablePort, slack: FakeSlackAPI) -> None:
+        services: Services, port: ReliablePort, fake_slack: FakeSlackAPI) -> None:
     db = services.db
     for n in range(60):
         add_designer(db, f"UDES{n:04d}", name=f"Designer with a rather long name number {n}")
@@ -363,12 +348,12 @@ def test_big_digests_stay_within_block_kit_limits_and_slack_accepts_them(
     outcomes = send_due_digests(services, port, at(2, 10))
     assert {(o.recipient, o.result) for o in outcomes if o.result is not Result.NOTHING_ASSIGNED} == {
         ("UDES0000", Result.SENT), (OPS, Result.SENT)}
-    for call in slack.calls("chat.postMessage"):
+    for call in fake_slack.calls("chat.postMessage"):
         blocks = call.params["blocks"]
         assert len(blocks) <= MAX_MESSAGE_BLOCKS
         assert all(len(b["text"]["text"]) <= MAX_SECTION_TEXT for b in blocks if b["type"] == "section")
         assert any("…and " in b["text"]["text"] for b in blocks if b["type"] == "section")
-    ops = slack.calls("chat.postMessage", lambda c: c.params["channel"] == OPS)[0]
+    ops = fake_slack.calls("chat.postMessage", lambda c: c.params["channel"] == OPS)[0]
     body = "\n".join(b["text"]["text"] for b in ops.params["blocks"] if b["type"] == "section")
     assert "…and 275 more" in body and "…and 35 more" in body  # 300 queued and overdue; 60 designers in the table
 
@@ -376,48 +361,48 @@ def test_big_digests_stay_within_block_kit_limits_and_slack_accepts_them(
 # ---------------------------------------------------------------------- the digest command
 
 
-def cli(db: Database, slack: FakeSlackAPI, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+def cli(db: Database, fake_slack: FakeSlackAPI, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG")}
-    env |= {"DATABASE_URL": db.url, "SLACK_BOT_TOKEN": TOKEN, "SLACK_API_URL": slack.base_url,
+    env |= {"DATABASE_URL": db.url, "SLACK_BOT_TOKEN": TOKEN, "SLACK_API_URL": fake_slack.base_url,
             "OPS_CHANNEL_ID": OPS}
     return subprocess.run([str(SCRIPT), "digest", *args], capture_output=True, text=True, env=env, cwd=cwd,
                           timeout=60)
 
 
-def test_digest_dry_run_prints_and_sends_nothing(db: Database, slack: FakeSlackAPI, tmp_path: Path) -> None:
+def test_digest_dry_run_prints_and_sends_nothing(db: Database, fake_slack: FakeSlackAPI, tmp_path: Path) -> None:
     add_designer(db, BERLIN, "Europe/Berlin", name="Dana")
     add_designer(db, LA, "America/Los_Angeles", name="Luis")
     ref = add_request(db, "Spring banners", assignee=BERLIN, due=date(2026, 3, 20))
 
-    result = cli(db, slack, "--dry-run", cwd=tmp_path)
+    result = cli(db, fake_slack, "--dry-run", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "Digest for Dana (UBERLIN1)" in result.stdout and f"{ref} Spring banners" in result.stdout
     assert "designer digest for ULOSANG1: nothing assigned" in result.stdout
     assert "Ops digest, " in result.stdout and "dry run: nothing was sent or claimed" in result.stdout
-    assert slack.calls() == [] and sends(db) == []
+    assert fake_slack.calls() == [] and sends(db) == []
 
 
 def test_digest_sends_now_and_a_second_run_the_same_day_sends_nothing(
-        db: Database, slack: FakeSlackAPI, tmp_path: Path) -> None:
+        db: Database, fake_slack: FakeSlackAPI, tmp_path: Path) -> None:
     add_designer(db, BERLIN, "UTC", name="Dana")
     add_designer(db, LA, "UTC", name="Luis")
     add_request(db, assignee=BERLIN, due=date(2026, 3, 20))
     add_request(db, assignee=LA, due=date(2026, 3, 20))
 
-    only_dana = cli(db, slack, "--designer", BERLIN, cwd=tmp_path)
+    only_dana = cli(db, fake_slack, "--designer", BERLIN, cwd=tmp_path)
     assert only_dana.returncode == 0, only_dana.stderr
-    assert dms(slack) == Counter({BERLIN: 1})
-    everyone = cli(db, slack, cwd=tmp_path)
-    assert dms(slack) == Counter({BERLIN: 1, LA: 1, OPS: 1})
+    assert dms(fake_slack) == Counter({BERLIN: 1})
+    everyone = cli(db, fake_slack, cwd=tmp_path)
+    assert dms(fake_slack) == Counter({BERLIN: 1, LA: 1, OPS: 1})
     assert "designer digest for UBERLIN1: already sent for" in everyone.stdout
     assert "designer digest sent to ULOSANG1" in everyone.stdout and f"ops digest sent to {OPS}" in everyone.stdout
-    again = cli(db, slack, "--ops", cwd=tmp_path)
+    again = cli(db, fake_slack, "--ops", cwd=tmp_path)
     assert again.returncode == 0 and f"ops digest for {OPS}: already sent for" in again.stdout
-    assert dms(slack) == Counter({BERLIN: 1, LA: 1, OPS: 1})
+    assert dms(fake_slack) == Counter({BERLIN: 1, LA: 1, OPS: 1})
 
 
-def test_digest_for_an_unknown_designer_is_a_usage_error(db: Database, slack: FakeSlackAPI, tmp_path: Path) -> None:
-    result = cli(db, slack, "--designer", "UNOBODY1", cwd=tmp_path)
+def test_digest_for_an_unknown_designer_is_a_usage_error(db: Database, fake_slack: FakeSlackAPI, tmp_path: Path) -> None:
+    result = cli(db, fake_slack, "--designer", "UNOBODY1", cwd=tmp_path)
     assert result.returncode == 2
     assert result.stderr.strip() == "creative-intake: UNOBODY1 is not a designer in the roster"
-    assert slack.calls() == []
+    assert fake_slack.calls() == []
