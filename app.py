@@ -14,28 +14,28 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.analysis.base import AnalysisContext, analysis_json
-from bot.analysis.service import apply
-from bot.brief import Brief
-from bot.catalog import CatalogError, load_catalog
-from bot.clock import check_zone
-from bot.console import run_console
-from bot.digest_runs import Result, run_digests
-from bot.digests import OPS_DIGEST
-from bot.export import export_rows, to_csv, to_json
-from bot.logging_setup import configure_logging, settings_secrets
-from bot.ports import DeliveryFailed
-from bot.report import (
+from bot.analysis.contract import AnalysisContext, analysis_json
+from bot.analysis.analyzer import apply
+from bot.briefs.model import Brief
+from bot.briefs.catalog import CatalogError, load_catalog
+from bot.platform.clock import check_zone
+from bot.intake.console import run_console
+from bot.digests.runs import Result, run_digests
+from bot.digests.compose import OPS_DIGEST
+from bot.reporting.export import export_rows, to_csv, to_json
+from bot.platform.logs import configure_logging, settings_secrets
+from bot.delivery.ports import DeliveryFailed
+from bot.reporting.weekly import (
     load_figures,
     post_report,
     render_chart,
     report_window,
     summary_lines,
 )
-from bot.scheduler import build_scheduler
-from bot.services import build_analyzer, build_services
-from bot.settings import Settings, SettingsError, load_settings
-from bot.team import Directory, TeamFileError, load_roster, sync_roster
+from bot.jobs import build_scheduler
+from bootstrap import build_analyzer, build_services
+from bot.platform.settings import Settings, SettingsError, load_settings
+from bot.team.roster import Directory, TeamFileError, load_roster, sync_roster
 from storage.db import Database, DatabaseError
 
 EXIT_USAGE = 2

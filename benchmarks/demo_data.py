@@ -17,11 +17,11 @@ from datetime import UTC, datetime, time, timedelta
 from sqlalchemy import func
 from sqlmodel import select
 
-from bot.catalog import Catalog, CatalogError, load_catalog
-from bot.clock import SystemClock
-from bot.settings import SettingsError, load_settings
-from bot.team import DesignerEntry, Roster, sync_roster
-from bot.workdays import add_workdays, is_workday
+from bot.briefs.catalog import Catalog, CatalogError, load_catalog
+from bot.platform.clock import SystemClock
+from bot.platform.settings import SettingsError, load_settings
+from bot.team.roster import DesignerEntry, Roster, sync_roster
+from bot.platform.calendar import add_workdays, is_workday
 from storage.db import Database, DatabaseError
 from storage.models import Request
 from storage.repositories import format_ref

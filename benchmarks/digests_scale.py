@@ -23,12 +23,12 @@ from typing import Any
 
 from sqlalchemy import event
 
-from bot.clock import FixedClock
-from bot.digest_runs import Outcome, Result, run_digests
-from bot.lifecycle import ACTIVE, Status
-from bot.schedule_rules import local_date
-from bot.services import build_services
-from bot.settings import load_settings
+from bot.platform.clock import FixedClock
+from bot.digests.runs import Outcome, Result, run_digests
+from bot.requests.lifecycle import ACTIVE, Status
+from bot.platform.calendar import local_date
+from bootstrap import build_services
+from bot.platform.settings import load_settings
 from storage.db import Database
 from storage.models import Request, Send, TeamMember
 from storage.repositories import format_ref

@@ -32,14 +32,14 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from bot.analysis.base import AnalysisContext  # noqa: E402
+from bot.analysis.contract import AnalysisContext  # noqa: E402
 from bot.analysis.llm import PROPOSED_FIELDS, LLMEngine, schema_key  # noqa: E402
-from bot.analysis.rules import RulesEngine  # noqa: E402
-from bot.analysis.service import Analyzer, apply  # noqa: E402
-from bot.brief import Brief  # noqa: E402
-from bot.catalog import Catalog, load_catalog  # noqa: E402
-from bot.clock import FixedClock  # noqa: E402
-from bot.conversation import Conversation, Incoming, ReplyKind  # noqa: E402
+from bot.analysis.rules.engine import RulesEngine  # noqa: E402
+from bot.analysis.analyzer import Analyzer, apply  # noqa: E402
+from bot.briefs.model import Brief  # noqa: E402
+from bot.briefs.catalog import Catalog, load_catalog  # noqa: E402
+from bot.platform.clock import FixedClock  # noqa: E402
+from bot.intake.conversation import Conversation, Incoming, ReplyKind  # noqa: E402
 from fakes.openai_server import Behaviour, FakeOpenAI, prompt_tokens, reply  # noqa: E402
 from storage.db import Database  # noqa: E402
 

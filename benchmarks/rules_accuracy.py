@@ -20,11 +20,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from bot.analysis.base import AnalysisContext, assess
-from bot.analysis.rules import RulesEngine
-from bot.analysis.service import apply
-from bot.brief import Brief
-from bot.catalog import Catalog, load_catalog
+from bot.analysis.contract import AnalysisContext, assess
+from bot.analysis.rules.engine import RulesEngine
+from bot.analysis.analyzer import apply
+from bot.briefs.model import Brief
+from bot.briefs.catalog import Catalog, load_catalog
 
 DATA = Path(__file__).parent / "data" / "requests.jsonl"
 SUBSETS = {"held-back items (hold-)": "hold-", "blind items (blind-)": "blind-", "fresh items (fresh-)": "fresh-",

@@ -11,13 +11,13 @@ from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler, RateLimitErrorRetryHandler, ServerErrorRetryHandler,
 )
 
-from bot.alerts import watch_llm
-from bot.intake import IntakeFlows
-from bot.logging_setup import ContextExecutor
-from bot.outbox import ReliablePort
-from bot.triage import Triage
-from bot.services import Services
-from handlers import actions, commands, events, home, messages, shortcuts, views
+from bot.delivery.alerts import watch_llm
+from bot.intake.flows import IntakeFlows
+from bot.platform.logs import ContextExecutor
+from bot.delivery.outbox import ReliablePort
+from bot.triage.service import Triage
+from bootstrap import Services
+from handlers.listeners import actions, commands, events, home, messages, shortcuts, views
 from handlers.context import HandlerContext
 from handlers.slack_port import TimezoneCache, WebClientPort
 

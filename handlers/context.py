@@ -9,10 +9,10 @@ from typing import Any
 
 from slack_sdk import WebClient
 
-from bot.intake import IntakeFlows
-from bot.metrics import delivery_kind
-from bot.outbox import ReliablePort
-from bot.triage import Triage
+from bot.intake.flows import IntakeFlows
+from bot.platform.metrics import delivery_kind
+from bot.delivery.outbox import ReliablePort
+from bot.triage.service import Triage
 from handlers.slack_port import TimezoneCache, WebClientPort
 
 log = logging.getLogger(__name__)

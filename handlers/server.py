@@ -15,9 +15,9 @@ from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 
-from bot.logging_setup import log_context
-from bot.metrics import CONTENT_TYPE, Metrics
-from bot.services import Services
+from bot.platform.logs import log_context
+from bot.platform.metrics import CONTENT_TYPE, Metrics
+from bootstrap import Services
 
 log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"

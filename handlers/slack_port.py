@@ -12,9 +12,9 @@ from typing import Any, TypeVar
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.blockkit import MAX_MESSAGE_TEXT, clamp
-from bot.clock import Clock
-from bot.ports import Blocks, DeliveryFailed, Target
+from handlers.blocks.kit import MAX_MESSAGE_TEXT, clamp
+from bot.platform.clock import Clock
+from bot.delivery.ports import Blocks, DeliveryFailed, Target
 
 log = logging.getLogger(__name__)
 TZ_CACHE_TTL = timedelta(hours=6)

@@ -11,8 +11,8 @@ import pytest
 from fakes.slack_api import FakeSlackAPI
 from sqlalchemy import text
 
-from bot.catalog import Catalog, load_catalog
-from bot.clock import FixedClock
+from bot.briefs.catalog import Catalog, load_catalog
+from bot.platform.clock import FixedClock
 from storage.db import Database
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")

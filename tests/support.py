@@ -11,10 +11,10 @@ from typing import Any
 
 from fakes.slack_api import FakeSlackAPI
 
-from bot.clock import FixedClock
-from bot.logging_setup import configure_logging
-from bot.services import Services, build_services
-from bot.settings import load_settings
+from bot.platform.clock import FixedClock
+from bot.platform.logs import configure_logging
+from bootstrap import Services, build_services
+from bot.platform.settings import load_settings
 from storage.db import Database
 from storage.models import Request
 from storage.repositories import Requests

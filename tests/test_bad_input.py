@@ -14,15 +14,15 @@ from typing import Any
 
 import pytest
 
-from bot.analysis.base import AnalysisContext, analysis_json
+from bot.analysis.contract import AnalysisContext, analysis_json
 from bot.analysis.llm import LLMEngine
-from bot.analysis.rules import RulesEngine
-from bot.analysis.service import Analyzer, apply
-from bot.brief import FIELD_NAMES, Brief
-from bot.catalog import Catalog
-from bot.clock import FixedClock
-from bot.conversation import Conversation, Incoming, Reply, ReplyKind
-from bot.priority import suggest_priority
+from bot.analysis.rules.engine import RulesEngine
+from bot.analysis.analyzer import Analyzer, apply
+from bot.briefs.model import FIELD_NAMES, Brief
+from bot.briefs.catalog import Catalog
+from bot.platform.clock import FixedClock
+from bot.intake.conversation import Conversation, Incoming, Reply, ReplyKind
+from bot.briefs.priority import suggest_priority
 from storage.db import Database
 from storage.repositories import Audit, Drafts, Requests
 from tests.fakes.openai_server import FakeOpenAI, reply

@@ -9,17 +9,17 @@ from typing import Any
 
 import pytest
 
-from bot.analysis.base import AnalysisContext, Extraction, Usage
+from bot.analysis.contract import AnalysisContext, Extraction, Usage
 from bot.analysis.breaker import BreakerState, CircuitBreaker
 from bot.analysis.llm import LLMEngine
-from bot.analysis.rules import RulesEngine
-from bot.analysis.service import Analyzer, LLMFailure
-from bot.brief import Brief
-from bot.catalog import Catalog
-from bot.clock import FixedClock
-from bot.conversation import Conversation, Incoming
-from bot.services import build_analyzer
-from bot.settings import load_settings
+from bot.analysis.rules.engine import RulesEngine
+from bot.analysis.analyzer import Analyzer, LLMFailure
+from bot.briefs.model import Brief
+from bot.briefs.catalog import Catalog
+from bot.platform.clock import FixedClock
+from bot.intake.conversation import Conversation, Incoming
+from bootstrap import build_analyzer
+from bot.platform.settings import load_settings
 from storage.db import Database
 from tests.fakes.openai_server import FakeOpenAI, empty, reply, status
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.catalog import Catalog, CatalogError, load_catalog, parse_catalog
+from bot.briefs.catalog import Catalog, CatalogError, load_catalog, parse_catalog
 
 SPEC_TYPES = {
     "social_graphic": (["platforms", "formats", "copy"], 3, 2), "video": (["duration", "formats"], 15, 8),

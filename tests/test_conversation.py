@@ -6,11 +6,11 @@ from datetime import date, timedelta
 
 import pytest
 
-from bot.analysis.rules import RulesEngine
-from bot.analysis.service import Analyzer
-from bot.catalog import Catalog
-from bot.clock import FixedClock
-from bot.conversation import Conversation, Incoming, Reply, ReplyKind
+from bot.analysis.rules.engine import RulesEngine
+from bot.analysis.analyzer import Analyzer
+from bot.briefs.catalog import Catalog
+from bot.platform.clock import FixedClock
+from bot.intake.conversation import Conversation, Incoming, Reply, ReplyKind
 from storage.db import Database
 from storage.repositories import Audit, Drafts, Requests
 

@@ -18,10 +18,10 @@ from slack_sdk import WebClient
 from sqlmodel import select
 from support import OPS, TOKEN, slack_services
 
-from bot.blockkit import MAX_MESSAGE_BLOCKS, MAX_SECTION_TEXT
-from bot.clock import FixedClock
-from bot.digest_runs import Result, run_digests, send_due_digests
-from bot.digests import (
+from handlers.blocks.kit import MAX_MESSAGE_BLOCKS, MAX_SECTION_TEXT
+from bot.platform.clock import FixedClock
+from bot.digests.runs import Result, run_digests, send_due_digests
+from bot.digests.compose import (
     DESIGNER_DIGEST,
     OPS_DIGEST,
     Snapshot,
@@ -33,8 +33,8 @@ from bot.digests import (
     ops_digest,
     ops_text,
 )
-from bot.outbox import ReliablePort
-from bot.services import Services
+from bot.delivery.outbox import ReliablePort
+from bootstrap import Services
 from handlers.app import scheduler_port
 from handlers.slack_port import TimezoneCache, WebClientPort
 from storage.db import Database
@@ -229,7 +229,7 @@ def test_with_a_plain_port_a_failed_post_is_logged_and_the_claim_stands(
     plain = WebClientPort(WebClient(token=TOKEN, base_url=fake_slack.base_url), TimezoneCache(services.clock, "UTC"))
     fake_slack.fail_next("chat.postMessage", error="channel_not_found")
 
-    with caplog.at_level(logging.ERROR, logger="bot.digest_runs"):
+    with caplog.at_level(logging.ERROR, logger="bot.digests.runs"):
         first = send_due_digests(services, plain, at(2, 10))
     assert [o.result for o in first] == [Result.FAILED, Result.SENT] and "digest post failed" in caplog.text
     assert [o.result for o in send_due_digests(services, plain, at(2, 11))] == [Result.ALREADY_SENT] * 2

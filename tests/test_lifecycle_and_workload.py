@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.catalog import Catalog
-from bot.lifecycle import OPEN, TERMINAL, TRANSITIONS, IllegalTransition, Status, next_status
-from bot.workload import loads, suggest_assignee
+from bot.briefs.catalog import Catalog
+from bot.requests.lifecycle import OPEN, TERMINAL, TRANSITIONS, IllegalTransition, Status, next_status
+from bot.team.workload import loads, suggest_assignee
 from storage.models import Request, TeamMember
 
 

@@ -14,12 +14,12 @@ from typing import Any
 
 import pytest
 
-from bot.analysis.base import AnalysisContext, Extraction, Usage
+from bot.analysis.contract import AnalysisContext, Extraction, Usage
 from bot.analysis.llm import DEFAULT_PROMPTS_DIR, LLMEngine
-from bot.analysis.service import Analyzer, LLMFailure, apply
-from bot.brief import Brief
-from bot.catalog import Catalog, load_catalog
-from bot.settings import load_settings
+from bot.analysis.analyzer import Analyzer, LLMFailure, apply
+from bot.briefs.model import Brief
+from bot.briefs.catalog import Catalog, load_catalog
+from bot.platform.settings import load_settings
 from tests.fakes.openai_server import FakeOpenAI, delay, raw, refuse, reply, status
 
 API_KEY = "sk-test-secret-0123456789"

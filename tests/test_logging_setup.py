@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from support import json_logs
 
-from bot.logging_setup import REDACTED, log_context, settings_secrets
-from bot.settings import load_settings
+from bot.platform.logs import REDACTED, log_context, settings_secrets
+from bot.platform.settings import load_settings
 
 SIGNING_SECRET = "8f14e45fceea167a5a36dedd4bea2543"
 BOT_TOKEN = "xoxb-1234-5678-AbCdEfGhIj"

@@ -8,8 +8,8 @@ from pathlib import Path
 from prometheus_client.parser import text_string_to_metric_families
 from support import add_requests
 
-from bot.analysis.base import Usage
-from bot.metrics import Metrics, delivery_kind, label
+from bot.analysis.contract import Usage
+from bot.platform.metrics import Metrics, delivery_kind, label
 from storage.db import Database
 from storage.stats import count_by_status
 

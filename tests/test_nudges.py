@@ -10,11 +10,11 @@ import pytest
 from fakes.slack_api import FakeSlackAPI
 from support import slack_services
 
-from bot.clock import FixedClock
-from bot.nudges import due_nudges, send_due_nudges
-from bot.outbox import ReliablePort
-from bot.services import Services, build_services
-from bot.settings import load_settings
+from bot.platform.clock import FixedClock
+from bot.digests.nudges import due_nudges, send_due_nudges
+from bot.delivery.outbox import ReliablePort
+from bootstrap import Services, build_services
+from bot.platform.settings import load_settings
 from handlers.app import scheduler_port
 from storage.db import Database
 from storage.models import Request

@@ -11,14 +11,14 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from bot.analysis.base import AnalysisContext, analysis_json, assess
+from bot.analysis.contract import AnalysisContext, analysis_json, assess
 from bot.analysis.llm import PROPOSED_FIELDS, LLMEngine, schema_key
-from bot.analysis.rules import RulesEngine
-from bot.analysis.service import Analyzer, apply
-from bot.brief import FIELD_NAMES, LIST_FIELDS, Brief
-from bot.catalog import Catalog, load_catalog
-from bot.clock import FixedClock
-from bot.conversation import Conversation, Incoming, ReplyKind
+from bot.analysis.rules.engine import RulesEngine
+from bot.analysis.analyzer import Analyzer, apply
+from bot.briefs.model import FIELD_NAMES, LIST_FIELDS, Brief
+from bot.briefs.catalog import Catalog, load_catalog
+from bot.platform.clock import FixedClock
+from bot.intake.conversation import Conversation, Incoming, ReplyKind
 from storage.db import Database
 from storage.repositories import Drafts, Requests
 from tests.fakes.openai_server import FakeOpenAI, reply

@@ -16,8 +16,8 @@ from fakes.slack_api import FakeSlackAPI
 from matplotlib.image import imread
 from support import OPS, TOKEN, slack_services
 
-from bot.clock import FixedClock
-from bot.report import (
+from bot.platform.clock import FixedClock
+from bot.reporting.weekly import (
     Window,
     load_figures,
     post_report,
@@ -25,8 +25,8 @@ from bot.report import (
     send_due_report,
     summary_text,
 )
-from bot.services import Services, build_services
-from bot.settings import load_settings
+from bootstrap import Services, build_services
+from bot.platform.settings import load_settings
 from handlers.app import scheduler_port
 from storage.db import Database
 from storage.models import Request

@@ -8,11 +8,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.analysis.base import AnalysisContext, Extraction, analysis_json, assess
-from bot.analysis.rules import RulesEngine
-from bot.analysis.service import Analyzer, apply
-from bot.brief import FIELD_NAMES, Brief
-from bot.catalog import load_catalog
+from bot.analysis.contract import AnalysisContext, Extraction, analysis_json, assess
+from bot.analysis.rules.engine import RulesEngine
+from bot.analysis.analyzer import Analyzer, apply
+from bot.briefs.model import FIELD_NAMES, Brief
+from bot.briefs.catalog import load_catalog
 
 CATALOG = load_catalog()
 TODAY = date(2026, 3, 2)

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, time
 
 import pytest
 
-from bot.schedule_rules import (
+from bot.platform.calendar import (
     age_in_workdays,
     digest_day,
     local_date,

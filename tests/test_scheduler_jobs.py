@@ -19,18 +19,18 @@ from apscheduler.triggers.interval import IntervalTrigger
 from fakes.slack_api import FakeSlackAPI
 from support import OPS, TOKEN, slack_services
 
-from bot.clock import FixedClock
-from bot.digest_runs import send_due_digests
-from bot.nudges import send_due_nudges
-from bot.outbox import deliver_due
-from bot.report import send_due_report
-from bot.scheduler import (
+from bot.platform.clock import FixedClock
+from bot.digests.runs import send_due_digests
+from bot.digests.nudges import send_due_nudges
+from bot.delivery.outbox import deliver_due
+from bot.reporting.weekly import send_due_report
+from bot.jobs import (
     MISFIRE_GRACE_S,
     build_scheduler,
     notify_expired_drafts,
     run_tick,
 )
-from bot.services import Services
+from bootstrap import Services
 from handlers.app import direct_port, scheduler_port
 from storage.db import Database
 from storage.models import Request, TeamMember

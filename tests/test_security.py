@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.clock import FixedClock
-from bot.lifecycle import TRANSITIONS
-from bot.services import Services, build_services
-from bot.settings import load_settings
-from bot.team import DesignerEntry, Roster, sync_roster
-from bot.triage import ROLES, Actions, Refused
+from bot.platform.clock import FixedClock
+from bot.requests.lifecycle import TRANSITIONS
+from bootstrap import Services, build_services
+from bot.platform.settings import load_settings
+from bot.team.roster import DesignerEntry, Roster, sync_roster
+from bot.triage.service import ROLES, Actions, Refused
 from storage.db import Database
 from storage.models import Request
 from storage.repositories import Requests

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.catalog import Catalog
-from bot.team import Directory, TeamFileError, load_roster, parse_roster, sync_roster
+from bot.briefs.catalog import Catalog
+from bot.team.roster import Directory, TeamFileError, load_roster, parse_roster, sync_roster
 from storage.db import Database
 
 SPEC_EXAMPLE = """

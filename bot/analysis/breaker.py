@@ -16,7 +16,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from bot.clock import Clock
+from bot.platform.clock import Clock
 
 log = logging.getLogger(__name__)
 

@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from bot.workdays import add_workdays
+from bot.platform.calendar import add_workdays
 
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'", "“": '"', "”": '"', "„": '"', "«": '"',
                          "»": '"', "–": "-", "\u00a0": " ", "\u202f": " "})

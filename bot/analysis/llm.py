@@ -17,11 +17,11 @@ import pydantic
 from openai.types.chat import ChatCompletionMessageParam
 from pydantic import BaseModel, BeforeValidator, ConfigDict, WithJsonSchema, create_model
 
-from bot.analysis.base import AnalysisContext, Extraction, Usage
-from bot.analysis.service import LLMFailure
-from bot.brief import FIELD_NAMES, LIST_FIELDS, Brief
-from bot.catalog import Catalog
-from bot.settings import Settings
+from bot.analysis.contract import AnalysisContext, Extraction, Usage
+from bot.analysis.analyzer import LLMFailure
+from bot.briefs.model import FIELD_NAMES, LIST_FIELDS, Brief
+from bot.briefs.catalog import Catalog
+from bot.platform.settings import Settings
 
 log = logging.getLogger(__name__)
 

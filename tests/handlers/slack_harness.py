@@ -16,9 +16,9 @@ from slack_requests import (
     send_interaction, serve_wsgi, shortcut, view_submission,
 )
 
-from bot.clock import FixedClock
-from bot.services import Services, build_services
-from bot.settings import load_settings
+from bot.platform.clock import FixedClock
+from bootstrap import Services, build_services
+from bot.platform.settings import load_settings
 from handlers.app import create_app
 from handlers.server import wsgi_app
 from storage.db import Database
@@ -131,7 +131,7 @@ COMPLETE_VIDEO = ("need a 30s youtube pre-roll, 16:9, due in 3 weeks. Goal: driv
 
 def with_roster(slack: SlackHarness) -> None:
     """An ops manager and two video designers (Berlin, Los Angeles)."""
-    from bot.team import DesignerEntry, Roster, sync_roster
+    from bot.team.roster import DesignerEntry, Roster, sync_roster
 
     sync_roster(slack.services.db, Roster(ops_managers=[OPS_MANAGER], designers=[
         DesignerEntry(slack_id=DESIGNER, name="Dana", skills=["video", "social_graphic"], capacity_points=20,

@@ -9,8 +9,8 @@ from slack_harness import (
 )
 from slack_requests import post, signed_headers
 
-from bot.clock import FixedClock
-from bot.outbox import MAX_ATTEMPTS, deliver_due
+from bot.platform.clock import FixedClock
+from bot.delivery.outbox import MAX_ATTEMPTS, deliver_due
 from handlers.app import direct_port
 from storage.repositories import Outbox
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from slack_harness import OPS, SlackHarness
 from test_slack_forms import form_values
 
-from bot.blockkit import ELLIPSIS
-from bot.render import ACTION_EDIT, ACTION_SUBMIT, VIEW_INTAKE
+from handlers.blocks.kit import ELLIPSIS
+from handlers.blocks.intake import ACTION_EDIT, ACTION_SUBMIT, VIEW_INTAKE
 
 TEXT_FIELDS = ("objective", "audience", "duration", "copy", "url", "quantity", "slide_count", "source_asset",
                "usage", "campaign", "budget", "approver", "notes")

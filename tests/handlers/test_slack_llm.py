@@ -7,7 +7,7 @@ import json
 from fakes.openai_server import FakeOpenAI, reply, status
 from slack_harness import serving
 
-from bot.clock import FixedClock
+from bot.platform.clock import FixedClock
 from storage.db import Database
 
 PROPOSAL = {"request_type": "video", "channels": ["video_platforms", "paid_ads"], "deadline": "2026-03-23",

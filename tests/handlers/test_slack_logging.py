@@ -17,7 +17,7 @@ from slack_requests import app_mention_event, event_callback, send_event, serve_
 from slack_sdk import WebClient
 from support import json_logs
 
-from bot.logging_setup import ContextExecutor
+from bot.platform.logs import ContextExecutor
 from handlers.server import wsgi_app
 
 log = logging.getLogger("creative.test.listener")

@@ -15,10 +15,10 @@ from slack_harness import BOT_TOKEN, OPS, SECRET, SlackHarness
 from slack_requests import HttpResult, serve_wsgi
 from support import add_requests
 
-from bot.clock import FixedClock
-from bot.metrics import Metrics
-from bot.services import build_services
-from bot.settings import load_settings
+from bot.platform.clock import FixedClock
+from bot.platform.metrics import Metrics
+from bootstrap import build_services
+from bot.platform.settings import load_settings
 from handlers.app import create_app
 from handlers.server import wsgi_app
 from storage.db import Database

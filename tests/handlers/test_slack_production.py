@@ -10,7 +10,7 @@ from slack_harness import (
     thread, with_roster,
 )
 
-from bot.render_production import (
+from handlers.blocks.production import (
     DELIVERY_ACCEPT, DELIVERY_CHANGES, PROD_BLOCKED, PROD_DELIVERED, PROD_START, VIEW_BLOCKED, VIEW_CHANGES,
     VIEW_DELIVERED,
 )

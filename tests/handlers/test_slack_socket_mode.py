@@ -9,9 +9,9 @@ from fakes.socket_mode import FakeSocketMode
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_requests import event_callback, message_event
 
-from bot.clock import FixedClock
-from bot.services import build_services
-from bot.settings import load_settings
+from bot.platform.clock import FixedClock
+from bootstrap import build_services
+from bot.platform.settings import load_settings
 from handlers.app import create_app
 from storage.db import Database
 

@@ -13,8 +13,8 @@ from slack_harness import (
 )
 from slack_requests import block_actions, send_interaction
 
-from bot.render import TRIAGE_APPROVE, TRIAGE_ASSIGN, TRIAGE_PRIORITY, TRIAGE_REJECT, TRIAGE_REQUEST_INFO
-from bot.render_production import VIEW_ASK, VIEW_REJECT
+from handlers.blocks.intake import TRIAGE_APPROVE, TRIAGE_ASSIGN, TRIAGE_PRIORITY, TRIAGE_REJECT, TRIAGE_REQUEST_INFO
+from handlers.blocks.production import VIEW_ASK, VIEW_REJECT
 from storage.repositories import Audit, Comments
 
 
@@ -243,7 +243,7 @@ def test_a_concurrent_double_click_on_approve_makes_one_transition(triage: tuple
 
 
 def test_export_has_proposal_override_and_history(triage: tuple[SlackHarness, str, str]) -> None:
-    from bot.export import export_rows, to_csv
+    from bot.reporting.export import export_rows, to_csv
 
     slack, ref, ts = triage
     thread(slack, "type social_graphic", ts)

@@ -1,0 +1,47 @@
+"""Possible duplicates: similar requests of the last 90 days."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from bot.briefs.model import Brief
+
+WINDOW_DAYS = 90
+_THRESHOLD = 0.5
+_WORD = re.compile(r"[^\W_]{3,}", re.UNICODE)
+_STOP = frozenset("the and for with our new need needs please this that from into your about want".split())
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An existing request, as far as duplicate detection cares."""
+
+    ref: str
+    title: str
+    status: str
+    request_type: str
+    text: str
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in (m.group(0).lower() for m in _WORD.finditer(text)) if w not in _STOP}
+
+
+def brief_words(brief: Brief) -> str:
+    """The text of a brief that identifies the work."""
+    return " ".join(filter(None, [brief.title, brief.objective, brief.campaign, brief.audience]))
+
+
+def similarity(a: str, b: str) -> float:
+    """Jaccard overlap of content words."""
+    wa, wb = _words(a), _words(b)
+    return len(wa & wb) / len(wa | wb) if wa and wb else 0.0
+
+
+def find_duplicates(brief: Brief, candidates: Iterable[Candidate], limit: int = 3) -> list[Candidate]:
+    """Candidates of the same type whose text is similar enough, most similar first."""
+    text = brief_words(brief)
+    scored = [(similarity(text, c.text), c) for c in candidates if c.request_type == brief.request_type]
+    return [c for score, c in sorted(scored, key=lambda sc: -sc[0]) if score >= _THRESHOLD][:limit]

@@ -1,0 +1,352 @@
+"""The intake conversation (SPEC 2.1): one requester message in, one reply out. Slack-free."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from bot.analysis.contract import AnalysisContext, Assessment, Extraction, assess
+from bot.analysis.analyzer import Analyzer, apply, derive_title, validated
+from bot.briefs.model import Brief
+from bot.briefs.catalog import Catalog
+from bot.platform.clock import Clock
+from bot.briefs.duplicates import WINDOW_DAYS, Candidate, brief_words, find_duplicates
+from bot.briefs.priority import suggest_priority
+from bot.briefs.questions import format_date, next_question, understood
+from storage.db import Database
+from storage.models import Draft, Request
+from storage.repositories import Audit, Drafts, Requests
+
+DRAFT_EXPIRY = timedelta(days=7)
+
+HELP_TEXT = (
+    "Tell me what you need in your own words — for example “a 30s YouTube pre-roll for the spring launch, "
+    "due March 20”. I'll ask for anything missing, then show you the brief to submit.\n"
+    "Commands: `submit` (or `yes`) when the brief is complete, `cancel` to drop the draft, "
+    "`start over` to begin again, `status` for your open requests, `cancel CR-0001` to withdraw a submitted "
+    "request, `help` for this message."
+)
+
+_COMMANDS = {"help": "help", "?": "help", "status": "status", "cancel": "cancel", "start over": "start over",
+             "restart": "start over", "submit": "submit", "yes": "yes", "y": "yes", "yep": "yes", "ok": "yes"}
+_YES = {"yes", "y", "yep", "yeah", "new", "it's new", "its new", "new work", "yes, new", "yes new", "sí", "si", "ja", "oui"}
+_NO = {"no", "n", "nope", "duplicate", "same", "it's the same", "same one", "no, same", "nein", "non"}
+_KEEP = {"keep", "keep it", "rush", "keep rush", "keep the date", "keep as rush", "yes keep", "keep date"}
+_MOVE = {"move", "move it", "move to standard", "standard", "earliest", "use the earliest", "ok move", "move date"}
+
+
+def _normal(text: str) -> str:
+    return re.sub(r"[\s!.]+$", "", re.sub(r"^<@[A-Z0-9]+>\s*", "", text.strip())).lower()
+
+
+def _pending_answer(pending: dict[str, Any], said: str) -> str | None:
+    """How a message answers the open duplicate or rush question: new_work, duplicate, keep, move, or None."""
+    if pending.get("duplicate_question"):
+        if said in _YES:
+            return "new_work"
+        if said in _NO:
+            return "duplicate"
+    if pending.get("rush_question"):
+        if said in _KEEP or (said in _YES and said != "new"):
+            return "keep"
+        if said in _MOVE:
+            return "move"
+    return None
+
+
+class ReplyKind(StrEnum):
+    """What the reply is, so each surface can render it."""
+
+    QUESTION = "question"
+    CONFIRM = "confirm"
+    SUBMITTED = "submitted"
+    CANCELLED = "cancelled"
+    HELP = "help"
+    STATUS = "status"
+
+
+@dataclass
+class Incoming:
+    """A requester's message."""
+
+    requester_id: str
+    conversation_id: str
+    text: str
+    timezone: str = "UTC"
+    files: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Reply:
+    """The bot's answer; ``brief`` is set when the whole brief is shown, ``request`` on submission."""
+
+    kind: ReplyKind
+    text: str
+    brief: Brief | None = None
+    request: Request | None = None
+    assessment: Assessment | None = None
+    notice: str | None = None
+    engine: str | None = None
+    fallback_reason: str | None = None
+
+
+@dataclass
+class _Turn:
+    """Working state for one message."""
+
+    session: Session
+    draft: Draft
+    brief: Brief
+    today: date
+    msg: Incoming
+    pending: dict[str, Any]
+
+
+class Conversation:
+    """Builds briefs from messages, stores drafts, submits requests."""
+
+    def __init__(self, db: Database, analyzer: Analyzer, catalog: Catalog, clock: Clock) -> None:
+        self.db = db
+        self.analyzer = analyzer
+        self.catalog = catalog
+        self.clock = clock
+
+    def today(self, timezone: str) -> date:
+        """The requester's local date."""
+        return self.clock.now().astimezone(ZoneInfo(timezone)).date()
+
+    def handle(self, msg: Incoming) -> Reply:
+        """Answer one message: a command, an answer to a pending question, or brief content.
+
+        The analysis (an LLM call, perhaps) runs before the draft is locked, so no transaction waits on it.
+        """
+        now = self.clock.now()
+        command = _COMMANDS.get(_normal(msg.text))
+        extraction = self._extract_unlocked(msg, command, now)
+        with self.db.session() as session:
+            drafts = Drafts(session)
+            draft = drafts.get(msg.requester_id, msg.conversation_id, lock=True)
+            notice = None
+            if draft is not None and now - draft.updated_at > DRAFT_EXPIRY:
+                drafts.delete(draft)
+                draft, notice = None, "Your previous draft expired after 7 days without messages, so this starts a new one."
+            reply = self._dispatch(session, draft, msg, command, now, extraction)
+            reply.notice = reply.notice or notice
+            return reply
+
+    def _extract_unlocked(self, msg: Incoming, command: str | None, now: datetime) -> Extraction | None:
+        """The engine's extraction for a message that carries brief content; None for commands and answers."""
+        if command in ("help", "status", "cancel", "start over", "submit") or not msg.text.strip():
+            return None
+        with self.db.session() as session:
+            draft = Drafts(session).get(msg.requester_id, msg.conversation_id)
+        if draft is not None and now - draft.updated_at > DRAFT_EXPIRY:
+            draft = None
+        if draft is not None and (_pending_answer(draft.pending, _normal(msg.text))
+                                  or (command == "yes" and draft.asked_complete)):
+            return None
+        brief = Brief.model_validate(draft.brief) if draft else Brief()
+        ctx = AnalysisContext(today=self.today(msg.timezone), timezone=msg.timezone, catalog=self.catalog,
+                              draft=brief, expecting=draft.expecting if draft else None)
+        return self.analyzer.extract(msg.text, ctx)
+
+    def submit(self, requester_id: str, conversation_id: str, timezone: str = "UTC") -> Reply:
+        """Submit the conversation's draft (the Submit button, or typed `submit`)."""
+        return self.handle(Incoming(requester_id, conversation_id, "submit", timezone))
+
+    def replace_draft(self, requester_id: str, conversation_id: str, brief: Brief, timezone: str = "UTC") -> Reply:
+        """Store a brief edited in a form as the draft, and say what comes next."""
+        now = self.clock.now()
+        brief = validated(brief, self.catalog)
+        brief = brief.model_copy(update={"title": derive_title(brief, self.catalog)})
+        with self.db.session() as session:
+            drafts = Drafts(session)
+            draft = drafts.get(requester_id, conversation_id, lock=True) or self._new_draft(
+                requester_id, conversation_id, now)
+            before = Brief.model_validate(draft.brief)
+            if (brief.request_type, brief.channels) != (before.request_type, before.channels):
+                draft.engine = "form"
+            turn = _Turn(session, draft, brief, self.today(timezone),
+                         Incoming(requester_id, conversation_id, "", timezone), dict(draft.pending))
+            return self._next(turn, now)
+
+    def draft_brief(self, requester_id: str, conversation_id: str) -> Brief | None:
+        """The current draft of a conversation, for the Edit form."""
+        with self.db.session() as session:
+            draft = Drafts(session).get(requester_id, conversation_id)
+            return Brief.model_validate(draft.brief) if draft else None
+
+    def expire_drafts(self) -> list[Draft]:
+        """Remove drafts silent for 7 days and return them, so each requester is told once."""
+        with self.db.session() as session:
+            drafts = Drafts(session)
+            expired = list(drafts.silent_since(self.clock.now() - DRAFT_EXPIRY))
+            for draft in expired:
+                drafts.delete(draft)
+            return expired
+
+    # -- steps -----------------------------------------------------------------------------------
+
+    def _dispatch(self, session: Session, draft: Draft | None, msg: Incoming, command: str | None,
+                  now: datetime, extraction: Extraction | None) -> Reply:
+        if command == "help":
+            return Reply(ReplyKind.HELP, HELP_TEXT)
+        if command == "status":
+            return self._status(session, msg.requester_id)
+        if command in ("cancel", "start over"):
+            if draft is not None:
+                Drafts(session).delete(draft)
+            text = ("Cancelled — the draft is gone." if command == "cancel"
+                    else "Starting over. What do you need?")
+            return Reply(ReplyKind.CANCELLED, text if draft or command != "cancel" else "There is no draft to cancel.")
+        if draft is None:
+            if command == "submit":
+                return Reply(ReplyKind.HELP, "There is no draft to submit yet. " + HELP_TEXT)
+            draft = self._new_draft(msg.requester_id, msg.conversation_id, now)
+        turn = _Turn(session, draft, Brief.model_validate(draft.brief), self.today(msg.timezone), msg,
+                     dict(draft.pending))
+        pending_reply = self._answer_pending(turn, now)
+        if pending_reply is not None:
+            return pending_reply
+        if command == "submit" or (command == "yes" and draft.asked_complete):
+            return self._submit(turn, now)
+        return self._analyze(turn, now, extraction)
+
+    def _new_draft(self, requester_id: str, conversation_id: str, now: datetime) -> Draft:
+        return Draft(requester_id=requester_id, conversation_id=conversation_id, brief={}, pending={},
+                     created_at=now, updated_at=now)
+
+    def _status(self, session: Session, requester_id: str) -> Reply:
+        open_requests = list(Requests(session).open_for_requester(requester_id))
+        if not open_requests:
+            return Reply(ReplyKind.STATUS, "You have no open requests.")
+        lines = [f"• {r.ref} {r.title} — {r.status.replace('_', ' ')}" for r in open_requests]
+        return Reply(ReplyKind.STATUS, "Your open requests:\n" + "\n".join(lines))
+
+    def _answer_pending(self, turn: _Turn, now: datetime) -> Reply | None:
+        """Resolve a duplicate or rush question when the message answers it; None to analyse normally."""
+        answer = _pending_answer(turn.pending, _normal(turn.msg.text))
+        if answer == "new_work":
+            turn.pending.pop("duplicate_question")
+        elif answer == "duplicate":
+            Drafts(turn.session).delete(turn.draft)
+            refs = ", ".join(turn.pending.get("duplicates", []))
+            return Reply(ReplyKind.CANCELLED, f"OK — I dropped this draft; follow {refs} instead (`status` shows it).")
+        elif answer == "keep":
+            turn.pending.pop("rush_question")
+            turn.pending["rush_ok_for"] = turn.brief.deadline.isoformat() if turn.brief.deadline else None
+        elif answer == "move":
+            earliest = assess(turn.brief, self.catalog, turn.today).earliest_standard_date
+            turn.pending.pop("rush_question")
+            turn.brief = turn.brief.model_copy(update={"deadline": earliest})
+        return self._next(turn, now) if answer else None
+
+    def _analyze(self, turn: _Turn, now: datetime, extraction: Extraction | None) -> Reply:
+        if not turn.msg.text.strip() and not turn.msg.files:
+            return Reply(ReplyKind.QUESTION, "Tell me what you need — " + HELP_TEXT.split(" — ", 1)[1].split("\n")[0])
+        engine = fallback = None
+        if turn.msg.text.strip():
+            if extraction is None:  # the draft changed under a concurrent message: analyse against this one
+                ctx = AnalysisContext(today=turn.today, timezone=turn.msg.timezone, catalog=self.catalog,
+                                      draft=turn.brief, expecting=turn.draft.expecting)
+                extraction = self.analyzer.extract(turn.msg.text, ctx)
+            before = turn.brief
+            turn.brief = apply(turn.brief, extraction, self.catalog)
+            engine, fallback = extraction.usage.engine, extraction.fallback_reason
+            if (turn.brief.request_type, turn.brief.channels) != (before.request_type, before.channels):
+                turn.draft.engine = engine
+        if turn.msg.files:
+            turn.brief = turn.brief.model_copy(update={"assets": list(dict.fromkeys([*turn.brief.assets, *turn.msg.files]))})
+        reply = self._next(turn, now)
+        reply.engine, reply.fallback_reason = engine, fallback
+        return reply
+
+    def _next(self, turn: _Turn, now: datetime) -> Reply:
+        """Store the draft and ask the most important open question, or show the brief to confirm."""
+        reply = self._decide(turn)
+        turn.draft.brief = turn.brief.model_dump(mode="json")
+        turn.draft.pending = turn.pending
+        turn.draft.asked_complete = reply.kind is ReplyKind.CONFIRM
+        turn.draft.updated_at = now
+        Drafts(turn.session).save(turn.draft)
+        return reply
+
+    def _decide(self, turn: _Turn) -> Reply:
+        brief, pending = turn.brief, turn.pending
+        summary = understood(brief)
+        prefix = f"Got it: {summary}.\n" if summary else ""
+        if brief.deadline and brief.deadline < turn.today:
+            turn.brief = brief.without("deadline")
+            turn.draft.expecting = "deadline"
+            return Reply(ReplyKind.QUESTION,
+                         f"{format_date(brief.deadline)} is in the past. When do you need it by?")
+        if brief.request_type and not pending.get("duplicate_checked") and brief.objective:
+            pending["duplicate_checked"] = True
+            duplicates = self._duplicates(turn)
+            if duplicates:
+                pending["duplicates"] = [d.ref for d in duplicates]
+                pending["duplicate_question"] = True
+                listed = "\n".join(f"• {d.ref} “{d.title}” — {d.status.replace('_', ' ')}" for d in duplicates)
+                turn.draft.expecting = None
+                return Reply(ReplyKind.QUESTION, f"{prefix}This looks similar to:\n{listed}\n"
+                             "Is this new work? Reply `yes` for a new request or `no` to drop this draft.")
+        if pending.get("duplicate_question"):
+            refs = ", ".join(pending.get("duplicates", []))
+            return Reply(ReplyKind.QUESTION, f"{prefix}Before we go on: is this new work, or the same as {refs}? "
+                         "Reply `yes` (new) or `no` (drop this draft).")
+        verdict = assess(brief, self.catalog, turn.today)
+        if verdict.rush and brief.deadline and pending.get("rush_ok_for") != brief.deadline.isoformat():
+            pending["rush_question"] = True
+            turn.draft.expecting = None
+            earliest = verdict.earliest_standard_date
+            assert earliest is not None
+            kind = (brief.request_type or "other").replace("_", " ")
+            return Reply(ReplyKind.QUESTION, f"{prefix}{format_date(brief.deadline)} is sooner than the standard "
+                         f"lead time for {kind} ({verdict.lead_time_days} business days); the earliest standard "
+                         f"date is {format_date(earliest)}. Reply `keep` to keep your date as a rush, or `move` "
+                         f"to use {format_date(earliest)}.", assessment=verdict)
+        pending.pop("rush_question", None)
+        if verdict.missing_fields:
+            field_name, question = next_question(verdict.missing_fields, self.catalog)
+            turn.draft.expecting = field_name
+            return Reply(ReplyKind.QUESTION, prefix + question, assessment=verdict)
+        turn.draft.expecting = None
+        rush = " (rush)" if verdict.rush else ""
+        return Reply(ReplyKind.CONFIRM, f"Here is your brief{rush}. Reply `submit` (or `yes`) to send it to "
+                     "creative ops, or tell me what to change.", brief=brief, assessment=verdict)
+
+    def _duplicates(self, turn: _Turn) -> list[Candidate]:
+        since = self.clock.now() - timedelta(days=WINDOW_DAYS)
+        candidates = [Candidate(r.ref or "", r.title, r.status, r.request_type,
+                                brief_words(Brief.model_validate(r.brief)))
+                      for r in Requests(turn.session).created_since(since)]
+        return find_duplicates(turn.brief, candidates)
+
+    def _submit(self, turn: _Turn, now: datetime) -> Reply:
+        verdict = assess(turn.brief, self.catalog, turn.today)
+        if not verdict.complete:
+            reply = self._next(turn, now)
+            reply.text = "The brief isn't complete yet. " + reply.text
+            return reply
+        brief = turn.brief
+        assert brief.request_type is not None
+        request = Request(
+            status="submitted", requester_id=turn.msg.requester_id, conversation_id=turn.msg.conversation_id,
+            title=brief.title or brief.request_type, request_type=brief.request_type, channels=brief.channels,
+            brief=brief.model_dump(mode="json"), deadline=brief.deadline, rush=verdict.rush,
+            priority=suggest_priority(brief.deadline, turn.today, verdict.rush), due_date=brief.deadline,
+            classified_by=turn.draft.engine, proposed_type=brief.request_type, proposed_channels=brief.channels,
+            duplicate_refs=turn.pending.get("duplicates", []), complete_at_submit=True,
+            created_at=now, updated_at=now, submitted_at=now)
+        Requests(turn.session).add(request)
+        assert request.id is not None
+        Audit(turn.session).record(request.id, turn.msg.requester_id, "status", now, old="draft", new="submitted")
+        Drafts(turn.session).delete(turn.draft)
+        return Reply(ReplyKind.SUBMITTED, f"Submitted as {request.ref}: {request.title}. Creative ops will "
+                     "triage it; I'll keep you posted here.", brief=brief, request=request, assessment=verdict)

@@ -1,0 +1,214 @@
+"""The weekly report (SPEC 2.4): figures over a window, a PNG chart, and the Monday post to the ops channel.
+
+Definitions, over the window [start, end):
+- volume by type and by channel, share complete at first submit, rush share: requests submitted in it;
+- median cycle time (calendar days, submitted → delivered) and revisions per request: requests delivered in it;
+- engine accuracy: among requests submitted in it with an engine proposal, the share whose final
+  ``request_type`` is the proposed one (and, for channels, whose final channel set is the proposed set);
+  the difference is what ops overrode in triage.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import statistics
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+
+from bot.delivery.ports import ChatPort, DeliveryFailed
+from bot.briefs.questions import format_date
+from bot.platform.calendar import local_date, parse_time, report_week
+from bootstrap import Services
+from storage.models import Request
+from storage.repositories import Requests, Sends, claim_send
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+log = logging.getLogger(__name__)
+WEEKLY_REPORT = "weekly_report"
+WINDOW_DAYS = 7
+
+
+@dataclass(frozen=True)
+class Window:
+    """Whole local days ``first`` … ``last`` in a time zone, as the UTC instants [start, end)."""
+
+    first: date
+    last: date
+    start: datetime
+    end: datetime
+
+    @classmethod
+    def days_before(cls, today: date, tz: str, days: int = WINDOW_DAYS) -> Window:
+        """The ``days`` local days before ``today`` (on a Monday: the previous Monday to Sunday)."""
+        zone = ZoneInfo(tz)
+        first = today - timedelta(days=days)
+        return cls(first=first, last=today - timedelta(days=1), start=datetime.combine(first, time(), zone),
+                   end=datetime.combine(today, time(), zone))
+
+    def __contains__(self, instant: datetime | None) -> bool:
+        return instant is not None and self.start <= instant < self.end
+
+    def describe(self) -> str:
+        """``Mon 23 Feb 2026 – Sun 1 Mar 2026``."""
+        return f"{format_date(self.first)} – {format_date(self.last)}"
+
+
+@dataclass(frozen=True)
+class Figures:
+    """The report's numbers; a share or average is None when nothing was there to measure."""
+
+    window: Window
+    submitted: int
+    delivered: int
+    by_type: dict[str, int]
+    by_channel: dict[str, int]
+    median_cycle_days: float | None
+    complete_share: float | None
+    revisions_per_request: float | None
+    rush_share: float | None
+    type_accuracy: float | None
+    channel_accuracy: float | None
+    proposals: int
+
+
+def _share(flags: Sequence[bool]) -> float | None:
+    return sum(flags) / len(flags) if flags else None
+
+
+def _ranked(counter: Counter[str]) -> dict[str, int]:
+    return dict(sorted(counter.items(), key=lambda item: (-item[1], item[0])))
+
+
+def compute_figures(requests: Iterable[Request], window: Window) -> Figures:
+    """The report's figures for ``window`` from any superset of the requests it concerns."""
+    rows = list(requests)
+    submitted = [r for r in rows if r.submitted_at in window]
+    delivered = [r for r in rows if r.delivered_at in window and r.submitted_at is not None]
+    proposed = [r for r in submitted if r.proposed_type]
+    with_channels = [r for r in submitted if r.proposed_channels]
+    cycles = [(r.delivered_at - r.submitted_at).total_seconds() / 86400 for r in delivered
+              if r.delivered_at and r.submitted_at]
+    return Figures(
+        window=window, submitted=len(submitted), delivered=len(delivered),
+        by_type=_ranked(Counter(r.request_type for r in submitted)),
+        by_channel=_ranked(Counter(channel for r in submitted for channel in r.channels)),
+        median_cycle_days=statistics.median(cycles) if cycles else None,
+        complete_share=_share([r.complete_at_submit for r in submitted]),
+        revisions_per_request=statistics.fmean(r.revision_count for r in delivered) if delivered else None,
+        rush_share=_share([r.rush for r in submitted]),
+        type_accuracy=_share([r.request_type == r.proposed_type for r in proposed]),
+        channel_accuracy=_share([set(r.channels) == set(r.proposed_channels) for r in with_channels]),
+        proposals=len(proposed))
+
+
+def load_figures(services: Services, window: Window) -> Figures:
+    """The figures for ``window``, from one query."""
+    with services.db.session() as session:
+        return compute_figures(Requests(session).active_since(window.start), window)
+
+
+def _percent(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.0%}"
+
+
+def _number(value: float | None, unit: str = "") -> str:
+    return "n/a" if value is None else f"{value:.1f}{unit}"
+
+
+def summary_lines(figures: Figures) -> list[str]:
+    """The key figures, one per line, as a person reads them."""
+    top = ", ".join(f"{name.replace('_', ' ')} {count}" for name, count in list(figures.by_type.items())[:4])
+    return [
+        f"{figures.submitted} submitted" + (f" ({top})" if top else "") + f", {figures.delivered} delivered",
+        f"Median cycle time (submitted → delivered): {_number(figures.median_cycle_days, ' days')}",
+        f"Complete at first submit: {_percent(figures.complete_share)}",
+        f"Revisions per delivered request: {_number(figures.revisions_per_request)}",
+        f"Rush: {_percent(figures.rush_share)}",
+        f"Engine accuracy against ops: type {_percent(figures.type_accuracy)}, "
+        f"channels {_percent(figures.channel_accuracy)} ({figures.proposals} proposals)",
+    ]
+
+
+def summary_text(figures: Figures) -> str:
+    """The report as a message: a title and the key figures."""
+    return "\n".join([f"*Weekly creative report, {figures.window.describe()}*",
+                      *(f"• {line}" for line in summary_lines(figures))])
+
+
+def _bars(ax: Axes, title: str, counts: dict[str, int], color: str) -> None:
+    """One horizontal bar panel, largest on top, each bar labelled with its count."""
+    ax.set_title(title, fontsize=12, loc="left")
+    if not counts:
+        ax.text(0.5, 0.5, "No requests submitted", ha="center", va="center",
+                fontsize=11, color="#666666", transform=ax.transAxes)
+        ax.set_axis_off()
+        return
+    labels = [name.replace("_", " ") for name in counts][::-1]
+    bars = ax.barh(labels, list(counts.values())[::-1], color=color)
+    ax.bar_label(bars, padding=3, fontsize=9)
+    ax.set_xlabel("requests")
+    ax.locator_params(axis="x", integer=True)
+    ax.margins(x=0.15)
+    ax.spines[["top", "right"]].set_visible(False)
+
+
+def render_chart(figures: Figures) -> bytes:
+    """A PNG: volume by type and by channel, with the key figures underneath (Agg, no display)."""
+    # Imported here: matplotlib costs every other command 0.4 s at start.
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(11, 6.5), dpi=110, layout="constrained")
+    FigureCanvasAgg(figure)
+    figure.suptitle(f"Creative requests, {figures.window.describe()}", fontsize=15, fontweight="bold")
+    by_type, by_channel = figure.subplots(1, 2)
+    _bars(by_type, "Volume by request type", figures.by_type, "#3b6fb6")
+    _bars(by_channel, "Volume by channel", figures.by_channel, "#e07b39")
+    figure.supxlabel("\n".join(summary_lines(figures)), fontsize=10, ha="left", x=0.02, multialignment="left")
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+def report_window(services: Services, now: datetime) -> Window:
+    """The 7 days before today in the ops time zone."""
+    tz = services.settings.timezone
+    return Window.days_before(local_date(now, tz), tz)
+
+
+def post_report(services: Services, port: ChatPort, now: datetime) -> Figures:
+    """Compute, render and upload the report for the 7 days before today to the ops channel."""
+    channel = services.settings.ops_channel_id
+    assert channel, "OPS_CHANNEL_ID is required to post the report"
+    figures = load_figures(services, report_window(services, now))
+    port.upload_file(channel, f"creative-report-{figures.window.first.isoformat()}.png", render_chart(figures),
+                     title=f"Creative requests, {figures.window.describe()}", comment=summary_text(figures))
+    return figures
+
+
+def send_due_report(services: Services, port: ChatPort, now: datetime) -> bool:
+    """The Monday report, once per ISO week across instances; True when this call posted it."""
+    settings = services.settings
+    week = report_week(now, settings.timezone, parse_time(settings.digest_time))
+    channel = settings.ops_channel_id
+    if week is None or not channel:
+        return False
+    with services.db.session() as session:
+        claimed = (not Sends(session).exists(WEEKLY_REPORT, channel, week)
+                   and claim_send(session, WEEKLY_REPORT, channel, week, now))
+    if not claimed:
+        return False
+    try:
+        post_report(services, port, now)
+    except DeliveryFailed as failure:  # the claim stands: at most once
+        log.error("weekly report failed", extra={"period": week, "error": failure.error})
+        return False
+    return True
