@@ -1,6 +1,6 @@
 """Entry point and command line (SPEC 6.2); ``python app.py …`` behaves like the ``creative-intake`` script.
 
-The composition root: the only module that wires the domain (bot), Slack (handlers) and storage together.
+Commands run on the services that bootstrap.py (the composition root) builds once per process.
 Configuration problems end in one line on stderr and exit code 2, never a traceback.
 """
 
@@ -14,28 +14,25 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.analysis.contract import AnalysisContext, analysis_json
-from bot.analysis.analyzer import apply
-from bot.briefs.model import Brief
+from bootstrap import build_analyzer, build_services, log_secrets
+from bot.analysis.contract import AnalysisContext
+from bot.analysis.merge import apply
+from bot.analysis.output import analysis_json
 from bot.briefs.catalog import CatalogError, load_catalog
-from bot.platform.clock import check_zone
-from bot.intake.console import run_console
-from bot.digests.runs import Result, run_digests
-from bot.digests.compose import OPS_DIGEST
-from bot.reporting.export import export_rows, to_csv, to_json
-from bot.platform.logs import configure_logging, settings_secrets
+from bot.briefs.model import Brief
+from bot.delivery.outbox import ReliablePort
 from bot.delivery.ports import DeliveryFailed
-from bot.reporting.weekly import (
-    load_figures,
-    post_report,
-    render_chart,
-    report_window,
-    summary_lines,
-)
+from bot.digests.compose import OPS_DIGEST
+from bot.digests.runs import Result
+from bot.intake.console import run_console
 from bot.jobs import build_scheduler
-from bootstrap import build_analyzer, build_services
+from bot.platform.clock import check_zone
+from bot.platform.logs import configure_logging
 from bot.platform.settings import Settings, SettingsError, load_settings
-from bot.team.roster import Directory, TeamFileError, load_roster, sync_roster
+from bot.reporting.export import export_rows, to_csv, to_json
+from bot.reporting.weekly import render_chart, summary_lines
+from bot.services import Services
+from bot.team.roster import TeamFileError, load_roster, sync_roster
 from storage.db import Database, DatabaseError
 
 EXIT_USAGE = 2
@@ -143,9 +140,15 @@ def cmd_db_upgrade(settings: Settings) -> int:
     return 0
 
 
+def _chat(services: Services) -> ReliablePort:
+    """The port to Slack (the settings that need it were required first)."""
+    assert services.chat is not None
+    return services.chat
+
+
 def cmd_run(settings: Settings, http: bool = False, port: int | None = None, scheduler: bool = True) -> int:
     """The Slack app, in Socket Mode or over HTTP."""
-    from handlers.app import create_app, direct_port, scheduler_port
+    from handlers.app import create_app
     from handlers.server import serve_http, serve_socket_mode
 
     settings.require("SLACK_BOT_TOKEN", "OPS_CHANNEL_ID")
@@ -155,7 +158,7 @@ def cmd_run(settings: Settings, http: bool = False, port: int | None = None, sch
     services = build_services(settings)
     app = create_app(services, socket_mode=socket_mode)
     if scheduler:
-        build_scheduler(services, scheduler_port(services), outbox_port=direct_port(services)).start()
+        build_scheduler(services, _chat(services), outbox_port=_chat(services).inner).start()
     if socket_mode:
         assert settings.slack_app_token is not None
         serve_socket_mode(app, settings.slack_app_token.get_secret_value())
@@ -168,10 +171,10 @@ def cmd_team(args: argparse.Namespace, settings: Settings) -> int:
     """Import or list the roster."""
     services = build_services(settings)
     if args.team_command == "import":
-        count = sync_roster(services.db, load_roster(args.file, services.catalog))
+        count = sync_roster(services.uow, load_roster(args.file, services.catalog))
         print(f"roster imported: {count} people")
         return 0
-    directory = Directory(services.db)
+    directory = services.directory
     print("ops managers: " + (", ".join(m.slack_id for m in directory.ops_managers()) or "none"))
     for member in directory.designers():
         print(f"designer {member.slack_id} {member.name or '-'}: skills {', '.join(member.skills) or 'none'}; "
@@ -181,27 +184,25 @@ def cmd_team(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     """Print every request as CSV or JSON."""
-    rows = export_rows(build_services(settings).db)
+    rows = export_rows(build_services(settings).uow)
     sys.stdout.write(to_csv(rows) if args.format == "csv" else to_json(rows) + "\n")
     return 0
 
 
 def cmd_digest(args: argparse.Namespace, settings: Settings) -> int:
     """Send (or print, with --dry-run) today's digests now; nobody gets two for the same local date."""
-    from handlers.app import scheduler_port
-
     with_ops = args.ops or not args.designer
     if not args.dry_run:
         settings.require("SLACK_BOT_TOKEN", *(["OPS_CHANNEL_ID"] if with_ops else []))
     services = build_services(settings)
-    known = {member.slack_id for member in Directory(services.db).designers()}
+    known = {member.slack_id for member in services.directory.designers()}
     unknown = [user for user in args.designer or [] if user not in known]
     if unknown:
         raise UsageError(f"{unknown[0]} is not a designer in the roster")
     designers = args.designer or ([] if args.ops else None)  # --ops alone: no designer digests
-    port = None if args.dry_run else scheduler_port(services)
-    outcomes = run_digests(services, port, services.clock.now(), designers=designers, ops=with_ops, scheduled=False,
-                           dry_run=args.dry_run)
+    port = None if args.dry_run else _chat(services)
+    outcomes = services.digests.run(port, services.clock.now(), designers=designers, ops=with_ops,
+                                    scheduled=False, dry_run=args.dry_run)
     for outcome in outcomes:
         label = "ops digest" if outcome.kind == OPS_DIGEST else "designer digest"
         if outcome.result is Result.PREVIEW:
@@ -219,14 +220,12 @@ def cmd_digest(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     """The weekly report for the 7 days before today: a PNG with --out (offline), else to the ops channel."""
-    from handlers.app import scheduler_port
-
     if args.out is None:
         settings.require("SLACK_BOT_TOKEN", "OPS_CHANNEL_ID")
     services = build_services(settings)
     now = services.clock.now()
     if args.out is not None:
-        figures = load_figures(services, report_window(services, now))
+        figures = services.report.figures(services.report.window(now))
         try:
             args.out.write_bytes(render_chart(figures))
         except OSError as exc:
@@ -235,7 +234,7 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
                          f"chart written to {args.out}"]))
         return 0
     try:
-        figures = post_report(services, scheduler_port(services), now)
+        figures = services.report.post(_chat(services), now)
     except DeliveryFailed as exc:
         print(f"creative-intake: the report could not be posted ({exc})", file=sys.stderr)
         return 1
@@ -245,11 +244,9 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_scheduler(settings: Settings) -> int:
     """The scheduler alone, in the foreground, for layouts whose web workers run ``run --no-scheduler``."""
-    from handlers.app import direct_port, scheduler_port
-
     settings.require("SLACK_BOT_TOKEN", "OPS_CHANNEL_ID")
     services = build_services(settings)
-    scheduler = build_scheduler(services, scheduler_port(services), outbox_port=direct_port(services), blocking=True)
+    scheduler = build_scheduler(services, _chat(services), outbox_port=_chat(services).inner, blocking=True)
     print("scheduler started: digests, nudges, weekly report, outbox retries, draft expiry (Ctrl-C stops it)",
           flush=True)
     scheduler.start()
@@ -287,7 +284,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = load_settings()
         serving = args.command in ("run", "scheduler") or (args.command is None and settings.slack_bot_token)
-        configure_logging(logging.INFO if serving else logging.WARNING, settings_secrets(settings))
+        configure_logging(logging.INFO if serving else logging.WARNING, log_secrets(settings))
         return dispatch(args, settings)
     except (SettingsError, CatalogError, DatabaseError, TeamFileError, UsageError) as exc:
         print(f"creative-intake: {exc}", file=sys.stderr)

@@ -1,45 +1,47 @@
-"""The composition root: settings → database, catalog, engines, conversation. Built once per process."""
+"""The composition root: settings → database, catalog, engines, domain services, Slack port. Built once per process."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from bot.analysis.analyzer import Analyzer
 from bot.analysis.breaker import CircuitBreaker
 from bot.analysis.llm import LLMEngine
 from bot.analysis.rules.engine import RulesEngine
-from bot.analysis.analyzer import Analyzer
 from bot.briefs.catalog import Catalog, load_catalog
-from bot.platform.clock import Clock, SystemClock
+from bot.delivery.alerts import LLMOutageAlert
+from bot.delivery.outbox import ReliablePort
+from bot.digests.nudges import Nudges
+from bot.digests.runs import Digests
 from bot.intake.conversation import Conversation
+from bot.intake.flows import IntakeFlows
+from bot.platform.clock import Clock, SystemClock
+from bot.platform.logs import settings_secrets
 from bot.platform.metrics import Metrics
 from bot.platform.settings import Settings
+from bot.reporting.weekly import WeeklyReport
+from bot.requests.changes import ChangeEngine
+from bot.requests.home import Homes
+from bot.requests.lifecycle import Status
+from bot.services import Services
+from bot.team.directory import Directory
 from bot.team.roster import load_roster, sync_roster
-from storage.db import Database
+from bot.triage.card import TriageCards
+from bot.triage.service import Triage
+from handlers.slack_port import slack_port
+from storage.db import Database, url_password
 
 
-@dataclass
-class Services:
-    """Everything the surfaces (CLI, console, Slack) need."""
-
-    settings: Settings
-    clock: Clock
-    catalog: Catalog
-    db: Database
-    analyzer: Analyzer
-    conversation: Conversation
-    metrics: Metrics
-
-
-def build_analyzer(settings: Settings, catalog: Catalog, engine: str = "auto", clock: Clock | None = None) -> Analyzer:
+def build_analyzer(settings: Settings, catalog: Catalog, engine: str = "auto", clock: Clock | None = None,
+                   metrics: Metrics | None = None, alert: LLMOutageAlert | None = None) -> Analyzer:
     """The analyzer for ``engine``: ``rules``, ``llm`` (needs OPENAI_API_KEY) or ``auto``.
 
-    An LLM gets a circuit breaker timed by ``clock``; set ``analyzer.breaker.on_open`` to hear of outages.
+    An LLM gets a circuit breaker timed by ``clock`` whose openings go to ``alert``.
     """
     if engine == "llm":
         settings.require("OPENAI_API_KEY")
     llm = LLMEngine.from_settings(settings) if engine in ("auto", "llm") else None
-    breaker = CircuitBreaker(clock or SystemClock()) if llm is not None else None
-    return Analyzer(catalog=catalog, rules=RulesEngine(), llm=llm, breaker=breaker)
+    breaker = CircuitBreaker(clock or SystemClock(), on_open=alert) if llm is not None else None
+    return Analyzer(catalog=catalog, rules=RulesEngine(), llm=llm, breaker=breaker,
+                    on_call=metrics.record_llm if metrics else None)
 
 
 def build_services(settings: Settings, clock: Clock | None = None, db: Database | None = None) -> Services:
@@ -49,10 +51,30 @@ def build_services(settings: Settings, clock: Clock | None = None, db: Database 
     if db is None:
         db = Database(settings.database_url)
         db.upgrade()
+    uow = db.uow
     if settings.team_file is not None:
-        sync_roster(db, load_roster(settings.team_file, catalog))
-    analyzer = build_analyzer(settings, catalog, clock=clock)
-    metrics = Metrics(db)
-    analyzer.on_call = metrics.record_llm
-    return Services(settings=settings, clock=clock, catalog=catalog, db=db, analyzer=analyzer,
-                    conversation=Conversation(db, analyzer, catalog, clock), metrics=metrics)
+        sync_roster(uow, load_roster(settings.team_file, catalog))
+    metrics = Metrics(db.status_counts, tuple(Status))
+    chat = (ReliablePort(slack_port(settings, clock, metrics, catalog), uow, clock)
+            if settings.slack_bot_token is not None else None)
+    alert = (LLMOutageAlert(uow, clock, chat, settings.ops_channel_id)
+             if chat is not None and settings.ops_channel_id else None)
+    analyzer = build_analyzer(settings, catalog, clock=clock, metrics=metrics, alert=alert)
+    directory, homes = Directory(uow), Homes(uow)
+    conversation = Conversation(uow, analyzer, catalog, clock)
+    changes = ChangeEngine(uow, clock, catalog, analyzer, settings.timezone)
+    cards = TriageCards(uow, catalog, settings.ops_channel_id)
+    triage = Triage(uow, changes, cards, homes, directory)
+    return Services(
+        settings=settings, clock=clock, catalog=catalog, db=db, uow=uow, metrics=metrics, analyzer=analyzer,
+        directory=directory, conversation=conversation, changes=changes, cards=cards, homes=homes, triage=triage,
+        intake=IntakeFlows(conversation, triage, cards, homes, catalog),
+        digests=Digests(uow, clock, catalog, settings.timezone, settings.digest_time, settings.ops_channel_id),
+        nudges=Nudges(uow, clock, settings.timezone),
+        report=WeeklyReport(uow, clock, settings.timezone, settings.digest_time, settings.ops_channel_id),
+        chat=chat)
+
+
+def log_secrets(settings: Settings) -> list[str]:
+    """Every secret a log line must never show: the settings' secrets and the database password."""
+    return settings_secrets(settings, url_password(settings.database_url))

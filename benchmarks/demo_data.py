@@ -24,7 +24,7 @@ from bot.team.roster import DesignerEntry, Roster, sync_roster
 from bot.platform.calendar import add_workdays, is_workday
 from storage.db import Database, DatabaseError
 from storage.models import Request
-from storage.repositories import format_ref
+from bot.requests.lifecycle import format_ref
 
 OPS_MANAGERS = ["U0OPS01", "U0OPS02"]
 DESIGNERS = [
@@ -144,7 +144,7 @@ def demo_requests(catalog: Catalog, now: datetime, weeks: int = 6, seed: int = 7
 
 def fill_demo(db: Database, catalog: Catalog, now: datetime, weeks: int = 6, seed: int = 7) -> int:
     """Write the demo roster and requests; returns how many requests."""
-    sync_roster(db, Roster(ops_managers=OPS_MANAGERS, designers=DESIGNERS))
+    sync_roster(db.uow, Roster(ops_managers=OPS_MANAGERS, designers=DESIGNERS))
     requests = demo_requests(catalog, now, weeks, seed)
     with db.session() as session:
         session.add_all(requests)

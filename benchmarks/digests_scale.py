@@ -24,14 +24,14 @@ from typing import Any
 from sqlalchemy import event
 
 from bot.platform.clock import FixedClock
-from bot.digests.runs import Outcome, Result, run_digests
+from bot.digests.runs import Outcome, Result
 from bot.requests.lifecycle import ACTIVE, Status
 from bot.platform.calendar import local_date
 from bootstrap import build_services
 from bot.platform.settings import load_settings
 from storage.db import Database
 from storage.models import Request, Send, TeamMember
-from storage.repositories import format_ref
+from bot.requests.lifecycle import format_ref
 
 NOW = datetime(2026, 3, 4, 23, 0, tzinfo=UTC)
 ZONES = ["Europe/Berlin", "Europe/London", "America/New_York", "America/Los_Angeles", "Asia/Singapore"]
@@ -46,7 +46,7 @@ class CountingPort:
     def __init__(self) -> None:
         self.posts = 0
 
-    def post(self, channel: str, text: str, blocks: Any = None, thread_ts: str | None = None) -> str:
+    def post(self, channel: str, text: str, card: Any = None, thread_ts: str | None = None) -> str:
         self.posts += 1
         return f"{self.posts}.0"
 
@@ -107,13 +107,13 @@ def bench(designers: int, requests: int, workdir: Path) -> None:
     settings = load_settings(database_url=db.url, ops_channel_id="C0OPS", timezone="Europe/Berlin")
     services = build_services(settings, FixedClock(NOW), db=db)
     seconds, statements, outcomes = measure(
-        lambda: run_digests(services, None, NOW, scheduled=False, dry_run=True), db)
+        lambda: services.digests.run(None, NOW, scheduled=False, dry_run=True), db)
     composed = sum(1 for o in outcomes if o.result is Result.PREVIEW)
     print(f"{designers} designers, {requests:>5} open requests: {composed} digests composed and rendered in "
           f"{seconds:.2f} s with {statements} SQL statements")
     port = CountingPort()
     seconds, statements, outcomes = measure(
-        lambda: run_digests(services, port, NOW, scheduled=False), db)  # type: ignore[arg-type]
+        lambda: services.digests.run(port, NOW, scheduled=False), db)  # type: ignore[arg-type]
     sent = sum(1 for o in outcomes if o.result is Result.SENT)
     print(f"{'':>31}sending with claims: {sent} digests in {seconds:.2f} s with {statements} SQL statements "
           f"({port.posts} posts)")

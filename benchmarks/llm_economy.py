@@ -35,7 +35,8 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 from bot.analysis.contract import AnalysisContext  # noqa: E402
 from bot.analysis.llm import PROPOSED_FIELDS, LLMEngine, schema_key  # noqa: E402
 from bot.analysis.rules.engine import RulesEngine  # noqa: E402
-from bot.analysis.analyzer import Analyzer, apply  # noqa: E402
+from bot.analysis.analyzer import Analyzer  # noqa: E402
+from bot.analysis.merge import apply  # noqa: E402
 from bot.briefs.model import Brief  # noqa: E402
 from bot.briefs.catalog import Catalog, load_catalog  # noqa: E402
 from bot.platform.clock import FixedClock  # noqa: E402
@@ -142,7 +143,7 @@ class Tally:
 def run(server: FakeOpenAI, catalog: Catalog, db: Database) -> Tally:
     """Play every script through one conversation engine; each script is its own requester."""
     llm = LLMEngine(api_key="sk-benchmark", model="fake-model", base_url=server.base_url, timeout_s=5.0)
-    convo = Conversation(db, Analyzer(catalog=catalog, rules=RulesEngine(), llm=llm), catalog, FixedClock(NOW))
+    convo = Conversation(db.uow, Analyzer(catalog=catalog, rules=RulesEngine(), llm=llm), catalog, FixedClock(NOW))
     tally = Tally(conversations=len(SCRIPTS))
     for number, script in enumerate(SCRIPTS, start=1):
         user = f"U{number:02d}"

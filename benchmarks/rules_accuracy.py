@@ -20,9 +20,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from bot.analysis.contract import AnalysisContext, assess
+from bot.analysis.contract import AnalysisContext
+from bot.briefs.assessment import assess
 from bot.analysis.rules.engine import RulesEngine
-from bot.analysis.analyzer import apply
+from bot.analysis.merge import apply
 from bot.briefs.model import Brief
 from bot.briefs.catalog import Catalog, load_catalog
 

@@ -1,4 +1,4 @@
-"""Background jobs on APScheduler. Exactly-once guarantees live in the database, not in the job store.
+"""The scheduler's job list. Exactly-once guarantees live in the database, not in the job store.
 
 Every job is a frequent, idempotent tick that asks the database what is due at this instant: job stores
 are in memory and per process, so restarts and several instances are safe, and a tick after downtime
@@ -7,32 +7,21 @@ catches up the same day (SPEC 2.4).
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable
-from datetime import datetime
-from typing import Any
-
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.intake.conversation import Conversation
-from bot.digests.runs import send_due_digests
-from bot.digests.nudges import send_due_nudges
 from bot.delivery.outbox import deliver_due
 from bot.delivery.ports import ChatPort
-from bot.reporting.weekly import send_due_report
-from bootstrap import Services
+from bot.intake.conversation import Conversation
+from bot.services import Services
 
-log = logging.getLogger(__name__)
 DRAFT_SWEEP_MINUTES = 15
 OUTBOX_RETRY_MINUTES = 1
 #: A tick that could not run on time (busy or paused process) still runs within this many seconds.
 MISFIRE_GRACE_S = 3600
-
-Tick = Callable[[Services, ChatPort, datetime], Any]
 
 
 def notify_expired_drafts(conversation: Conversation, port: ChatPort) -> int:
@@ -43,11 +32,6 @@ def notify_expired_drafts(conversation: Conversation, port: ChatPort) -> int:
         port.post(port.open_dm(draft.requester_id),
                   f"Your draft for {title} expired after 7 days without messages. Send me a message to start again.")
     return len(expired)
-
-
-def run_tick(tick: Tick, services: Services, port: ChatPort) -> Any:
-    """Call ``tick`` with the injected clock's current instant."""
-    return tick(services, port, services.clock.now())
 
 
 def build_scheduler(services: Services, port: ChatPort, *, outbox_port: ChatPort | None = None,
@@ -61,14 +45,15 @@ def build_scheduler(services: Services, port: ChatPort, *, outbox_port: ChatPort
                                                    "misfire_grace_time": MISFIRE_GRACE_S})
     scheduler.add_job(notify_expired_drafts, IntervalTrigger(minutes=DRAFT_SWEEP_MINUTES),
                       args=[services.conversation, port], id="expire_drafts", replace_existing=True)
-    scheduler.add_job(run_tick, CronTrigger(minute="*/5"), args=[send_due_digests, services, port],
-                      id="digests", replace_existing=True)
-    scheduler.add_job(run_tick, CronTrigger(minute="*/15"), args=[send_due_nudges, services, port],
-                      id="nudges", replace_existing=True)
-    scheduler.add_job(run_tick, CronTrigger(day_of_week="mon", minute="*/5", timezone=services.settings.timezone),
-                      args=[send_due_report, services, port], id="weekly_report", replace_existing=True)
+    scheduler.add_job(services.digests.send_due, CronTrigger(minute="*/5"), args=[port], id="digests",
+                      replace_existing=True)
+    scheduler.add_job(services.nudges.send_due, CronTrigger(minute="*/15"), args=[port], id="nudges",
+                      replace_existing=True)
+    scheduler.add_job(services.report.send_due, CronTrigger(day_of_week="mon", minute="*/5",
+                                                            timezone=services.settings.timezone),
+                      args=[port], id="weekly_report", replace_existing=True)
     if outbox_port is not None:
         scheduler.add_job(deliver_due, IntervalTrigger(minutes=OUTBOX_RETRY_MINUTES),
-                          args=[services.db, outbox_port, services.clock, services.settings.ops_channel_id],
+                          args=[services.uow, outbox_port, services.clock, services.settings.ops_channel_id],
                           id="outbox", replace_existing=True)
     return scheduler

@@ -17,7 +17,7 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 
 from bot.platform.logs import log_context
 from bot.platform.metrics import CONTENT_TYPE, Metrics
-from bootstrap import Services
+from bot.services import Services
 
 log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"

@@ -1,4 +1,4 @@
-"""The ChatPort over slack_sdk's WebClient, with a cache for users' time zones."""
+"""The ChatPort over slack_sdk's WebClient: cards rendered as Block Kit, failures as DeliveryFailed."""
 
 from __future__ import annotations
 
@@ -11,10 +11,19 @@ from typing import Any, TypeVar
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler, RateLimitErrorRetryHandler, ServerErrorRetryHandler,
+)
 
-from handlers.blocks.kit import MAX_MESSAGE_TEXT, clamp
+from bot.briefs.catalog import Catalog
+from bot.delivery.cards import Card
+from bot.delivery.ports import DeliveryFailed, Target
 from bot.platform.clock import Clock
-from bot.delivery.ports import Blocks, DeliveryFailed, Target
+from bot.platform.metrics import Metrics
+from bot.platform.settings import Settings
+from bot.platform.text import clamp
+from handlers.blocks.kit import MAX_MESSAGE_TEXT
+from handlers.blocks.render import message_blocks, view
 
 log = logging.getLogger(__name__)
 TZ_CACHE_TTL = timedelta(hours=6)
@@ -80,24 +89,26 @@ def _calling(method: str) -> Callable[[Callable[..., T]], Callable[..., T]]:
 
 
 class WebClientPort:
-    """ChatPort implementation for one Bolt request's client; failures surface as DeliveryFailed."""
+    """ChatPort implementation over a WebClient; failures surface as DeliveryFailed."""
 
-    def __init__(self, client: WebClient, timezones: TimezoneCache,
+    def __init__(self, client: WebClient, timezones: TimezoneCache, catalog: Catalog,
                  on_error: Callable[[str, str], None] | None = None) -> None:
         self.client = client
         self.timezones = timezones
+        self.catalog = catalog
         self.on_error = on_error
 
     @_calling("chat.postMessage")
-    def post(self, channel: str, text: str, blocks: Blocks | None = None, thread_ts: str | None = None,
+    def post(self, channel: str, text: str, card: Card | None = None, thread_ts: str | None = None,
              target: Target | None = None) -> str:
-        response = self.client.chat_postMessage(channel=channel, text=clamp(text, MAX_MESSAGE_TEXT), blocks=blocks,
-                                                thread_ts=thread_ts)
+        response = self.client.chat_postMessage(channel=channel, text=clamp(text, MAX_MESSAGE_TEXT),
+                                                blocks=message_blocks(card) if card else None, thread_ts=thread_ts)
         return str(response["ts"])
 
     @_calling("chat.update")
-    def update(self, channel: str, ts: str, text: str, blocks: Blocks | None = None) -> None:
-        self.client.chat_update(channel=channel, ts=ts, text=clamp(text, MAX_MESSAGE_TEXT), blocks=blocks or [])
+    def update(self, channel: str, ts: str, text: str, card: Card | None = None) -> None:
+        self.client.chat_update(channel=channel, ts=ts, text=clamp(text, MAX_MESSAGE_TEXT),
+                                blocks=message_blocks(card) if card else [])
 
     @_calling("chat.postEphemeral")
     def ephemeral(self, channel: str, user: str, text: str, thread_ts: str | None = None) -> None:
@@ -111,8 +122,8 @@ class WebClientPort:
         return self.timezones.get(self.client, user)
 
     @_calling("views.open")
-    def open_view(self, trigger_id: str, view: dict[str, Any]) -> None:
-        self.client.views_open(trigger_id=trigger_id, view=view)
+    def open_form(self, trigger_id: str, form: Card) -> None:
+        self.client.views_open(trigger_id=trigger_id, view=view(form, self.catalog))
 
     def permalink(self, channel: str, ts: str) -> str | None:
         try:
@@ -126,5 +137,20 @@ class WebClientPort:
                                     initial_comment=comment)
 
     @_calling("views.publish")
-    def publish_home(self, user: str, view: dict[str, Any]) -> None:
-        self.client.views_publish(user_id=user, view=view)
+    def publish_home(self, user: str, home: Card) -> None:
+        self.client.views_publish(user_id=user, view=view(home, self.catalog))
+
+
+def web_client(settings: Settings) -> WebClient:
+    """A WebClient for SLACK_API_URL that retries rate limits, 5xx and connection errors."""
+    assert settings.slack_bot_token is not None
+    return WebClient(token=settings.slack_bot_token.get_secret_value(), base_url=settings.slack_api_url,
+                     retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=2),
+                                     ServerErrorRetryHandler(max_retry_count=2),
+                                     ConnectionErrorRetryHandler(max_retry_count=2)])
+
+
+def slack_port(settings: Settings, clock: Clock, metrics: Metrics, catalog: Catalog) -> WebClientPort:
+    """The port straight to Slack: one client and one time-zone cache for the whole process."""
+    return WebClientPort(web_client(settings), TimezoneCache(clock, settings.timezone), catalog,
+                         metrics.record_slack_error)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,7 +15,11 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlmodel import Session, create_engine
 
+from storage.repositories import Requests
+from storage.uow import UnitOfWork
+
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+log = logging.getLogger(__name__)
 
 
 class DatabaseError(Exception):
@@ -75,6 +80,21 @@ class Database:
                 session.rollback()
                 raise
 
+    @contextmanager
+    def uow(self) -> Iterator[UnitOfWork]:
+        """A unit of work: the repositories over one transaction, committed when the block ends."""
+        with self.session() as session:
+            yield UnitOfWork(session)
+
+    def status_counts(self) -> dict[str, int] | None:
+        """Requests per status, or None when the database cannot answer (monitoring never fails on it)."""
+        try:
+            with self.session() as session:
+                return Requests(session).count_by_status()
+        except SQLAlchemyError as exc:
+            log.warning("status count failed", extra={"error": type(exc).__name__})
+            return None
+
     def upgrade(self) -> None:
         """Apply every pending migration."""
         try:
@@ -106,6 +126,14 @@ class Database:
     def dispose(self) -> None:
         """Close pooled connections."""
         self.engine.dispose()
+
+
+def url_password(url: str) -> str | None:
+    """The password in a database URL (so logs can redact it), or None."""
+    try:
+        return make_url(normalize_url(url)).password
+    except ArgumentError:
+        return None
 
 
 def _first_line(exc: Exception) -> str:

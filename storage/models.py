@@ -20,7 +20,7 @@ def _json(**kw: Any) -> Any:
 
 
 class Request(SQLModel, table=True):
-    """A submitted creative request; ``ref`` is ``CR-`` and the zero-padded id."""
+    """A submitted creative request; ``ref`` is given by the domain from the row id."""
 
     __tablename__ = "requests"
 
@@ -51,11 +51,9 @@ class Request(SQLModel, table=True):
     info_ts: str | None = Field(default=None, max_length=32)
     info_asked_at: datetime | None = _utc(nullable=True)
     info_nudged: bool = False
-    #: The designer's assignment DM and the requester's delivery DM, updated in place.
+    #: The designer's assignment DM, updated in place.
     assignment_channel: str | None = Field(default=None, max_length=32)
     assignment_ts: str | None = Field(default=None, max_length=32)
-    delivery_channel: str | None = Field(default=None, max_length=32)
-    delivery_ts: str | None = Field(default=None, max_length=32)
     delivery_link: str | None = Field(default=None, max_length=2000)
     delivery_note: str | None = Field(default=None, max_length=3000)
     assigned_at: datetime | None = _utc(nullable=True)
@@ -80,7 +78,6 @@ class Draft(SQLModel, table=True):
     pending: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     engine: str = Field(default="rules", max_length=16)
     asked_complete: bool = False
-    expiry_notified: bool = False
     created_at: datetime = _utc(nullable=False)
     updated_at: datetime = _utc(nullable=False, index=True)
 
@@ -148,17 +145,16 @@ class Send(SQLModel, table=True):
 
 
 class OutboxMessage(SQLModel, table=True):
-    """A Slack post that could not be made yet: retried until it succeeds or is given up with an alert."""
+    """A post that could not be made yet, with what it shows as data: retried until sent or given up."""
 
     __tablename__ = "outbox"
 
     id: int | None = Field(default=None, primary_key=True)
     channel: str = Field(max_length=64)
     text: str
-    blocks: list[dict[str, Any]] = _json()
+    card: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     thread_ts: str | None = Field(default=None, max_length=32)
     purpose: str = Field(default="", max_length=64)
-    request_id: int | None = Field(default=None, foreign_key="requests.id")
     status: str = Field(default="pending", index=True, max_length=16)
     attempts: int = 0
     last_error: str | None = Field(default=None, max_length=200)

@@ -1,8 +1,8 @@
-"""Repositories: every query the app makes, named for what it asks."""
+"""Repositories: every query the app makes, named for what it asks. Domain rules come in as arguments."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -12,16 +12,6 @@ from sqlmodel import Session, col, select
 
 from storage.models import AuditEvent, Comment, Draft, OutboxMessage, ProcessedEvent, Request, Send, TeamMember
 
-OPEN_STATUSES: tuple[str, ...] = (
-    "submitted", "needs_info", "approved", "assigned", "in_progress", "blocked", "delivered",
-    "revision_requested",
-)
-
-
-def format_ref(request_id: int) -> str:
-    """``CR-0001`` for id 1; wider ids keep all their digits."""
-    return f"CR-{request_id:04d}"
-
 
 class Requests:
     """Creative requests."""
@@ -29,18 +19,22 @@ class Requests:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def add(self, request: Request) -> Request:
-        """Insert a request and give it its reference (unique because ids are; gaps are tolerated)."""
+    def add(self, request: Request, ref: Callable[[int], str]) -> Request:
+        """Insert a request and give it the reference ``ref`` makes of its id (unique because ids are)."""
         self.session.add(request)
         self.session.flush()
         assert request.id is not None
-        request.ref = format_ref(request.id)
+        request.ref = ref(request.id)
         self.session.flush()
         return request
 
+    def save(self, request: Request) -> None:
+        """Store a changed request."""
+        self.session.add(request)
+
     def by_ref(self, ref: str, *, lock: bool = False) -> Request | None:
         """The request with this reference; ``lock`` holds the row until commit (one transition at a time)."""
-        query = select(Request).where(Request.ref == ref.upper())
+        query = select(Request).where(Request.ref == ref)
         return self.session.exec(query.with_for_update() if lock else query).first()
 
     def by_info_message(self, channel: str, ts: str) -> Request | None:
@@ -48,25 +42,31 @@ class Requests:
         query = select(Request).where(Request.info_channel == channel, Request.info_ts == ts)
         return self.session.exec(query).first()
 
-    def awaiting_answer(self, requester_id: str) -> Sequence[Request]:
-        """A requester's requests with an open ops question, newest question first."""
-        query = (select(Request).where(Request.requester_id == requester_id, Request.status == "needs_info")
+    def by_triage_ts(self, channel: str, ts: str) -> Request | None:
+        """The request whose triage message is ``ts`` in ``channel``."""
+        query = select(Request).where(Request.triage_channel == channel, Request.triage_ts == ts)
+        return self.session.exec(query).first()
+
+    def questioned(self, requester_id: str, status: str) -> Sequence[Request]:
+        """A requester's requests in ``status`` (the one with an open ops question), newest question first."""
+        query = (select(Request).where(Request.requester_id == requester_id, Request.status == status)
                  .order_by(col(Request.info_asked_at).desc()))
         return self.session.exec(query).all()
 
-    def awaiting_nudge(self) -> Sequence[Request]:
-        """Requests with an open ops question whose requester has not been reminded yet."""
-        query = select(Request).where(Request.status == "needs_info", col(Request.info_asked_at).is_not(None),
+    def awaiting_nudge(self, status: str) -> Sequence[Request]:
+        """Requests in ``status`` with a question asked whose requester has not been reminded yet."""
+        query = select(Request).where(Request.status == status, col(Request.info_asked_at).is_not(None),
                                       col(Request.info_nudged).is_(False))
         return self.session.exec(query).all()
 
     def mark_nudged(self, request: Request) -> bool:
         """Mark the reminder for the request's current question; False when another run did, or it changed."""
         statement = (update(Request)
-                     .where(col(Request.id) == request.id, col(Request.status) == "needs_info",
+                     .where(col(Request.id) == request.id, col(Request.status) == request.status,
                             col(Request.info_asked_at) == request.info_asked_at, col(Request.info_nudged).is_(False))
                      .values(info_nudged=True))
-        return self.session.connection().execute(statement).rowcount == 1
+        result: Any = self.session.connection().execute(statement)
+        return bool(result.rowcount == 1)
 
     def active_since(self, since: datetime) -> Sequence[Request]:
         """Requests submitted or delivered at or after ``since`` (a report window)."""
@@ -78,27 +78,27 @@ class Requests:
         query = select(Request).where(col(Request.status).in_(list(statuses))).order_by(col(Request.id))
         return self.session.exec(query).all()
 
-    def by_triage_ts(self, channel: str, ts: str) -> Request | None:
-        """The request whose triage message is ``ts`` in ``channel``."""
-        query = select(Request).where(Request.triage_channel == channel, Request.triage_ts == ts)
-        return self.session.exec(query).first()
-
     def created_since(self, since: datetime, limit: int = 1000) -> Sequence[Request]:
         """Requests created after ``since``, newest first."""
         query = (select(Request).where(Request.created_at >= since)
                  .order_by(col(Request.created_at).desc()).limit(limit))
         return self.session.exec(query).all()
 
-    def open_for_requester(self, requester_id: str) -> Sequence[Request]:
-        """A requester's requests that are still open, newest first."""
+    def for_requester(self, requester_id: str, statuses: Sequence[str]) -> Sequence[Request]:
+        """A requester's requests in any of ``statuses``, newest first."""
         query = (select(Request)
-                 .where(Request.requester_id == requester_id, col(Request.status).in_(OPEN_STATUSES))
+                 .where(Request.requester_id == requester_id, col(Request.status).in_(list(statuses)))
                  .order_by(col(Request.id).desc()))
         return self.session.exec(query).all()
 
     def all(self) -> Sequence[Request]:
         """Every request, oldest first."""
         return self.session.exec(select(Request).order_by(col(Request.id))).all()
+
+    def count_by_status(self) -> dict[str, int]:
+        """How many requests are in each status (statuses with no request are absent), in one query."""
+        query = select(Request.status, func.count(col(Request.id))).group_by(col(Request.status))
+        return dict(self.session.exec(query).all())
 
 
 class Drafts:
@@ -174,6 +174,13 @@ class Team:
         """Every member, by Slack id."""
         return self.session.exec(select(TeamMember).order_by(col(TeamMember.slack_id))).all()
 
+    def clear_roles(self) -> None:
+        """Take every member's roles away (a roster sync then gives back the listed ones)."""
+        for member in self.all():
+            member.is_ops = member.is_designer = False
+            self.session.add(member)
+        self.session.flush()
+
 
 class Comments:
     """Non-command replies in triage threads."""
@@ -205,6 +212,10 @@ class Outbox:
         self.session.flush()
         return message
 
+    def save(self, message: OutboxMessage) -> None:
+        """Store a retried message's new state."""
+        self.session.add(message)
+
     def due(self, now: datetime, limit: int = 100) -> Sequence[OutboxMessage]:
         """Pending messages whose next attempt is due, oldest first, locked (other workers skip them)."""
         query = (select(OutboxMessage)
@@ -218,7 +229,7 @@ class Outbox:
 
 
 class Sends:
-    """Once-per-key deliveries already claimed."""
+    """Once-per-key deliveries (a digest per recipient and local date, a nudge, a report, an alert)."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -234,22 +245,27 @@ class Sends:
         query = select(Send.id).where(Send.kind == kind, Send.recipient == recipient, Send.period == period)
         return self.session.exec(query).first() is not None
 
+    def claim(self, kind: str, recipient: str, period: str, at: datetime) -> bool:
+        """Claim the one send of ``kind`` to ``recipient`` for ``period``; False when it was already claimed."""
+        return _insert_once(self.session, Send(kind=kind, recipient=recipient, period=period, at=at))
 
-def claim_send(session: Session, kind: str, recipient: str, period: str, at: datetime) -> bool:
-    """Claim the one send of ``kind`` to ``recipient`` for ``period``; False when it was already claimed."""
+
+class Deliveries:
+    """Slack deliveries already handled: the key of exactly-once processing."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def claim(self, event_id: str, at: datetime) -> bool:
+        """Record a delivery as handled; False when another delivery (or instance) got there first."""
+        return _insert_once(self.session, ProcessedEvent(event_id=event_id, at=at))
+
+
+def _insert_once(session: Session, row: Send | ProcessedEvent) -> bool:
+    """Insert ``row`` in a savepoint; False when a unique key says it is there already."""
     try:
         with session.begin_nested():
-            session.add(Send(kind=kind, recipient=recipient, period=period, at=at))
-        return True
-    except IntegrityError:
-        return False
-
-
-def claim_event(session: Session, event_id: str, at: datetime) -> bool:
-    """Record a Slack delivery as handled; False when another delivery (or instance) got there first."""
-    try:
-        with session.begin_nested():
-            session.add(ProcessedEvent(event_id=event_id, at=at))
+            session.add(row)
         return True
     except IntegrityError:
         return False

@@ -13,8 +13,10 @@ from fakes.slack_api import FakeSlackAPI
 
 from bot.platform.clock import FixedClock
 from bot.platform.logs import configure_logging
-from bootstrap import Services, build_services
+from bootstrap import build_services
+from bot.services import Services
 from bot.platform.settings import load_settings
+from bot.requests.lifecycle import format_ref
 from storage.db import Database
 from storage.models import Request
 from storage.repositories import Requests
@@ -52,4 +54,4 @@ def add_requests(db: Database, at: datetime, *statuses: str) -> None:
         for number, status in enumerate(statuses):
             Requests(session).add(Request(status=status, requester_id=f"U{number}", conversation_id="D1",
                                           title="Video", request_type="video", classified_by="rules",
-                                          created_at=at, updated_at=at))
+                                          created_at=at, updated_at=at), format_ref)

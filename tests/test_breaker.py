@@ -13,7 +13,8 @@ from bot.analysis.contract import AnalysisContext, Extraction, Usage
 from bot.analysis.breaker import BreakerState, CircuitBreaker
 from bot.analysis.llm import LLMEngine
 from bot.analysis.rules.engine import RulesEngine
-from bot.analysis.analyzer import Analyzer, LLMFailure
+from bot.analysis.analyzer import Analyzer
+from bot.analysis.contract import LLMFailure
 from bot.briefs.model import Brief
 from bot.briefs.catalog import Catalog
 from bot.platform.clock import FixedClock
@@ -354,7 +355,7 @@ def test_end_to_end_failed_trial_waits_another_cooldown(
 
 def test_end_to_end_the_conversation_says_it_fell_back_and_goes_on(
         live: Analyzer, server: FakeOpenAI, db: Database, catalog: Catalog, clock: FixedClock) -> None:
-    convo = Conversation(db, live, catalog, clock)
+    convo = Conversation(db.uow, live, catalog, clock)
     replies = [convo.handle(Incoming(f"U{n}", f"D{n}", "need an email newsletter")) for n in range(7)]
 
     assert [r.fallback_reason for r in replies] == ["llm http_500"] * 5 + ["llm circuit_open"] * 2

@@ -20,7 +20,7 @@ COMPLETE_VIDEO = ("need a 30s youtube pre-roll, 16:9, due in 3 weeks. Goal: driv
 
 @pytest.fixture
 def convo(db: Database, catalog: Catalog, clock: FixedClock) -> Conversation:
-    return Conversation(db, Analyzer(catalog=catalog, rules=RulesEngine()), catalog, clock)
+    return Conversation(db.uow, Analyzer(catalog=catalog, rules=RulesEngine()), catalog, clock)
 
 
 def say(convo: Conversation, text: str, user: str = "U1", channel: str = "D1", tz: str = "UTC") -> Reply:
@@ -134,9 +134,9 @@ def test_submit_of_an_incomplete_brief_says_what_is_missing(convo: Conversation,
 
 
 def test_drafts_survive_a_restart(db: Database, catalog: Catalog, clock: FixedClock) -> None:
-    before = Conversation(db, Analyzer(catalog=catalog, rules=RulesEngine()), catalog, clock)
+    before = Conversation(db.uow, Analyzer(catalog=catalog, rules=RulesEngine()), catalog, clock)
     say(before, "need a 30s youtube pre-roll, 16:9, due in 3 weeks")
-    after = Conversation(db, Analyzer(catalog=catalog, rules=RulesEngine()), catalog, clock)
+    after = Conversation(db.uow, Analyzer(catalog=catalog, rules=RulesEngine()), catalog, clock)
     reply = say(after, "Goal: drive sign-ups for the spring launch. Audience: marketing managers in DACH")
     assert reply.kind is ReplyKind.CONFIRM
 

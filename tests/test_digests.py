@@ -20,23 +20,21 @@ from support import OPS, TOKEN, slack_services
 
 from handlers.blocks.kit import MAX_MESSAGE_BLOCKS, MAX_SECTION_TEXT
 from bot.platform.clock import FixedClock
-from bot.digests.runs import Result, run_digests, send_due_digests
+from bot.digests.runs import Result
 from bot.digests.compose import (
     DESIGNER_DIGEST,
     OPS_DIGEST,
     Snapshot,
-    designer_blocks,
     designer_digest,
-    designer_text,
     load_snapshot,
-    ops_blocks,
     ops_digest,
-    ops_text,
 )
 from bot.delivery.outbox import ReliablePort
-from bootstrap import Services
-from handlers.app import scheduler_port
+from bot.services import Services
+from bot.digests.text import designer_text, ops_text
+from handlers.blocks.digests import designer_blocks, ops_blocks
 from handlers.slack_port import TimezoneCache, WebClientPort
+from bot.requests.lifecycle import format_ref
 from storage.db import Database
 from storage.models import OutboxMessage, Request, Send, TeamMember
 from storage.repositories import Requests, Team
@@ -61,7 +59,8 @@ def services(db: Database, clock: FixedClock, fake_slack: FakeSlackAPI) -> Servi
 @pytest.fixture
 def port(services: Services) -> ReliablePort:
     """The scheduler's port: straight to the fake Slack, failed posts kept in the outbox."""
-    return scheduler_port(services)
+    assert services.chat is not None
+    return services.chat
 
 
 def add_designer(db: Database, slack_id: str, timezone: str = "UTC", name: str = "", capacity: int = 20) -> None:
@@ -81,7 +80,7 @@ def add_request(db: Database, title: str = "Spring banners", *, status: str = "a
                       assignee_id=assignee, classified_by="rules", created_at=submitted_at,
                       updated_at=submitted_at, submitted_at=submitted_at, **fields)
     with db.session() as session:
-        return Requests(session).add(request).ref or ""
+        return Requests(session).add(request, format_ref).ref or ""
 
 
 def dms(fake_slack: FakeSlackAPI) -> Counter[str]:
@@ -106,7 +105,7 @@ def test_berlin_and_los_angeles_designers_each_get_theirs_at_their_own_nine(
 
     def tick(now: datetime) -> Counter[str]:
         clock.set(now)
-        send_due_digests(services, port, clock.now())
+        services.digests.run(port, clock.now())
         return dms(fake_slack)
 
     assert tick(at(2, 7, 55)) == Counter()
@@ -129,10 +128,10 @@ def test_after_downtime_today_is_caught_up_and_past_days_are_not_replayed(
     add_designer(services.db, BERLIN, "Europe/Berlin")
     add_request(services.db, assignee=BERLIN, due=date(2026, 3, 20))
 
-    outcomes = send_due_digests(services, port, at(4, 14, 0))  # down since Monday morning: first tick Wednesday
+    outcomes = services.digests.run(port, at(4, 14, 0))  # down since Monday morning: first tick Wednesday
     assert [(o.recipient, o.period, o.result) for o in outcomes] == [
         (BERLIN, "2026-03-04", Result.SENT), (OPS, "2026-03-04", Result.SENT)]
-    send_due_digests(services, port, at(5, 10, 0))
+    services.digests.run(port, at(5, 10, 0))
     assert dms(fake_slack) == Counter({BERLIN: 2, OPS: 2})
     assert [period for kind, _, period in sends(services.db) if kind == DESIGNER_DIGEST] == [
         "2026-03-04", "2026-03-05"]
@@ -144,7 +143,7 @@ def test_nothing_assigned_means_no_message_and_no_claim(
     add_request(services.db, status="closed", assignee=BERLIN, due=date(2026, 3, 1))
     add_request(services.db, status="delivered", assignee=BERLIN, due=date(2026, 3, 1))
 
-    outcomes = send_due_digests(services, port, at(2, 10))
+    outcomes = services.digests.run(port, at(2, 10))
     assert [(o.recipient, o.result) for o in outcomes] == [(BERLIN, Result.NOTHING_ASSIGNED), (OPS, Result.SENT)]
     assert dms(fake_slack) == Counter({OPS: 1})
     assert sends(services.db) == [(OPS_DIGEST, OPS, "2026-03-02")]
@@ -156,12 +155,12 @@ def test_the_digest_command_path_ignores_the_hour_but_not_the_date(
     add_request(services.db, assignee=BERLIN, due=date(2026, 3, 20))
     saturday_night = at(7, 3)
 
-    first = run_digests(services, port, saturday_night, scheduled=False)
-    second = run_digests(services, port, saturday_night + timedelta(hours=2), scheduled=False)
+    first = services.digests.run(port, saturday_night, scheduled=False)
+    second = services.digests.run(port, saturday_night + timedelta(hours=2), scheduled=False)
     assert [o.result for o in first] == [Result.SENT, Result.SENT]
     assert [o.result for o in second] == [Result.ALREADY_SENT, Result.ALREADY_SENT]
     assert dms(fake_slack) == Counter({BERLIN: 1, OPS: 1})
-    assert send_due_digests(services, port, at(9, 8)) and dms(fake_slack) == Counter({BERLIN: 2, OPS: 1})
+    assert services.digests.run(port, at(9, 8)) and dms(fake_slack) == Counter({BERLIN: 2, OPS: 1})
 
 
 # ---------------------------------------------------------------------- exactly once
@@ -184,7 +183,7 @@ def test_exactly_once_under_two_concurrent_digest_runs(
         add_request(db, assignee=designer, due=date(2026, 3, 20))
     other = Database(db.url)
     instances = [slack_services(db, clock, fake_slack), slack_services(other, clock, fake_slack)]
-    ports = [scheduler_port(instance) for instance in instances]
+    ports = [instance.chat for instance in instances]
     ticks = [at(day, 18) for day in (2, 3, 4)]  # Mon–Wed 18:00 UTC: past 09:00 on a working day in every zone
     try:
         for now in ticks:
@@ -194,7 +193,7 @@ def test_exactly_once_under_two_concurrent_digest_runs(
             def run(index: int, now: datetime = now, barrier: threading.Barrier = barrier,
                     results: list[Any] = results) -> None:
                 barrier.wait(timeout=10)
-                results.append(send_due_digests(instances[index], ports[index], now))
+                results.append(instances[index].digests.run(ports[index], now))
 
             threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
             for thread in threads:
@@ -214,11 +213,11 @@ def test_a_post_slack_refuses_is_queued_in_the_outbox_and_never_claimed_twice(
     add_request(services.db, assignee=BERLIN, due=date(2026, 3, 20))
     fake_slack.fail_next("chat.postMessage", status=503, times=3)
 
-    first = send_due_digests(services, port, at(2, 10))
+    first = services.digests.run(port, at(2, 10))
     assert [o.result for o in first] == [Result.QUEUED, Result.SENT]
     with services.db.session() as session:
         assert [m.channel for m in session.exec(select(OutboxMessage)).all()] == [BERLIN]
-    second = send_due_digests(services, port, at(2, 10, 5))
+    second = services.digests.run(port, at(2, 10, 5))
     assert [o.result for o in second] == [Result.ALREADY_SENT, Result.ALREADY_SENT]
 
 
@@ -226,13 +225,14 @@ def test_with_a_plain_port_a_failed_post_is_logged_and_the_claim_stands(
         services: Services, fake_slack: FakeSlackAPI, caplog: pytest.LogCaptureFixture) -> None:
     add_designer(services.db, BERLIN, "Europe/Berlin")
     add_request(services.db, assignee=BERLIN, due=date(2026, 3, 20))
-    plain = WebClientPort(WebClient(token=TOKEN, base_url=fake_slack.base_url), TimezoneCache(services.clock, "UTC"))
+    plain = WebClientPort(WebClient(token=TOKEN, base_url=fake_slack.base_url), TimezoneCache(services.clock, "UTC"),
+                          services.catalog)
     fake_slack.fail_next("chat.postMessage", error="channel_not_found")
 
-    with caplog.at_level(logging.ERROR, logger="bot.digests.runs"):
-        first = send_due_digests(services, plain, at(2, 10))
+    with caplog.at_level(logging.ERROR, logger="bot.delivery.once"):
+        first = services.digests.run(plain, at(2, 10))
     assert [o.result for o in first] == [Result.FAILED, Result.SENT] and "digest post failed" in caplog.text
-    assert [o.result for o in send_due_digests(services, plain, at(2, 11))] == [Result.ALREADY_SENT] * 2
+    assert [o.result for o in services.digests.run(plain, at(2, 11))] == [Result.ALREADY_SENT] * 2
     assert len(fake_slack.calls("chat.postMessage")) == 2
 
 
@@ -259,7 +259,7 @@ def test_designer_digest_orders_by_due_date_and_flags_overdue_at_risk_and_new(se
     add_request(db, "Not an active one", assignee=BERLIN, due=date(2026, 2, 1), status="delivered")
     add_request(db, "Someone else's", assignee=LA, due=date(2026, 2, 1))
 
-    snapshot = load_snapshot(db, services.catalog)
+    snapshot = load_snapshot(db.uow, services.catalog)
     digest = designer_digest(snapshot, next(d for d in snapshot.designers if d.slack_id == BERLIN), date(2026, 3, 2))
     assert digest is not None
     assert [e.ref for e in digest.entries] == [refs[k] for k in ("late", "today", "risk2", "later", "far", "none")]
@@ -281,7 +281,7 @@ def test_designer_digest_orders_by_due_date_and_flags_overdue_at_risk_and_new(se
 def test_a_designer_without_a_previous_digest_sees_everything_as_new(services: Services) -> None:
     add_designer(services.db, BERLIN, "Europe/Berlin")
     add_request(services.db, assignee=BERLIN, due=date(2026, 3, 20))
-    snapshot = load_snapshot(services.db, services.catalog)
+    snapshot = load_snapshot(services.uow, services.catalog)
     digest = designer_digest(snapshot, snapshot.designers[0], date(2026, 3, 2))
     assert digest is not None and digest.count("new") == 1
 
@@ -290,9 +290,9 @@ def test_new_since_the_last_digest_counts_from_the_previous_send(
         services: Services, port: ReliablePort, fake_slack: FakeSlackAPI) -> None:
     add_designer(services.db, BERLIN, "Europe/Berlin")
     add_request(services.db, "Before", assignee=BERLIN, due=date(2026, 3, 20), assigned_at=at(2, 7))
-    send_due_digests(services, port, at(2, 8))
+    services.digests.run(port, at(2, 8))
     after = add_request(services.db, "After", assignee=BERLIN, due=date(2026, 3, 20), assigned_at=at(2, 12))
-    send_due_digests(services, port, at(3, 8))
+    services.digests.run(port, at(3, 8))
 
     tuesday = fake_slack.calls("chat.postMessage", lambda c: c.params["channel"] == BERLIN)[-1]
     body = "\n".join(b["text"]["text"] for b in tuesday.params["blocks"] if b["type"] == "section")
@@ -315,7 +315,7 @@ def test_ops_digest_lists_triage_stale_questions_unassigned_overdue_and_load(ser
     add_request(db, "Delivered late", assignee=BERLIN, due=date(2026, 2, 20), status="delivered")
     add_request(db, "Closed", assignee=LA, due=date(2026, 2, 20), status="closed")
 
-    digest = ops_digest(load_snapshot(db, services.catalog), at(2, 9), "UTC", date(2026, 3, 2))
+    digest = ops_digest(load_snapshot(db.uow, services.catalog), at(2, 9), "UTC", date(2026, 3, 2))
     assert [(e.ref, e.age) for e in digest.awaiting_triage] == [(waiting, 3), (fresh, 0)]
     assert [(e.ref, e.age) for e in digest.stale_info] == [(stale, 3)]  # asked Wed 25 Feb; Thu 26 is only 2
     assert [e.ref for e in digest.unassigned] == [approved]
@@ -345,7 +345,7 @@ def test_big_digests_stay_within_block_kit_limits_and_slack_accepts_them(
     for n in range(300):
         add_request(db, f"Queued {n} " + "x" * 150, status="submitted", due=date(2026, 2, 1))
 
-    outcomes = send_due_digests(services, port, at(2, 10))
+    outcomes = services.digests.run(port, at(2, 10))
     assert {(o.recipient, o.result) for o in outcomes if o.result is not Result.NOTHING_ASSIGNED} == {
         ("UDES0000", Result.SENT), (OPS, Result.SENT)}
     for call in fake_slack.calls("chat.postMessage"):

@@ -16,7 +16,9 @@ import pytest
 
 from bot.analysis.contract import AnalysisContext, Extraction, Usage
 from bot.analysis.llm import DEFAULT_PROMPTS_DIR, LLMEngine
-from bot.analysis.analyzer import Analyzer, LLMFailure, apply
+from bot.analysis.analyzer import Analyzer
+from bot.analysis.contract import LLMFailure
+from bot.analysis.merge import apply
 from bot.briefs.model import Brief
 from bot.briefs.catalog import Catalog, load_catalog
 from bot.platform.settings import load_settings

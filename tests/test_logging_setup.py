@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 from support import json_logs
 
-from bot.platform.logs import REDACTED, log_context, settings_secrets
+from bootstrap import log_secrets
+from bot.platform.logs import REDACTED, log_context
 from bot.platform.settings import load_settings
 
 SIGNING_SECRET = "8f14e45fceea167a5a36dedd4bea2543"
@@ -103,8 +104,8 @@ def test_a_malformed_log_call_still_logs(stream: io.StringIO) -> None:
     assert line["message"].startswith("two %s %s")
 
 
-def test_settings_secrets_lists_every_secret_value() -> None:
+def test_log_secrets_lists_every_secret_value() -> None:
     settings = load_settings(slack_bot_token=BOT_TOKEN, slack_signing_secret=SIGNING_SECRET,
                              openai_api_key=OPENAI_KEY, database_url="postgresql://app:pg-p4ssw0rd@db/creative")
 
-    assert sorted(settings_secrets(settings)) == sorted([BOT_TOKEN, SIGNING_SECRET, OPENAI_KEY, "pg-p4ssw0rd"])
+    assert sorted(log_secrets(settings)) == sorted([BOT_TOKEN, SIGNING_SECRET, OPENAI_KEY, "pg-p4ssw0rd"])

@@ -9,9 +9,10 @@ from prometheus_client.parser import text_string_to_metric_families
 from support import add_requests
 
 from bot.analysis.contract import Usage
-from bot.platform.metrics import Metrics, delivery_kind, label
+from bot.platform.metrics import Metrics, label
+from handlers.envelope import delivery_kind
 from storage.db import Database
-from storage.stats import count_by_status
+from bot.requests.lifecycle import Status
 
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 
@@ -76,12 +77,11 @@ def test_slack_errors_and_events_are_labelled_and_bounded() -> None:
 def test_count_by_status_groups_in_the_database(db: Database) -> None:
     add_requests(db, NOW, "submitted", "submitted", "approved", "custom_status")
 
-    with db.session() as session:
-        assert count_by_status(session) == {"submitted": 2, "approved": 1, "custom_status": 1}
+    assert db.status_counts() == {"submitted": 2, "approved": 1, "custom_status": 1}
 
 
 def test_requests_gauge_reports_every_status_from_the_database(db: Database) -> None:
-    metrics = Metrics(db)
+    metrics = Metrics(db.status_counts, tuple(Status))
     add_requests(db, NOW, "submitted", "submitted", "delivered")
 
     got = samples(metrics)
@@ -92,7 +92,7 @@ def test_requests_gauge_reports_every_status_from_the_database(db: Database) -> 
 
 
 def test_an_unreachable_database_reports_down_without_failing_the_scrape(tmp_path: Path) -> None:
-    metrics = Metrics(Database(f"sqlite:///{tmp_path / 'missing' / 'dir' / 'x.db'}"))
+    metrics = Metrics(Database(f"sqlite:///{tmp_path / 'missing' / 'dir' / 'x.db'}").status_counts, tuple(Status))
 
     got = samples(metrics)
     assert got[("creative_intake_database_up", ())] == 0

@@ -11,11 +11,11 @@ from fakes.slack_api import FakeSlackAPI
 from support import slack_services
 
 from bot.platform.clock import FixedClock
-from bot.digests.nudges import due_nudges, send_due_nudges
 from bot.delivery.outbox import ReliablePort
-from bootstrap import Services, build_services
+from bootstrap import build_services
+from bot.services import Services
 from bot.platform.settings import load_settings
-from handlers.app import scheduler_port
+from bot.requests.lifecycle import format_ref
 from storage.db import Database
 from storage.models import Request
 from storage.repositories import Requests
@@ -35,7 +35,13 @@ def services(db: Database, clock: FixedClock, fake_slack: FakeSlackAPI) -> Servi
 
 @pytest.fixture
 def port(services: Services) -> ReliablePort:
-    return scheduler_port(services)
+    return port_of(services)
+
+
+def port_of(services: Services) -> ReliablePort:
+    """The services' port to Slack."""
+    assert services.chat is not None
+    return services.chat
 
 
 def ask(db: Database, asked_at: datetime | None = FRIDAY_3PM, status: str = "needs_info", requester: str = "UREQ1",
@@ -46,7 +52,7 @@ def ask(db: Database, asked_at: datetime | None = FRIDAY_3PM, status: str = "nee
                       info_channel=f"D{requester}", info_ts="1700000000.000100", info_asked_at=asked_at,
                       created_at=FRIDAY_3PM, updated_at=FRIDAY_3PM, submitted_at=FRIDAY_3PM, **fields)
     with db.session() as session:
-        return Requests(session).add(request).ref or ""
+        return Requests(session).add(request, format_ref).ref or ""
 
 
 def stored(db: Database, ref: str) -> Request:
@@ -60,11 +66,11 @@ def test_a_question_unanswered_for_one_working_day_gets_one_reminder(
         services: Services, port: ReliablePort, fake_slack: FakeSlackAPI) -> None:
     ref = ask(services.db)  # asked on Friday at 15:00: one working day later is Monday at 15:00
 
-    assert send_due_nudges(services, port, datetime(2026, 2, 28, 15, 0, tzinfo=UTC)) == 0  # Saturday
-    assert send_due_nudges(services, port, at(2, 14, 59)) == 0
-    assert send_due_nudges(services, port, at(2, 15, 0)) == 1
-    assert send_due_nudges(services, port, at(2, 15, 15)) == 0
-    assert send_due_nudges(services, port, at(5, 9, 0)) == 0
+    assert services.nudges.send_due(port, datetime(2026, 2, 28, 15, 0, tzinfo=UTC)) == 0  # Saturday
+    assert services.nudges.send_due(port, at(2, 14, 59)) == 0
+    assert services.nudges.send_due(port, at(2, 15, 0)) == 1
+    assert services.nudges.send_due(port, at(2, 15, 15)) == 0
+    assert services.nudges.send_due(port, at(5, 9, 0)) == 0
 
     [call] = fake_slack.calls("chat.postMessage")
     assert call.params["channel"] == "DUREQ1"
@@ -79,20 +85,20 @@ def test_answered_or_closed_requests_and_unasked_ones_are_not_nudged(services: S
     ask(services.db, status="cancelled")
     ask(services.db, info_nudged=True)
     ask(services.db, asked_at=None)
-    assert due_nudges(services, at(4, 9)) == []
+    assert services.nudges.due(at(4, 9)) == []
 
 
 def test_a_new_question_gets_its_own_reminder(services: Services, port: ReliablePort, fake_slack: FakeSlackAPI) -> None:
     ref = ask(services.db)
-    send_due_nudges(services, port, at(2, 15))
+    services.nudges.send_due(port, at(2, 15))
     with services.db.session() as session:  # ops asks again on Tuesday (bot/triage resets the flag)
         request = Requests(session).by_ref(ref)
         assert request is not None
         request.info_asked_at, request.info_nudged = at(3, 11), False
         session.add(request)
 
-    assert send_due_nudges(services, port, at(4, 10, 59)) == 0
-    assert send_due_nudges(services, port, at(4, 11)) == 1
+    assert services.nudges.send_due(port, at(4, 10, 59)) == 0
+    assert services.nudges.send_due(port, at(4, 11)) == 1
     assert len(fake_slack.calls("chat.postMessage")) == 2
 
 
@@ -101,8 +107,8 @@ def test_working_days_are_the_ops_teams(db: Database, clock: FixedClock, fake_sl
     settings = load_settings(database_url=db.url, timezone="America/Los_Angeles")
     services = build_services(settings, clock, db=db)
     ask(db, asked_at=datetime(2026, 2, 28, 4, 0, tzinfo=UTC))
-    assert due_nudges(services, datetime(2026, 3, 3, 3, 59, tzinfo=UTC)) == []
-    assert len(due_nudges(services, datetime(2026, 3, 3, 4, 0, tzinfo=UTC))) == 1
+    assert services.nudges.due(datetime(2026, 3, 3, 3, 59, tzinfo=UTC)) == []
+    assert len(services.nudges.due(datetime(2026, 3, 3, 4, 0, tzinfo=UTC))) == 1
 
 
 def test_two_concurrent_nudge_runs_send_one_reminder_each(
@@ -113,7 +119,7 @@ def test_two_concurrent_nudge_runs_send_one_reminder_each(
 
     def tick() -> None:
         barrier.wait(timeout=10)
-        counts.append(send_due_nudges(services, scheduler_port(services), at(2, 16)))
+        counts.append(services.nudges.send_due(port_of(services), at(2, 16)))
 
     threads = [threading.Thread(target=tick) for _ in range(2)]
     for thread in threads:

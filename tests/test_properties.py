@@ -11,10 +11,13 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from bot.analysis.contract import AnalysisContext, analysis_json, assess
+from bot.analysis.contract import AnalysisContext
+from bot.analysis.output import analysis_json
+from bot.briefs.assessment import assess
 from bot.analysis.llm import PROPOSED_FIELDS, LLMEngine, schema_key
 from bot.analysis.rules.engine import RulesEngine
-from bot.analysis.analyzer import Analyzer, apply
+from bot.analysis.analyzer import Analyzer
+from bot.analysis.merge import apply
 from bot.briefs.model import FIELD_NAMES, LIST_FIELDS, Brief
 from bot.briefs.catalog import Catalog, load_catalog
 from bot.platform.clock import FixedClock
@@ -196,7 +199,7 @@ def turn(convo: Conversation, db: Database, user: str, text: str) -> str | None:
 def test_conversation_answers_any_text_without_raising(db: Database, catalog: Catalog, clock: FixedClock,
                                                        before: str | None, text: str) -> None:
     """Any text, on no draft or on a complete one, then `submit`: a request only if the brief is still complete."""
-    convo = Conversation(db, Analyzer(catalog=catalog, rules=RulesEngine()), catalog, clock)
+    convo = Conversation(db.uow, Analyzer(catalog=catalog, rules=RulesEngine()), catalog, clock)
     user = f"U{next(_ids)}"
 
     for message in ([before] if before else []) + [text, "submit"]:
@@ -207,7 +210,7 @@ def test_conversation_answers_any_text_without_raising(db: Database, catalog: Ca
 @given(conversation=steps)
 def test_any_sequence_of_messages_and_commands_keeps_refs_unique(
         db: Database, catalog: Catalog, clock: FixedClock, conversation: list[tuple[str, str]]) -> None:
-    convo = Conversation(db, Analyzer(catalog=catalog, rules=RulesEngine()), catalog, clock)
+    convo = Conversation(db.uow, Analyzer(catalog=catalog, rules=RulesEngine()), catalog, clock)
     run = next(_ids)
 
     refs = [turn(convo, db, f"{user}-{run}", text) for user, text in conversation]

@@ -16,18 +16,17 @@ from fakes.slack_api import FakeSlackAPI
 from matplotlib.image import imread
 from support import OPS, TOKEN, slack_services
 
+from bot.delivery.outbox import ReliablePort
 from bot.platform.clock import FixedClock
 from bot.reporting.weekly import (
     Window,
-    load_figures,
-    post_report,
     render_chart,
-    send_due_report,
     summary_text,
 )
-from bootstrap import Services, build_services
+from bootstrap import build_services
+from bot.services import Services
 from bot.platform.settings import load_settings
-from handlers.app import scheduler_port
+from bot.requests.lifecycle import format_ref
 from storage.db import Database
 from storage.models import Request
 from storage.repositories import Requests
@@ -37,6 +36,12 @@ SCRIPT = Path(sys.executable).with_name("creative-intake")
 PNG = b"\x89PNG\r\n\x1a\n"
 #: Monday 23 February to Sunday 1 March 2026, in UTC.
 WEEK = Window.days_before(date(2026, 3, 2), "UTC")
+
+
+def chat(services: Services) -> ReliablePort:
+    """The services' port to Slack."""
+    assert services.chat is not None
+    return services.chat
 
 
 def at(month: int, day: int, hour: int, minute: int = 0) -> datetime:
@@ -52,7 +57,7 @@ def add(db: Database, request_type: str, channels: list[str], submitted: datetim
             status="delivered" if delivered else "in_progress", requester_id="UREQ1", conversation_id="D1",
             title=f"{request_type} work", request_type=request_type, channels=channels, brief={},
             classified_by=fields.pop("classified_by", "rules"), created_at=submitted, updated_at=submitted,
-            submitted_at=submitted, delivered_at=delivered, **fields))
+            submitted_at=submitted, delivered_at=delivered, **fields), format_ref)
 
 
 @pytest.fixture
@@ -75,7 +80,7 @@ def services(known: Database, clock: FixedClock, fake_slack: FakeSlackAPI) -> Se
 
 
 def test_the_figures_of_a_known_week(services: Services) -> None:
-    figures = load_figures(services, WEEK)
+    figures = services.report.figures(WEEK)
 
     assert (figures.submitted, figures.delivered) == (4, 3)
     assert figures.by_type == {"social_graphic": 2, "email": 1, "video": 1}
@@ -107,21 +112,21 @@ def test_the_window_is_whole_local_days_before_today() -> None:
 
 def test_an_empty_week_has_no_figures_but_still_a_chart(db: Database, clock: FixedClock) -> None:
     services = build_services(load_settings(database_url=db.url), clock, db=db)
-    figures = load_figures(services, WEEK)
+    figures = services.report.figures(WEEK)
     assert (figures.submitted, figures.by_type, figures.median_cycle_days, figures.type_accuracy) == (0, {}, None, None)
     assert "Rush: n/a" in summary_text(figures)
     assert render_chart(figures).startswith(PNG)
 
 
 def test_the_chart_is_a_readable_png(services: Services) -> None:
-    png = render_chart(load_figures(services, WEEK))
+    png = render_chart(services.report.figures(WEEK))
     assert png.startswith(PNG) and len(png) > 20_000
     height, width, _ = imread(io.BytesIO(png)).shape
     assert (width, height) == (1210, 715)
 
 
 def test_the_report_is_uploaded_to_the_ops_channel_with_the_figures(services: Services, fake_slack: FakeSlackAPI) -> None:
-    post_report(services, scheduler_port(services), at(3, 2, 9))
+    services.report.post(chat(services), at(3, 2, 9))
 
     [upload] = fake_slack.calls("upload")
     assert upload.body.startswith(PNG)
@@ -132,14 +137,14 @@ def test_the_report_is_uploaded_to_the_ops_channel_with_the_figures(services: Se
 
 
 def test_the_weekly_report_goes_out_once_on_monday_from_digest_time(services: Services, fake_slack: FakeSlackAPI) -> None:
-    port = scheduler_port(services)
-    assert not send_due_report(services, port, at(3, 2, 8, 59))
+    port = chat(services)
+    assert not services.report.send_due(port, at(3, 2, 8, 59))
     barrier = threading.Barrier(2)
     results: list[bool] = []
 
     def tick() -> None:
         barrier.wait(timeout=10)
-        results.append(send_due_report(services, scheduler_port(services), at(3, 2, 9)))
+        results.append(services.report.send_due(chat(services), at(3, 2, 9)))
 
     threads = [threading.Thread(target=tick) for _ in range(2)]
     for thread in threads:
@@ -147,10 +152,10 @@ def test_the_weekly_report_goes_out_once_on_monday_from_digest_time(services: Se
     for thread in threads:
         thread.join(timeout=30)
     assert sorted(results) == [False, True]
-    assert not send_due_report(services, port, at(3, 2, 15))
-    assert not send_due_report(services, port, at(3, 3, 9))       # Tuesday: last week's is not replayed
+    assert not services.report.send_due(port, at(3, 2, 15))
+    assert not services.report.send_due(port, at(3, 3, 9))       # Tuesday: last week's is not replayed
     assert len(fake_slack.calls("files.completeUploadExternal")) == 1
-    assert send_due_report(services, port, at(3, 9, 9) + timedelta(minutes=5))
+    assert services.report.send_due(port, at(3, 9, 9) + timedelta(minutes=5))
     assert len(fake_slack.calls("files.completeUploadExternal")) == 2
 
 

@@ -8,9 +8,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.analysis.contract import AnalysisContext, Extraction, analysis_json, assess
+from bot.analysis.contract import AnalysisContext, Extraction
+from bot.analysis.output import analysis_json
+from bot.briefs.assessment import assess
 from bot.analysis.rules.engine import RulesEngine
-from bot.analysis.analyzer import Analyzer, apply
+from bot.analysis.analyzer import Analyzer
+from bot.analysis.merge import apply
 from bot.briefs.model import FIELD_NAMES, Brief
 from bot.briefs.catalog import load_catalog
 

@@ -9,7 +9,6 @@ import sys
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -20,18 +19,10 @@ from fakes.slack_api import FakeSlackAPI
 from support import OPS, TOKEN, slack_services
 
 from bot.platform.clock import FixedClock
-from bot.digests.runs import send_due_digests
-from bot.digests.nudges import send_due_nudges
-from bot.delivery.outbox import deliver_due
-from bot.reporting.weekly import send_due_report
-from bot.jobs import (
-    MISFIRE_GRACE_S,
-    build_scheduler,
-    notify_expired_drafts,
-    run_tick,
-)
-from bootstrap import Services
-from handlers.app import direct_port, scheduler_port
+from bot.delivery.outbox import ReliablePort, deliver_due
+from bot.jobs import MISFIRE_GRACE_S, build_scheduler, notify_expired_drafts
+from bot.services import Services
+from bot.requests.lifecycle import format_ref
 from storage.db import Database
 from storage.models import Request, TeamMember
 from storage.repositories import Requests, Team
@@ -54,7 +45,13 @@ def add_designer_with_work(services: Services) -> None:
             request_type="video", channels=["video_platforms"], brief={}, classified_by="rules",
             assignee_id="UDES1", due_date=date(2026, 3, 20), assigned_at=datetime(2026, 2, 20, tzinfo=UTC),
             submitted_at=datetime(2026, 2, 19, 9, tzinfo=UTC), created_at=datetime(2026, 2, 19, 9, tzinfo=UTC),
-            updated_at=datetime(2026, 2, 19, 9, tzinfo=UTC)))
+            updated_at=datetime(2026, 2, 19, 9, tzinfo=UTC)), format_ref)
+
+
+def chat(services: Services) -> ReliablePort:
+    """The services' port to Slack (a bot token is configured)."""
+    assert services.chat is not None
+    return services.chat
 
 
 def fields(trigger: CronTrigger) -> dict[str, str]:
@@ -63,7 +60,7 @@ def fields(trigger: CronTrigger) -> dict[str, str]:
 
 
 def test_every_job_is_registered_with_its_trigger(services: Services) -> None:
-    port = scheduler_port(services)
+    port = chat(services)
     scheduler = build_scheduler(services, port)
     assert isinstance(scheduler, BackgroundScheduler)
     jobs = {job.id: job for job in scheduler.get_jobs()}
@@ -72,23 +69,23 @@ def test_every_job_is_registered_with_its_trigger(services: Services) -> None:
     drafts = jobs["expire_drafts"]
     assert isinstance(drafts.trigger, IntervalTrigger) and drafts.trigger.interval == timedelta(minutes=15)
     assert (drafts.func, drafts.args) == (notify_expired_drafts, (services.conversation, port))
-    for job_id, tick, cron in [("digests", send_due_digests, {"minute": "*/5"}),
-                               ("nudges", send_due_nudges, {"minute": "*/15"}),
-                               ("weekly_report", send_due_report, {"day_of_week": "mon", "minute": "*/5"})]:
+    for job_id, tick, cron in [("digests", services.digests.send_due, {"minute": "*/5"}),
+                               ("nudges", services.nudges.send_due, {"minute": "*/15"}),
+                               ("weekly_report", services.report.send_due, {"day_of_week": "mon", "minute": "*/5"})]:
         job = jobs[job_id]
         assert isinstance(job.trigger, CronTrigger) and fields(job.trigger) == cron
-        assert (job.func, job.args) == (run_tick, (tick, services, port))
+        assert (job.func, job.args) == (tick, (port,))
     assert str(jobs["weekly_report"].trigger.timezone) == "Europe/Berlin"
 
 
 def test_the_outbox_retry_job_goes_straight_to_slack(services: Services, fake_slack: FakeSlackAPI,
                                                      clock: FixedClock) -> None:
     """A digest Slack refused is queued by the scheduler's port and delivered by the outbox job."""
-    direct = direct_port(services)
-    jobs = {job.id: job for job in build_scheduler(services, scheduler_port(services), outbox_port=direct).get_jobs()}
+    direct = chat(services).inner
+    jobs = {job.id: job for job in build_scheduler(services, chat(services), outbox_port=direct).get_jobs()}
     outbox = jobs["outbox"]
     assert isinstance(outbox.trigger, IntervalTrigger) and outbox.trigger.interval == timedelta(minutes=1)
-    assert (outbox.func, outbox.args) == (deliver_due, (services.db, direct, services.clock, OPS))
+    assert (outbox.func, outbox.args) == (deliver_due, (services.uow, direct, services.clock, OPS))
 
     add_designer_with_work(services)
     fake_slack.fail_next("chat.postMessage", error="ratelimited")
@@ -100,7 +97,7 @@ def test_the_outbox_retry_job_goes_straight_to_slack(services: Services, fake_sl
 
 
 def test_triggers_fire_when_expected(services: Services) -> None:
-    jobs = {job.id: job for job in build_scheduler(services, scheduler_port(services)).get_jobs()}
+    jobs = {job.id: job for job in build_scheduler(services, chat(services)).get_jobs()}
     now = datetime(2026, 3, 2, 8, 2, 30, tzinfo=UTC)
     assert jobs["digests"].trigger.get_next_fire_time(None, now) == datetime(2026, 3, 2, 8, 5, tzinfo=UTC)
     assert jobs["nudges"].trigger.get_next_fire_time(None, now) == datetime(2026, 3, 2, 8, 15, tzinfo=UTC)
@@ -109,7 +106,7 @@ def test_triggers_fire_when_expected(services: Services) -> None:
 
 
 def test_job_defaults_coalesce_one_instance_and_a_generous_misfire_grace(services: Services) -> None:
-    scheduler = build_scheduler(services, scheduler_port(services))
+    scheduler = build_scheduler(services, chat(services))
     scheduler.start(paused=True)  # defaults are applied when jobs reach the store; paused, nothing runs
     try:
         jobs = scheduler.get_jobs()
@@ -120,21 +117,14 @@ def test_job_defaults_coalesce_one_instance_and_a_generous_misfire_grace(service
 
 
 def test_the_scheduler_command_gets_a_blocking_scheduler(services: Services) -> None:
-    assert isinstance(build_scheduler(services, scheduler_port(services), blocking=True), BlockingScheduler)
-
-
-def test_run_tick_passes_the_injected_clocks_instant(services: Services, clock: FixedClock) -> None:
-    seen: list[Any] = []
-    port = scheduler_port(services)
-    run_tick(lambda *args: seen.append(args), services, port)
-    assert seen == [(services, port, clock.now())]
+    assert isinstance(build_scheduler(services, chat(services), blocking=True), BlockingScheduler)
 
 
 def test_the_registered_jobs_do_the_work_when_called(
         services: Services, fake_slack: FakeSlackAPI, clock: FixedClock) -> None:
     """Each job's own function and arguments, called as APScheduler would, at instants set on the clock."""
     add_designer_with_work(services)
-    jobs = {job.id: job for job in build_scheduler(services, scheduler_port(services)).get_jobs()}
+    jobs = {job.id: job for job in build_scheduler(services, chat(services)).get_jobs()}
 
     def call(job_id: str, now: datetime) -> None:
         clock.set(now)

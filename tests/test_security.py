@@ -11,10 +11,12 @@ import pytest
 
 from bot.platform.clock import FixedClock
 from bot.requests.lifecycle import TRANSITIONS
-from bootstrap import Services, build_services
+from bootstrap import build_services
+from bot.services import Services
 from bot.platform.settings import load_settings
 from bot.team.roster import DesignerEntry, Roster, sync_roster
-from bot.triage.service import ROLES, Actions, Refused
+from bot.requests.roles import ROLES, Refused
+from bot.requests.lifecycle import format_ref
 from storage.db import Database
 from storage.models import Request
 from storage.repositories import Requests
@@ -34,7 +36,7 @@ LEGAL_FROM = {"approve": "submitted", "reject": "submitted", "ask": "submitted",
 @pytest.fixture
 def services(db: Database, clock: FixedClock) -> Services:
     built = build_services(load_settings(database_url=db.url), clock, db=db)
-    sync_roster(db, Roster(ops_managers=[OPS], designers=[
+    sync_roster(db.uow, Roster(ops_managers=[OPS], designers=[
         DesignerEntry(slack_id=DESIGNER, skills=["video"]), DesignerEntry(slack_id=UNASSIGNED, skills=["video"])]))
     return built
 
@@ -45,7 +47,7 @@ def _request(services: Services, status: str) -> str:
         request = Requests(session).add(Request(
             status=status, requester_id=REQUESTER, conversation_id="D1", title="Video: launch", request_type="video",
             channels=["video_platforms"], brief={"request_type": "video"}, classified_by="rules",
-            assignee_id=DESIGNER, created_at=now, updated_at=now, submitted_at=now))
+            assignee_id=DESIGNER, created_at=now, updated_at=now, submitted_at=now), format_ref)
         return request.ref or ""
 
 
@@ -57,7 +59,7 @@ def test_every_action_has_a_role_and_a_legal_starting_status() -> None:
 @pytest.mark.parametrize("action", sorted(ROLES))
 def test_authorization_matrix(services: Services, action: str) -> None:
     ref = _request(services, LEGAL_FROM[action])
-    actions = Actions(services)
+    actions = services.changes
     for who, user in ACTORS.items():
         if who in ALLOWED[ROLES[action]]:
             actions.check(user, ref, action)

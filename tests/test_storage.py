@@ -13,7 +13,8 @@ from sqlmodel import SQLModel
 
 from storage.db import Database, DatabaseError, normalize_url
 from storage.models import Draft, Request
-from storage.repositories import Audit, Drafts, Requests, claim_event, format_ref
+from bot.requests.lifecycle import format_ref
+from storage.repositories import Audit, Deliveries, Drafts, Requests
 
 NOW = datetime(2026, 3, 2, 10, 0, 0, 123456, tzinfo=UTC)
 
@@ -36,7 +37,7 @@ def test_timestamps_round_trip_as_aware_utc(db: Database) -> None:
     berlin = timezone(timedelta(hours=1))
     at = datetime(2026, 3, 2, 11, 0, 0, 654321, tzinfo=berlin)
     with db.session() as s:
-        ref = Requests(s).add(_request(created_at=at, updated_at=at)).ref
+        ref = Requests(s).add(_request(created_at=at, updated_at=at), format_ref).ref
     with db.session() as s:
         stored = Requests(s).by_ref(ref or "")
     assert stored is not None
@@ -47,12 +48,12 @@ def test_timestamps_round_trip_as_aware_utc(db: Database) -> None:
 
 def test_naive_timestamps_are_refused(db: Database) -> None:
     with pytest.raises(StatementError, match="naive"), db.session() as s:
-        Requests(s).add(_request(created_at=datetime(2026, 3, 2, 10, 0)))
+        Requests(s).add(_request(created_at=datetime(2026, 3, 2, 10, 0)), format_ref)
 
 
 def test_references_are_sequential_and_formatted(db: Database) -> None:
     with db.session() as s:
-        refs = [Requests(s).add(_request()).ref for _ in range(3)]
+        refs = [Requests(s).add(_request(), format_ref).ref for _ in range(3)]
     assert refs == ["CR-0001", "CR-0002", "CR-0003"]
     assert format_ref(12345) == "CR-12345"
 
@@ -60,7 +61,7 @@ def test_references_are_sequential_and_formatted(db: Database) -> None:
 def test_references_stay_unique_under_concurrent_inserts(db: Database) -> None:
     def insert(_: int) -> str:
         with db.session() as s:
-            return Requests(s).add(_request()).ref or ""
+            return Requests(s).add(_request(), format_ref).ref or ""
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         refs = list(pool.map(insert, range(40)))
@@ -71,13 +72,13 @@ def test_references_stay_unique_under_concurrent_inserts(db: Database) -> None:
 def test_an_event_is_claimed_once_even_concurrently(db: Database) -> None:
     def claim(_: int) -> bool:
         with db.session() as s:
-            return claim_event(s, "Ev123", NOW)
+            return Deliveries(s).claim("Ev123", NOW)
 
     with ThreadPoolExecutor(max_workers=6) as pool:
         results = list(pool.map(claim, range(12)))
     assert results.count(True) == 1
     with db.session() as s:
-        assert claim_event(s, "Ev124", NOW) is True
+        assert Deliveries(s).claim("Ev124", NOW) is True
 
 
 def test_one_draft_per_requester_conversation(db: Database) -> None:
@@ -92,7 +93,7 @@ def test_one_draft_per_requester_conversation(db: Database) -> None:
 
 def test_audit_events_are_kept_in_order(db: Database) -> None:
     with db.session() as s:
-        request = Requests(s).add(_request())
+        request = Requests(s).add(_request(), format_ref)
         assert request.id is not None
         Audit(s).record(request.id, "U1", "status", NOW, old="draft", new="submitted")
         Audit(s).record(request.id, "U0OPS", "status", NOW + timedelta(minutes=1), old="submitted", new="approved")

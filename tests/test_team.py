@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from bot.briefs.catalog import Catalog
-from bot.team.roster import Directory, TeamFileError, load_roster, parse_roster, sync_roster
+from bot.team.directory import Directory
+from bot.team.roster import TeamFileError, load_roster, parse_roster, sync_roster
 from storage.db import Database
 
 SPEC_EXAMPLE = """
@@ -27,8 +28,8 @@ SCRIPT = Path(sys.executable).with_name("creative-intake")
 
 def test_the_spec_example_is_a_valid_roster(catalog: Catalog, db: Database) -> None:
     roster = parse_roster(SPEC_EXAMPLE, catalog)
-    assert sync_roster(db, roster) == 3
-    directory = Directory(db)
+    assert sync_roster(db.uow, roster) == 3
+    directory = Directory(db.uow)
     assert [m.slack_id for m in directory.ops_managers()] == ["U0OPS01", "U0OPS02"]
     (dana,) = directory.designers()
     assert (dana.name, dana.skills, dana.capacity_points, dana.timezone) == (
@@ -37,9 +38,9 @@ def test_the_spec_example_is_a_valid_roster(catalog: Catalog, db: Database) -> N
 
 
 def test_a_new_import_replaces_the_roles(catalog: Catalog, db: Database) -> None:
-    sync_roster(db, parse_roster(SPEC_EXAMPLE, catalog))
-    sync_roster(db, parse_roster("ops_managers: [U0OPS02]\ndesigners: []\n", catalog))
-    directory = Directory(db)
+    sync_roster(db.uow, parse_roster(SPEC_EXAMPLE, catalog))
+    sync_roster(db.uow, parse_roster("ops_managers: [U0OPS02]\ndesigners: []\n", catalog))
+    directory = Directory(db.uow)
     assert [m.slack_id for m in directory.ops_managers()] == ["U0OPS02"]
     assert directory.designers() == [] and not directory.is_ops("U0OPS01")
 

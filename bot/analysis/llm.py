@@ -18,7 +18,7 @@ from openai.types.chat import ChatCompletionMessageParam
 from pydantic import BaseModel, BeforeValidator, ConfigDict, WithJsonSchema, create_model
 
 from bot.analysis.contract import AnalysisContext, Extraction, Usage
-from bot.analysis.analyzer import LLMFailure
+from bot.analysis.contract import LLMFailure
 from bot.briefs.model import FIELD_NAMES, LIST_FIELDS, Brief
 from bot.briefs.catalog import Catalog
 from bot.platform.settings import Settings

@@ -1,11 +1,10 @@
-"""The bot's questions for missing fields, and the plain-text brief."""
+"""The bot's questions for missing fields."""
 
 from __future__ import annotations
 
-from datetime import date
-
-from bot.briefs.model import FIELD_LABELS, FIELD_NAMES, Brief
 from bot.briefs.catalog import Catalog
+from bot.briefs.model import FIELD_LABELS
+from bot.platform.text import human
 
 _QUESTIONS: dict[str, str] = {
     "deadline": "When do you need it by?",
@@ -32,7 +31,7 @@ _PAIRS: dict[frozenset[str], str] = {
 def question_for(field: str, catalog: Catalog) -> str:
     """The question that asks for one field."""
     if field == "request_type":
-        kinds = ", ".join(name.replace("_", " ") for name in catalog.type_names if name != "other")
+        kinds = ", ".join(human(name) for name in catalog.type_names if name != "other")
         return f"What kind of creative do you need ({kinds})?"
     return _QUESTIONS.get(field, f"What is the {FIELD_LABELS.get(field, field).lower()}?")
 
@@ -45,43 +44,3 @@ def next_question(missing: list[str], catalog: Catalog) -> tuple[str, str]:
         if paired:
             return first, paired
     return first, question_for(first, catalog)
-
-
-def format_date(day: date) -> str:
-    """``Mon 23 Mar 2026``."""
-    return day.strftime("%a %d %b %Y").replace(" 0", " ")
-
-
-def format_value(field: str, value: object) -> str:
-    """A field value as a person reads it."""
-    if isinstance(value, list):
-        return ", ".join(str(v).replace("_", " ") if field in {"channels"} else str(v) for v in value)
-    if isinstance(value, date):
-        return format_date(value)
-    if field == "request_type" and isinstance(value, str):
-        return value.replace("_", " ")
-    return str(value)
-
-
-def brief_lines(brief: Brief) -> list[tuple[str, str]]:
-    """(label, value) for every field the brief holds, in SPEC order."""
-    return [(FIELD_LABELS[name], format_value(name, brief.get(name))) for name in FIELD_NAMES if brief.has(name)]
-
-
-def brief_text(brief: Brief) -> str:
-    """The whole brief as plain text."""
-    return "\n".join(f"{label}: {value}" for label, value in brief_lines(brief))
-
-
-def understood(brief: Brief) -> str:
-    """A one-line summary of what the bot has understood so far."""
-    parts: list[str] = []
-    if brief.request_type:
-        parts.append(format_value("request_type", brief.request_type))
-    if brief.channels:
-        parts.append("for " + format_value("channels", brief.channels))
-    if brief.platforms:
-        parts.append("on " + ", ".join(brief.platforms))
-    if brief.deadline:
-        parts.append("due " + format_date(brief.deadline))
-    return " ".join(parts)

@@ -2,27 +2,30 @@
 
 from __future__ import annotations
 
+from bot.delivery.once import Sent, claimed, send_once
 from bot.delivery.ports import ChatPort
-from bootstrap import Services
-from storage.repositories import claim_send
+from bot.platform.clock import Clock
+from storage.uow import UnitOfWorkFactory
+
+LLM_OUTAGE = "llm_outage"
 
 
-def llm_outage(services: Services, port: ChatPort, reason: str) -> bool:
-    """Tell ops the LLM is down and intake continues on rules; once per hour whatever the instance count."""
-    channel = services.settings.ops_channel_id
-    if not channel:
-        return False
-    now = services.clock.now()
-    with services.db.session() as session:
-        first = claim_send(session, "llm_outage", channel, now.strftime("%Y-%m-%dT%H"), now)
-    if first:
-        port.post(channel, f":warning: The LLM is unavailable — {reason}. Intake goes on with the built-in rules "
-                  "engine; nothing is lost.")
-    return first
+class LLMOutageAlert:
+    """Tells ops the LLM is down and intake continues on rules; once per hour whatever the instance count."""
 
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, port: ChatPort, channel: str) -> None:
+        self.uow, self.clock, self.port, self.channel = uow, clock, port, channel
 
-def watch_llm(services: Services, port: ChatPort) -> None:
-    """Route the analyzer's circuit-breaker openings to ``llm_outage``."""
-    breaker = services.analyzer.breaker
-    if breaker is not None:
-        breaker.on_open = lambda reason: llm_outage(services, port, reason) and None
+    def __call__(self, reason: str) -> None:
+        """The circuit breaker's ``on_open``."""
+        self.send(reason)
+
+    def send(self, reason: str) -> bool:
+        """Post the alert unless this hour's was posted already; True when this call posted it."""
+        now = self.clock.now()
+        hour = now.strftime("%Y-%m-%dT%H")
+        text = (f":warning: The LLM is unavailable — {reason}. Intake goes on with the built-in rules engine; "
+                "nothing is lost.")
+        result = send_once(lambda: claimed(self.uow, LLM_OUTAGE, self.channel, hour, now),
+                           lambda: self.port.post(self.channel, text) or True, "llm outage alert", period=hour)
+        return result is Sent.SENT

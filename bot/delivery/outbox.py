@@ -8,23 +8,22 @@ message with a target is remembered on its request. ``deliver_due`` is the sched
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlmodel import Session
-
+from bot.delivery.cards import Card, card_from_json
+from bot.delivery.ports import ChatPort, DeliveryFailed, Target
 from bot.platform.clock import Clock
-from bot.delivery.ports import Blocks, ChatPort, DeliveryFailed, Target
-from storage.db import Database
 from storage.models import OutboxMessage
-from storage.repositories import Outbox, Requests
+from storage.uow import UnitOfWork, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
 _FIELDS = {"triage": ("triage_channel", "triage_ts"), "info": ("info_channel", "info_ts"),
-           "assignment": ("assignment_channel", "assignment_ts"), "delivery": ("delivery_channel", "delivery_ts")}
+           "assignment": ("assignment_channel", "assignment_ts")}
 
 
 def backoff(attempts: int) -> timedelta:
@@ -32,34 +31,28 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(minutes=min(2 ** max(attempts - 1, 0), 30))
 
 
-def remember(db: Database, target: Target, channel: str, ts: str) -> None:
-    """Store where a request's message (triage, question, assignment, delivery) was posted."""
-    with db.session() as session:
-        _remember_in(session, target, channel, ts)
-
-
 @dataclass
 class ReliablePort:
     """A ChatPort that never loses a post and never lets a cosmetic failure break a flow."""
 
     inner: ChatPort
-    db: Database
+    uow: UnitOfWorkFactory
     clock: Clock
-    alert_channel: str | None = None
 
-    def post(self, channel: str, text: str, blocks: Blocks | None = None, thread_ts: str | None = None,
+    def post(self, channel: str, text: str, card: Card | None = None, thread_ts: str | None = None,
              target: Target | None = None) -> str | None:
         try:
-            ts = self.inner.post(channel, text, blocks, thread_ts)
+            ts = self.inner.post(channel, text, card, thread_ts)
         except DeliveryFailed as failure:
-            self._enqueue(channel, text, blocks, thread_ts, target, failure)
+            self._enqueue(channel, text, card, thread_ts, target, failure)
             return None
         if target and ts:
-            remember(self.db, target, channel, ts)
+            with self.uow() as u:
+                _remember(u, target, channel, ts)
         return ts
 
-    def update(self, channel: str, ts: str, text: str, blocks: Blocks | None = None) -> None:
-        self._best_effort(self.inner.update, channel, ts, text, blocks)
+    def update(self, channel: str, ts: str, text: str, card: Card | None = None) -> None:
+        self._best_effort(self.inner.update, channel, ts, text, card)
 
     def ephemeral(self, channel: str, user: str, text: str, thread_ts: str | None = None) -> None:
         self._best_effort(self.inner.ephemeral, channel, user, text, thread_ts)
@@ -73,8 +66,8 @@ class ReliablePort:
     def user_timezone(self, user: str) -> str:
         return self.inner.user_timezone(user)
 
-    def open_view(self, trigger_id: str, view: dict[str, Any]) -> None:
-        self._best_effort(self.inner.open_view, trigger_id, view)
+    def open_form(self, trigger_id: str, form: Card) -> None:
+        self._best_effort(self.inner.open_form, trigger_id, form)
 
     def permalink(self, channel: str, ts: str) -> str | None:
         return self.inner.permalink(channel, ts)
@@ -86,36 +79,38 @@ class ReliablePort:
             self._enqueue(channel, f"{title}\n{comment}\n(the chart could not be uploaded)", None, None, None,
                           failure)
 
-    def publish_home(self, user: str, view: dict[str, Any]) -> None:
-        self._best_effort(self.inner.publish_home, user, view)
+    def publish_home(self, user: str, home: Card) -> None:
+        self._best_effort(self.inner.publish_home, user, home)
 
-    def _best_effort(self, call: Any, *args: Any) -> None:
+    def _best_effort(self, call: Callable[..., None], *args: Any) -> None:
         try:
             call(*args)
         except DeliveryFailed:
             pass  # already logged by the port with method and error; the next refresh shows the state
 
-    def _enqueue(self, channel: str, text: str, blocks: Blocks | None, thread_ts: str | None,
+    def _enqueue(self, channel: str, text: str, card: Card | None, thread_ts: str | None,
                  target: Target | None, failure: DeliveryFailed) -> None:
         now = self.clock.now()
-        message = OutboxMessage(channel=channel, text=text, blocks=blocks or [], thread_ts=thread_ts,
-                                purpose=f"{target[0]}:{target[1]}" if target else "", attempts=1,
-                                last_error=failure.error[:200], next_attempt_at=now + backoff(1), created_at=now)
-        with self.db.session() as session:
-            Outbox(session).add(message)
+        message = OutboxMessage(channel=channel, text=text, card=card.to_json() if card else None,
+                                thread_ts=thread_ts, purpose=f"{target[0]}:{target[1]}" if target else "",
+                                attempts=1, last_error=failure.error[:200], next_attempt_at=now + backoff(1),
+                                created_at=now)
+        with self.uow() as u:
+            u.outbox.add(message)
         log.warning("slack post queued", extra={"channel": channel, "error": failure.error,
                                                 "ref": target[0] if target else None})
 
 
-def deliver_due(db: Database, port: ChatPort, clock: Clock, alert_channel: str | None) -> tuple[int, int]:
+def deliver_due(uow: UnitOfWorkFactory, port: ChatPort, clock: Clock, alert_channel: str | None) -> tuple[int, int]:
     """Retry every queued post that is due; returns (sent, given up). Several schedulers never double-send."""
     sent = 0
     abandoned: list[OutboxMessage] = []
     now = clock.now()
-    with db.session() as session:
-        for message in Outbox(session).due(now):
+    with uow() as u:
+        for message in u.outbox.due(now):
+            card = card_from_json(message.card) if message.card else None
             try:
-                ts = port.post(message.channel, message.text, message.blocks or None, message.thread_ts)
+                ts = port.post(message.channel, message.text, card, message.thread_ts)
             except DeliveryFailed as failure:
                 message.attempts += 1
                 message.last_error = failure.error[:200]
@@ -129,20 +124,21 @@ def deliver_due(db: Database, port: ChatPort, clock: Clock, alert_channel: str |
                 sent += 1
                 if message.purpose and ts:
                     ref, _, kind = message.purpose.partition(":")
-                    _remember_in(session, (ref, kind), message.channel, ts)
-            session.add(message)
+                    _remember(u, (ref, kind), message.channel, ts)
+            u.outbox.save(message)
     if abandoned:
         _alert(port, alert_channel, abandoned)
     return sent, len(abandoned)
 
 
-def _remember_in(session: Session, target: Target, channel: str, ts: str) -> None:
-    request = Requests(session).by_ref(target[0], lock=True)
+def _remember(u: UnitOfWork, target: Target, channel: str, ts: str) -> None:
+    """Store where a request's message (triage, question, assignment) was posted."""
+    request = u.requests.by_ref(target[0], lock=True)
     if request is not None:
         channel_field, ts_field = _FIELDS[target[1]]
         setattr(request, channel_field, channel)
         setattr(request, ts_field, ts)
-        session.add(request)
+        u.requests.save(request)
 
 
 def _alert(port: ChatPort, channel: str | None, messages: list[OutboxMessage]) -> None:

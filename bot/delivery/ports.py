@@ -1,16 +1,17 @@
-"""The one door from the domain to Slack: handlers pass an implementation in, tests may pass their own."""
+"""The one door from the domain to the chat platform: the composition root passes an implementation in."""
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import Protocol
 
-Blocks = list[dict[str, Any]]
-#: Where to remember a posted message: (request ref, "triage" | "info" | "assignment" | "delivery").
+from bot.delivery.cards import Card
+
+#: Where to remember a posted message: (request ref, "triage" | "info" | "assignment").
 Target = tuple[str, str]
 
 
 class DeliveryFailed(Exception):
-    """Slack did not take a call even after the client's retries; ``permanent`` when retrying cannot help."""
+    """The platform did not take a call even after retries; ``permanent`` when retrying cannot help."""
 
     def __init__(self, method: str, error: str, permanent: bool) -> None:
         super().__init__(f"{method}: {error}")
@@ -18,16 +19,16 @@ class DeliveryFailed(Exception):
 
 
 class ChatPort(Protocol):
-    """What the domain needs from Slack."""
+    """What the domain needs from Slack; ``text`` is the notification, ``card`` what the message shows."""
 
-    def post(self, channel: str, text: str, blocks: Blocks | None = None, thread_ts: str | None = None,
+    def post(self, channel: str, text: str, card: Card | None = None, thread_ts: str | None = None,
              target: Target | None = None) -> str | None:
-        """Post a message; its ts, or None when it was queued to be retried (see bot/outbox.py).
+        """Post a message; its ts, or None when it was queued to be retried (see bot/delivery/outbox.py).
 
         With ``target``, the message's channel and ts are stored on that request once it is posted.
         """
 
-    def update(self, channel: str, ts: str, text: str, blocks: Blocks | None = None) -> None:
+    def update(self, channel: str, ts: str, text: str, card: Card | None = None) -> None:
         """Replace a message in place."""
 
     def ephemeral(self, channel: str, user: str, text: str, thread_ts: str | None = None) -> None:
@@ -37,16 +38,16 @@ class ChatPort(Protocol):
         """The DM channel id with ``user``."""
 
     def user_timezone(self, user: str) -> str:
-        """The user's IANA time zone from their Slack profile (a fallback when unknown)."""
+        """The user's IANA time zone from their profile (a fallback when unknown)."""
 
-    def open_view(self, trigger_id: str, view: dict[str, Any]) -> None:
-        """Open a modal."""
+    def open_form(self, trigger_id: str, form: Card) -> None:
+        """Open a form (a modal)."""
 
     def permalink(self, channel: str, ts: str) -> str | None:
-        """A link to a message (None when Slack cannot give one)."""
+        """A link to a message (None when the platform cannot give one)."""
 
     def upload_file(self, channel: str, filename: str, content: bytes, title: str, comment: str) -> None:
         """Share a file (e.g. a chart) in a channel."""
 
-    def publish_home(self, user: str, view: dict[str, Any]) -> None:
-        """Publish a user's App Home tab."""
+    def publish_home(self, user: str, home: Card) -> None:
+        """Publish a user's home tab."""

@@ -1,32 +1,29 @@
 """Sending digests exactly once per recipient and local date (SPEC 2.4, 7).
 
-Each send is claimed in the ``sends`` table (unique kind, recipient, period) in its own committed
-transaction before anything is posted: two ticks, two instances or a tick and the ``digest`` command
-racing for the same recipient and date produce one post. A post Slack does not take after its claim is
-left to the port: the scheduler's port queues it in the outbox for retries; a plain port's failure is
-logged, and the claim stands (never twice).
+Each send is claimed in the ``sends`` table (unique kind, recipient, period) before anything is posted
+(see bot/delivery/once.py). A post Slack does not take after its claim is left to the port: the
+scheduler's port queues it in the outbox for retries.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
-from handlers.blocks.kit import Block
+from bot.briefs.catalog import Catalog
+from bot.delivery.cards import Card
+from bot.delivery.once import claimed, send_once
+from bot.delivery.ports import ChatPort
 from bot.digests.compose import (
-    DESIGNER_DIGEST, OPS_DIGEST, Snapshot, designer_blocks, designer_digest, designer_summary, designer_text,
-    load_snapshot, ops_blocks, ops_digest, ops_summary, ops_text,
+    DESIGNER_DIGEST, OPS_DIGEST, DesignerDigestCard, OpsDigestCard, Snapshot, designer_digest, load_snapshot,
+    ops_digest,
 )
-from bot.delivery.ports import ChatPort, DeliveryFailed
-from bot.briefs.questions import format_date
+from bot.digests.text import designer_notification, designer_text, ops_notification, ops_text
 from bot.platform.calendar import digest_day, local_date, parse_time
-from bootstrap import Services
-from storage.repositories import claim_send
-
-log = logging.getLogger(__name__)
+from bot.platform.clock import Clock
+from storage.uow import UnitOfWorkFactory
 
 
 class Result(StrEnum):
@@ -53,81 +50,72 @@ class Outcome:
 
 @dataclass(frozen=True)
 class _Message:
-    """A rendered digest: ``notification`` is the message's text, ``text`` the plain rendering."""
+    """A digest to send: ``notification`` is the message's text, ``text`` the plain rendering."""
 
     kind: str
     recipient: str
     day: date
     notification: str
-    blocks: list[Block]
+    card: Card
     text: str
 
 
-def run_digests(services: Services, port: ChatPort | None, now: datetime, *,
-                designers: Collection[str] | None = None, ops: bool = True, scheduled: bool = True,
-                dry_run: bool = False) -> list[Outcome]:
-    """Send the digests due at ``now``; returns an outcome per recipient considered.
+class Digests:
+    """The designer and ops digests due at an instant."""
 
-    ``scheduled``: only recipients whose working day and DIGEST_TIME have come (the scheduler's rule);
-    otherwise today's local date for everyone (the ``digest`` command). ``designers`` limits the
-    designers (None: all); ``ops`` includes the ops digest. ``dry_run`` renders and claims nothing.
-    """
-    settings = services.settings
-    at = parse_time(settings.digest_time)
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, catalog: Catalog, timezone: str, digest_time: str,
+                 ops_channel: str | None) -> None:
+        self.uow, self.clock, self.catalog, self.timezone = uow, clock, catalog, timezone
+        self.at, self.ops_channel = parse_time(digest_time), ops_channel
 
-    def day_in(tz: str) -> date | None:
-        return digest_day(now, tz, at) if scheduled else local_date(now, tz)
+    def run(self, port: ChatPort | None, now: datetime, *, designers: Collection[str] | None = None,
+            ops: bool = True, scheduled: bool = True, dry_run: bool = False) -> list[Outcome]:
+        """Send the digests due at ``now``; returns an outcome per recipient considered.
 
-    snapshot = load_snapshot(services.db, services.catalog)
-    outcomes: list[Outcome] = []
-    for designer in snapshot.designers:
-        day = day_in(designer.timezone)
-        if day is None or (designers is not None and designer.slack_id not in designers):
-            continue
-        digest = designer_digest(snapshot, designer, day)
-        if digest is None:
-            outcomes.append(Outcome(DESIGNER_DIGEST, designer.slack_id, day.isoformat(), Result.NOTHING_ASSIGNED))
-            continue
-        message = _Message(DESIGNER_DIGEST, designer.slack_id, day,
-                           f"Your requests for {format_date(day)}: {designer_summary(digest)}",
-                           designer_blocks(digest), designer_text(digest))
-        outcomes.append(_deliver(services, port, snapshot, message, now, dry_run))
-    day = day_in(settings.timezone)
-    if ops and day is not None:
-        queue = ops_digest(snapshot, now, settings.timezone, day)
-        message = _Message(OPS_DIGEST, settings.ops_channel_id or "", day,
-                           f"Creative ops digest for {format_date(day)}: {ops_summary(queue)}",
-                           ops_blocks(queue), ops_text(queue))
-        outcomes.append(_deliver(services, port, snapshot, message, now, dry_run))
-    return outcomes
+        ``scheduled``: only recipients whose working day and DIGEST_TIME have come (the scheduler's rule);
+        otherwise today's local date for everyone (the ``digest`` command). ``designers`` limits the
+        designers (None: all); ``ops`` includes the ops digest. ``dry_run`` renders and claims nothing.
+        """
+        def day_in(tz: str) -> date | None:
+            return digest_day(now, tz, self.at) if scheduled else local_date(now, tz)
 
+        snapshot = load_snapshot(self.uow, self.catalog)
+        outcomes: list[Outcome] = []
+        for designer in snapshot.designers:
+            day = day_in(designer.timezone)
+            if day is None or (designers is not None and designer.slack_id not in designers):
+                continue
+            digest = designer_digest(snapshot, designer, day)
+            if digest is None:
+                outcomes.append(Outcome(DESIGNER_DIGEST, designer.slack_id, day.isoformat(),
+                                        Result.NOTHING_ASSIGNED))
+                continue
+            message = _Message(DESIGNER_DIGEST, designer.slack_id, day, designer_notification(digest),
+                               DesignerDigestCard(digest=digest), designer_text(digest))
+            outcomes.append(self._deliver(port, snapshot, message, now, dry_run))
+        day = day_in(self.timezone)
+        if ops and day is not None:
+            queue = ops_digest(snapshot, now, self.timezone, day)
+            message = _Message(OPS_DIGEST, self.ops_channel or "", day, ops_notification(queue),
+                               OpsDigestCard(digest=queue), ops_text(queue))
+            outcomes.append(self._deliver(port, snapshot, message, now, dry_run))
+        return outcomes
 
-def send_due_digests(services: Services, port: ChatPort, now: datetime) -> list[Outcome]:
-    """The scheduler's tick: every digest due at ``now`` that has not been sent for its local date."""
-    return run_digests(services, port, now)
+    def send_due(self, port: ChatPort) -> list[Outcome]:
+        """The scheduler's tick: every digest due now that has not been sent for its local date."""
+        return self.run(port, self.clock.now())
 
-
-def _deliver(services: Services, port: ChatPort | None, snapshot: Snapshot, message: _Message, now: datetime,
-             dry_run: bool) -> Outcome:
-    """Claim, then post (or only render for a dry run)."""
-    period = message.day.isoformat()
-    last = snapshot.last_send(message.kind, message.recipient)
-    if last is not None and last.period == period:
-        return Outcome(message.kind, message.recipient, period, Result.ALREADY_SENT)
-    if dry_run:
-        return Outcome(message.kind, message.recipient, period, Result.PREVIEW, message.text)
-    assert port is not None, "a port is needed to send"
-    with services.db.session() as session:
-        claimed = claim_send(session, message.kind, message.recipient, period, now)
-    if not claimed:
-        return Outcome(message.kind, message.recipient, period, Result.ALREADY_SENT)
-    try:
-        ts = port.post(message.recipient, message.notification, message.blocks)
-    except DeliveryFailed as failure:  # the claim stands: at most once
-        log.error("digest post failed", extra={"kind": message.kind, "recipient": message.recipient,
-                                               "period": period, "error": failure.error})
-        return Outcome(message.kind, message.recipient, period, Result.FAILED)
-    result = Result.SENT if ts else Result.QUEUED
-    log.info("digest sent" if ts else "digest queued", extra={"kind": message.kind, "recipient": message.recipient,
-                                                              "period": period})
-    return Outcome(message.kind, message.recipient, period, result)
+    def _deliver(self, port: ChatPort | None, snapshot: Snapshot, message: _Message, now: datetime,
+                 dry_run: bool) -> Outcome:
+        """Claim, then post (or only render for a dry run)."""
+        period = message.day.isoformat()
+        last = snapshot.last_send(message.kind, message.recipient)
+        if last is not None and last.period == period:
+            return Outcome(message.kind, message.recipient, period, Result.ALREADY_SENT)
+        if dry_run:
+            return Outcome(message.kind, message.recipient, period, Result.PREVIEW, message.text)
+        assert port is not None, "a port is needed to send"
+        sent = send_once(lambda: claimed(self.uow, message.kind, message.recipient, period, now),
+                         lambda: port.post(message.recipient, message.notification, message.card), "digest post",
+                         kind=message.kind, recipient=message.recipient, period=period)
+        return Outcome(message.kind, message.recipient, period, Result(sent.value))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TextIO
 
 from bot.intake.conversation import Conversation, Incoming, Reply, ReplyKind
-from bot.briefs.questions import brief_text
+from bot.briefs.summary import brief_text
 
 CONSOLE_USER = "console"
 

@@ -9,19 +9,21 @@ from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session
-
-from bot.analysis.contract import AnalysisContext, Assessment, Extraction, assess
-from bot.analysis.analyzer import Analyzer, apply, derive_title, validated
-from bot.briefs.model import Brief
+from bot.analysis.analyzer import Analyzer
+from bot.analysis.contract import AnalysisContext, Extraction
+from bot.analysis.merge import apply, validated
+from bot.briefs.assessment import Assessment, assess
 from bot.briefs.catalog import Catalog
-from bot.platform.clock import Clock
 from bot.briefs.duplicates import WINDOW_DAYS, Candidate, brief_words, find_duplicates
+from bot.briefs.model import Brief
 from bot.briefs.priority import suggest_priority
-from bot.briefs.questions import format_date, next_question, understood
-from storage.db import Database
+from bot.briefs.questions import next_question
+from bot.briefs.summary import derive_title, understood
+from bot.platform.clock import Clock
+from bot.platform.text import format_date, human
+from bot.requests.lifecycle import OPEN, Status, format_ref
 from storage.models import Draft, Request
-from storage.repositories import Audit, Drafts, Requests
+from storage.uow import UnitOfWork, UnitOfWorkFactory
 
 DRAFT_EXPIRY = timedelta(days=7)
 
@@ -42,7 +44,7 @@ _MOVE = {"move", "move it", "move to standard", "standard", "earliest", "use the
 
 
 def _normal(text: str) -> str:
-    return re.sub(r"[\s!.]+$", "", re.sub(r"^<@[A-Z0-9]+>\s*", "", text.strip())).lower()
+    return re.sub(r"[\s!.]+$", "", text.strip()).lower()
 
 
 def _pending_answer(pending: dict[str, Any], said: str) -> str | None:
@@ -100,7 +102,7 @@ class Reply:
 class _Turn:
     """Working state for one message."""
 
-    session: Session
+    u: UnitOfWork
     draft: Draft
     brief: Brief
     today: date
@@ -111,8 +113,8 @@ class _Turn:
 class Conversation:
     """Builds briefs from messages, stores drafts, submits requests."""
 
-    def __init__(self, db: Database, analyzer: Analyzer, catalog: Catalog, clock: Clock) -> None:
-        self.db = db
+    def __init__(self, uow: UnitOfWorkFactory, analyzer: Analyzer, catalog: Catalog, clock: Clock) -> None:
+        self.uow = uow
         self.analyzer = analyzer
         self.catalog = catalog
         self.clock = clock
@@ -129,14 +131,13 @@ class Conversation:
         now = self.clock.now()
         command = _COMMANDS.get(_normal(msg.text))
         extraction = self._extract_unlocked(msg, command, now)
-        with self.db.session() as session:
-            drafts = Drafts(session)
-            draft = drafts.get(msg.requester_id, msg.conversation_id, lock=True)
+        with self.uow() as u:
+            draft = u.drafts.get(msg.requester_id, msg.conversation_id, lock=True)
             notice = None
             if draft is not None and now - draft.updated_at > DRAFT_EXPIRY:
-                drafts.delete(draft)
+                u.drafts.delete(draft)
                 draft, notice = None, "Your previous draft expired after 7 days without messages, so this starts a new one."
-            reply = self._dispatch(session, draft, msg, command, now, extraction)
+            reply = self._dispatch(u, draft, msg, command, now, extraction)
             reply.notice = reply.notice or notice
             return reply
 
@@ -144,8 +145,8 @@ class Conversation:
         """The engine's extraction for a message that carries brief content; None for commands and answers."""
         if command in ("help", "status", "cancel", "start over", "submit") or not msg.text.strip():
             return None
-        with self.db.session() as session:
-            draft = Drafts(session).get(msg.requester_id, msg.conversation_id)
+        with self.uow() as u:
+            draft = u.drafts.get(msg.requester_id, msg.conversation_id)
         if draft is not None and now - draft.updated_at > DRAFT_EXPIRY:
             draft = None
         if draft is not None and (_pending_answer(draft.pending, _normal(msg.text))
@@ -164,44 +165,42 @@ class Conversation:
         """Store a brief edited in a form as the draft, and say what comes next."""
         now = self.clock.now()
         brief = validated(brief, self.catalog)
-        brief = brief.model_copy(update={"title": derive_title(brief, self.catalog)})
-        with self.db.session() as session:
-            drafts = Drafts(session)
-            draft = drafts.get(requester_id, conversation_id, lock=True) or self._new_draft(
+        brief = brief.model_copy(update={"title": derive_title(brief)})
+        with self.uow() as u:
+            draft = u.drafts.get(requester_id, conversation_id, lock=True) or self._new_draft(
                 requester_id, conversation_id, now)
             before = Brief.model_validate(draft.brief)
             if (brief.request_type, brief.channels) != (before.request_type, before.channels):
                 draft.engine = "form"
-            turn = _Turn(session, draft, brief, self.today(timezone),
+            turn = _Turn(u, draft, brief, self.today(timezone),
                          Incoming(requester_id, conversation_id, "", timezone), dict(draft.pending))
             return self._next(turn, now)
 
     def draft_brief(self, requester_id: str, conversation_id: str) -> Brief | None:
         """The current draft of a conversation, for the Edit form."""
-        with self.db.session() as session:
-            draft = Drafts(session).get(requester_id, conversation_id)
+        with self.uow() as u:
+            draft = u.drafts.get(requester_id, conversation_id)
             return Brief.model_validate(draft.brief) if draft else None
 
     def expire_drafts(self) -> list[Draft]:
         """Remove drafts silent for 7 days and return them, so each requester is told once."""
-        with self.db.session() as session:
-            drafts = Drafts(session)
-            expired = list(drafts.silent_since(self.clock.now() - DRAFT_EXPIRY))
+        with self.uow() as u:
+            expired = list(u.drafts.silent_since(self.clock.now() - DRAFT_EXPIRY))
             for draft in expired:
-                drafts.delete(draft)
+                u.drafts.delete(draft)
             return expired
 
     # -- steps -----------------------------------------------------------------------------------
 
-    def _dispatch(self, session: Session, draft: Draft | None, msg: Incoming, command: str | None,
+    def _dispatch(self, u: UnitOfWork, draft: Draft | None, msg: Incoming, command: str | None,
                   now: datetime, extraction: Extraction | None) -> Reply:
         if command == "help":
             return Reply(ReplyKind.HELP, HELP_TEXT)
         if command == "status":
-            return self._status(session, msg.requester_id)
+            return self._status(u, msg.requester_id)
         if command in ("cancel", "start over"):
             if draft is not None:
-                Drafts(session).delete(draft)
+                u.drafts.delete(draft)
             text = ("Cancelled — the draft is gone." if command == "cancel"
                     else "Starting over. What do you need?")
             return Reply(ReplyKind.CANCELLED, text if draft or command != "cancel" else "There is no draft to cancel.")
@@ -209,7 +208,7 @@ class Conversation:
             if command == "submit":
                 return Reply(ReplyKind.HELP, "There is no draft to submit yet. " + HELP_TEXT)
             draft = self._new_draft(msg.requester_id, msg.conversation_id, now)
-        turn = _Turn(session, draft, Brief.model_validate(draft.brief), self.today(msg.timezone), msg,
+        turn = _Turn(u, draft, Brief.model_validate(draft.brief), self.today(msg.timezone), msg,
                      dict(draft.pending))
         pending_reply = self._answer_pending(turn, now)
         if pending_reply is not None:
@@ -222,11 +221,11 @@ class Conversation:
         return Draft(requester_id=requester_id, conversation_id=conversation_id, brief={}, pending={},
                      created_at=now, updated_at=now)
 
-    def _status(self, session: Session, requester_id: str) -> Reply:
-        open_requests = list(Requests(session).open_for_requester(requester_id))
+    def _status(self, u: UnitOfWork, requester_id: str) -> Reply:
+        open_requests = list(u.requests.for_requester(requester_id, sorted(OPEN)))
         if not open_requests:
             return Reply(ReplyKind.STATUS, "You have no open requests.")
-        lines = [f"• {r.ref} {r.title} — {r.status.replace('_', ' ')}" for r in open_requests]
+        lines = [f"• {r.ref} {r.title} — {human(r.status)}" for r in open_requests]
         return Reply(ReplyKind.STATUS, "Your open requests:\n" + "\n".join(lines))
 
     def _answer_pending(self, turn: _Turn, now: datetime) -> Reply | None:
@@ -235,7 +234,7 @@ class Conversation:
         if answer == "new_work":
             turn.pending.pop("duplicate_question")
         elif answer == "duplicate":
-            Drafts(turn.session).delete(turn.draft)
+            turn.u.drafts.delete(turn.draft)
             refs = ", ".join(turn.pending.get("duplicates", []))
             return Reply(ReplyKind.CANCELLED, f"OK — I dropped this draft; follow {refs} instead (`status` shows it).")
         elif answer == "keep":
@@ -274,7 +273,7 @@ class Conversation:
         turn.draft.pending = turn.pending
         turn.draft.asked_complete = reply.kind is ReplyKind.CONFIRM
         turn.draft.updated_at = now
-        Drafts(turn.session).save(turn.draft)
+        turn.u.drafts.save(turn.draft)
         return reply
 
     def _decide(self, turn: _Turn) -> Reply:
@@ -292,7 +291,7 @@ class Conversation:
             if duplicates:
                 pending["duplicates"] = [d.ref for d in duplicates]
                 pending["duplicate_question"] = True
-                listed = "\n".join(f"• {d.ref} “{d.title}” — {d.status.replace('_', ' ')}" for d in duplicates)
+                listed = "\n".join(f"• {d.ref} “{d.title}” — {human(d.status)}" for d in duplicates)
                 turn.draft.expecting = None
                 return Reply(ReplyKind.QUESTION, f"{prefix}This looks similar to:\n{listed}\n"
                              "Is this new work? Reply `yes` for a new request or `no` to drop this draft.")
@@ -306,7 +305,7 @@ class Conversation:
             turn.draft.expecting = None
             earliest = verdict.earliest_standard_date
             assert earliest is not None
-            kind = (brief.request_type or "other").replace("_", " ")
+            kind = human(brief.request_type or "other")
             return Reply(ReplyKind.QUESTION, f"{prefix}{format_date(brief.deadline)} is sooner than the standard "
                          f"lead time for {kind} ({verdict.lead_time_days} business days); the earliest standard "
                          f"date is {format_date(earliest)}. Reply `keep` to keep your date as a rush, or `move` "
@@ -325,7 +324,7 @@ class Conversation:
         since = self.clock.now() - timedelta(days=WINDOW_DAYS)
         candidates = [Candidate(r.ref or "", r.title, r.status, r.request_type,
                                 brief_words(Brief.model_validate(r.brief)))
-                      for r in Requests(turn.session).created_since(since)]
+                      for r in turn.u.requests.created_since(since)]
         return find_duplicates(turn.brief, candidates)
 
     def _submit(self, turn: _Turn, now: datetime) -> Reply:
@@ -337,16 +336,16 @@ class Conversation:
         brief = turn.brief
         assert brief.request_type is not None
         request = Request(
-            status="submitted", requester_id=turn.msg.requester_id, conversation_id=turn.msg.conversation_id,
+            status=Status.SUBMITTED, requester_id=turn.msg.requester_id, conversation_id=turn.msg.conversation_id,
             title=brief.title or brief.request_type, request_type=brief.request_type, channels=brief.channels,
             brief=brief.model_dump(mode="json"), deadline=brief.deadline, rush=verdict.rush,
             priority=suggest_priority(brief.deadline, turn.today, verdict.rush), due_date=brief.deadline,
             classified_by=turn.draft.engine, proposed_type=brief.request_type, proposed_channels=brief.channels,
             duplicate_refs=turn.pending.get("duplicates", []), complete_at_submit=True,
             created_at=now, updated_at=now, submitted_at=now)
-        Requests(turn.session).add(request)
+        turn.u.requests.add(request, format_ref)
         assert request.id is not None
-        Audit(turn.session).record(request.id, turn.msg.requester_id, "status", now, old="draft", new="submitted")
-        Drafts(turn.session).delete(turn.draft)
+        turn.u.audit.record(request.id, turn.msg.requester_id, "status", now, old="draft", new=Status.SUBMITTED)
+        turn.u.drafts.delete(turn.draft)
         return Reply(ReplyKind.SUBMITTED, f"Submitted as {request.ref}: {request.title}. Creative ops will "
                      "triage it; I'll keep you posted here.", brief=brief, request=request, assessment=verdict)

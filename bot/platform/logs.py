@@ -24,8 +24,6 @@ from types import MappingProxyType
 from typing import Any, TextIO, TypeVar
 
 from pydantic import SecretStr
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
 
 from bot.platform.settings import Settings
 
@@ -182,12 +180,8 @@ def configure_logging(level: int | str = logging.INFO, secrets: Iterable[str] = 
     return handler
 
 
-def settings_secrets(settings: Settings) -> list[str]:
-    """Every secret value in ``settings``: the SecretStr fields and the database URL's password."""
+def settings_secrets(settings: Settings, *others: str | None) -> list[str]:
+    """Every secret value in ``settings`` (the SecretStr fields), and ``others`` that are set."""
     secrets = [value.get_secret_value() for name in type(settings).model_fields
                if isinstance(value := getattr(settings, name), SecretStr)]
-    try:
-        password = make_url(settings.database_url).password
-    except ArgumentError:
-        password = None
-    return [s for s in (*secrets, password) if s]
+    return [s for s in (*secrets, *others) if s]

@@ -10,22 +10,13 @@ with one grouped query, so they are right whichever instance changed them.
 
 from __future__ import annotations
 
-import logging
 import re
-from collections.abc import Iterable, Iterator, Mapping
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator
+from typing import Protocol
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
-from sqlalchemy.exc import SQLAlchemyError
-
-from bot.analysis.contract import Usage
-from bot.requests.lifecycle import Status
-from storage.db import Database
-from storage.stats import count_by_status
-
-log = logging.getLogger(__name__)
 
 #: The classic Prometheus text exposition format, which ``render`` produces.
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
@@ -42,33 +33,36 @@ def label(value: object) -> str:
     return text[:_MAX_LABEL] or "unknown"
 
 
-def delivery_kind(body: Mapping[str, Any]) -> str:
-    """What a Slack delivery is: the event type of an Events API callback (``message``, ``app_mention``…),
-    ``slash_command`` for a command, else the payload type (``block_actions``, ``view_submission``…)."""
-    if body.get("type") == "event_callback":
-        event = body.get("event")
-        return label(event.get("type") if isinstance(event, Mapping) else "event")
-    if "command" in body:
-        return "slash_command"
-    return label(body.get("type") or "unknown")
+#: Requests per status, or None when the database cannot answer.
+StatusCounts = Callable[[], "dict[str, int] | None"]
+
+
+class LLMUsage(Protocol):
+    """What one analysis reports about the engine call behind it."""
+
+    @property
+    def engine(self) -> str: ...
+    @property
+    def latency_ms(self) -> float: ...
+    @property
+    def prompt_tokens(self) -> int: ...
+    @property
+    def completion_tokens(self) -> int: ...
 
 
 class RequestsByStatus(Collector):
     """``creative_intake_requests{status}`` and ``creative_intake_database_up``, read at scrape time."""
 
-    def __init__(self, db: Database, statuses: Iterable[str] = tuple(Status)) -> None:
-        self.db = db
+    def __init__(self, counts: StatusCounts, statuses: Iterable[str]) -> None:
+        self.counts = counts
         self.statuses = tuple(str(s) for s in statuses)
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
         """One grouped count; known statuses with no request report 0. An unreachable database reports
         ``database_up 0`` and no counts rather than failing the scrape."""
         up = GaugeMetricFamily(f"{PREFIX}_database_up", "Whether the last scrape could query the database.")
-        try:
-            with self.db.session() as session:
-                counts = count_by_status(session)
-        except SQLAlchemyError as exc:
-            log.warning("metrics: database query failed", extra={"error": type(exc).__name__})
+        counts = self.counts()
+        if counts is None:
             up.add_metric([], 0)
             yield up
             return
@@ -84,7 +78,7 @@ class RequestsByStatus(Collector):
 class Metrics:
     """This process's counters and histograms, plus the database-backed request gauge when given a db."""
 
-    def __init__(self, db: Database | None = None) -> None:
+    def __init__(self, counts: StatusCounts | None = None, statuses: Iterable[str] = ()) -> None:
         self.registry = CollectorRegistry()
         reg = self.registry
         self.analyses = Counter(f"{PREFIX}_analyses", "Requester messages analysed, by the engine that answered.",
@@ -109,10 +103,10 @@ class Metrics:
         self.http_latency = Histogram(f"{PREFIX}_http_request_duration_seconds",
                                       "Time to answer an HTTP request (for /slack/events: the ack).",
                                       ["path", "code"], buckets=ACK_LATENCY_BUCKETS, registry=reg)
-        if db is not None:
-            reg.register(RequestsByStatus(db))
+        if counts is not None:
+            reg.register(RequestsByStatus(counts, statuses))
 
-    def record_llm(self, usage: Usage, fallback_reason: str | None) -> None:
+    def record_llm(self, usage: LLMUsage, fallback_reason: str | None) -> None:
         """One analysis (the Analyzer's ``on_call`` hook): the answering engine's usage, and why the LLM
         was not used when it fell back (``"llm timeout"``…). ``circuit_open`` is a fallback, not a call."""
         self.analyses.labels(label(usage.engine)).inc()
@@ -134,7 +128,7 @@ class Metrics:
         self.slack_errors.labels(label(method), label(error or "unknown")).inc()
 
     def record_event(self, kind: str) -> None:
-        """A Slack delivery passed on to the listeners (``kind`` from ``delivery_kind``)."""
+        """A Slack delivery passed on to the listeners (``kind``: its event or payload type)."""
         self.events.labels(label(kind)).inc()
 
     def record_duplicate(self, kind: str) -> None:

@@ -8,9 +8,8 @@ import json
 from typing import Any
 
 from bot.briefs.model import FIELD_NAMES
-from storage.db import Database
 from storage.models import AuditEvent, Request
-from storage.repositories import Audit, Requests
+from storage.uow import UnitOfWorkFactory
 
 _COLUMNS = ("ref", "status", "requester_id", "title", "request_type", "channels", "classified_by",
             "proposed_type", "proposed_channels", "overridden", "priority", "deadline", "due_date", "rush",
@@ -30,12 +29,12 @@ def _row(request: Request, events: list[AuditEvent]) -> dict[str, Any]:
     return row
 
 
-def export_rows(db: Database) -> list[dict[str, Any]]:
+def export_rows(uow: UnitOfWorkFactory) -> list[dict[str, Any]]:
     """Every request as a JSON-ready dict (two queries in all)."""
-    with db.session() as session:
-        requests = list(Requests(session).all())
+    with uow() as u:
+        requests = list(u.requests.all())
         history: dict[int, list[AuditEvent]] = {}
-        for event in Audit(session).all():
+        for event in u.audit.all():
             history.setdefault(event.request_id, []).append(event)
     return [_row(r, history.get(r.id or 0, [])) for r in requests]
 

@@ -11,7 +11,6 @@ Definitions, over the window [start, end):
 from __future__ import annotations
 
 import io
-import logging
 import statistics
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -21,17 +20,17 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 
-from bot.delivery.ports import ChatPort, DeliveryFailed
-from bot.briefs.questions import format_date
+from bot.delivery.once import Sent, claimed, send_once
+from bot.delivery.ports import ChatPort
 from bot.platform.calendar import local_date, parse_time, report_week
-from bootstrap import Services
+from bot.platform.clock import Clock
+from bot.platform.text import format_date, human
 from storage.models import Request
-from storage.repositories import Requests, Sends, claim_send
+from storage.uow import UnitOfWorkFactory
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-log = logging.getLogger(__name__)
 WEEKLY_REPORT = "weekly_report"
 WINDOW_DAYS = 7
 
@@ -109,12 +108,6 @@ def compute_figures(requests: Iterable[Request], window: Window) -> Figures:
         proposals=len(proposed))
 
 
-def load_figures(services: Services, window: Window) -> Figures:
-    """The figures for ``window``, from one query."""
-    with services.db.session() as session:
-        return compute_figures(Requests(session).active_since(window.start), window)
-
-
 def _percent(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.0%}"
 
@@ -125,7 +118,7 @@ def _number(value: float | None, unit: str = "") -> str:
 
 def summary_lines(figures: Figures) -> list[str]:
     """The key figures, one per line, as a person reads them."""
-    top = ", ".join(f"{name.replace('_', ' ')} {count}" for name, count in list(figures.by_type.items())[:4])
+    top = ", ".join(f"{human(name)} {count}" for name, count in list(figures.by_type.items())[:4])
     return [
         f"{figures.submitted} submitted" + (f" ({top})" if top else "") + f", {figures.delivered} delivered",
         f"Median cycle time (submitted → delivered): {_number(figures.median_cycle_days, ' days')}",
@@ -151,7 +144,7 @@ def _bars(ax: Axes, title: str, counts: dict[str, int], color: str) -> None:
                 fontsize=11, color="#666666", transform=ax.transAxes)
         ax.set_axis_off()
         return
-    labels = [name.replace("_", " ") for name in counts][::-1]
+    labels = [human(name) for name in counts][::-1]
     bars = ax.barh(labels, list(counts.values())[::-1], color=color)
     ax.bar_label(bars, padding=3, fontsize=9)
     ax.set_xlabel("requests")
@@ -178,37 +171,44 @@ def render_chart(figures: Figures) -> bytes:
     return buffer.getvalue()
 
 
-def report_window(services: Services, now: datetime) -> Window:
-    """The 7 days before today in the ops time zone."""
-    tz = services.settings.timezone
-    return Window.days_before(local_date(now, tz), tz)
+class WeeklyReport:
+    """The report's figures from the database, and its once-a-week post to the ops channel."""
 
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, timezone: str, digest_time: str,
+                 ops_channel: str | None) -> None:
+        self.uow, self.clock, self.timezone = uow, clock, timezone
+        self.at, self.ops_channel = parse_time(digest_time), ops_channel
 
-def post_report(services: Services, port: ChatPort, now: datetime) -> Figures:
-    """Compute, render and upload the report for the 7 days before today to the ops channel."""
-    channel = services.settings.ops_channel_id
-    assert channel, "OPS_CHANNEL_ID is required to post the report"
-    figures = load_figures(services, report_window(services, now))
-    port.upload_file(channel, f"creative-report-{figures.window.first.isoformat()}.png", render_chart(figures),
-                     title=f"Creative requests, {figures.window.describe()}", comment=summary_text(figures))
-    return figures
+    def window(self, now: datetime) -> Window:
+        """The 7 days before today in the ops time zone."""
+        return Window.days_before(local_date(now, self.timezone), self.timezone)
 
+    def figures(self, window: Window) -> Figures:
+        """The figures for ``window``, from one query."""
+        with self.uow() as u:
+            return compute_figures(u.requests.active_since(window.start), window)
 
-def send_due_report(services: Services, port: ChatPort, now: datetime) -> bool:
-    """The Monday report, once per ISO week across instances; True when this call posted it."""
-    settings = services.settings
-    week = report_week(now, settings.timezone, parse_time(settings.digest_time))
-    channel = settings.ops_channel_id
-    if week is None or not channel:
-        return False
-    with services.db.session() as session:
-        claimed = (not Sends(session).exists(WEEKLY_REPORT, channel, week)
-                   and claim_send(session, WEEKLY_REPORT, channel, week, now))
-    if not claimed:
-        return False
-    try:
-        post_report(services, port, now)
-    except DeliveryFailed as failure:  # the claim stands: at most once
-        log.error("weekly report failed", extra={"period": week, "error": failure.error})
-        return False
-    return True
+    def post(self, port: ChatPort, now: datetime) -> Figures:
+        """Compute, render and upload the report for the 7 days before today to the ops channel."""
+        assert self.ops_channel, "OPS_CHANNEL_ID is required to post the report"
+        figures = self.figures(self.window(now))
+        port.upload_file(self.ops_channel, f"creative-report-{figures.window.first.isoformat()}.png",
+                         render_chart(figures), title=f"Creative requests, {figures.window.describe()}",
+                         comment=summary_text(figures))
+        return figures
+
+    def send_due(self, port: ChatPort, now: datetime | None = None) -> bool:
+        """The Monday report, once per ISO week across instances; True when this call posted it."""
+        now = now or self.clock.now()
+        week = report_week(now, self.timezone, self.at)
+        channel = self.ops_channel
+        if week is None or not channel:
+            return False
+
+        def claim() -> bool:
+            with self.uow() as u:
+                if u.sends.exists(WEEKLY_REPORT, channel, week):
+                    return False
+            return claimed(self.uow, WEEKLY_REPORT, channel, week, now)
+
+        return send_once(claim, lambda: self.post(port, now), "weekly report", period=week) is Sent.SENT

@@ -1,8 +1,11 @@
-"""The request lifecycle (SPEC 5): which action moves which status where; everything else is refused."""
+"""The request lifecycle (SPEC 5): statuses, which action moves which status where, and the reference format."""
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
+
+from bot.platform.text import human
 
 
 class Status(StrEnum):
@@ -25,6 +28,11 @@ TERMINAL = frozenset({Status.CLOSED, Status.REJECTED, Status.CANCELLED})
 OPEN = frozenset(Status) - TERMINAL
 #: Statuses in which designers are working on it (count against capacity).
 ACTIVE = frozenset({Status.ASSIGNED, Status.IN_PROGRESS, Status.BLOCKED, Status.REVISION_REQUESTED})
+#: Statuses that wait on ops: the triage queue.
+QUEUE = frozenset({Status.SUBMITTED, Status.NEEDS_INFO, Status.APPROVED})
+#: Open work that is not done yet (delivered work waits only on the requester's acceptance).
+UNDELIVERED = OPEN - {Status.DELIVERED}
+_REF = re.compile(r"^cr-\d+$", re.IGNORECASE)
 
 _S = Status
 TRANSITIONS: dict[str, dict[Status, Status]] = {
@@ -57,8 +65,8 @@ def next_status(current: str, action: str) -> Status:
     status = Status(current)
     target = TRANSITIONS[action].get(status)
     if target is None:
-        allowed = ", ".join(s.value.replace("_", " ") for s in TRANSITIONS[action]) or "no status"
-        raise IllegalTransition(f"It can't be {_VERBS[action]} while it is {status.value.replace('_', ' ')} "
+        allowed = ", ".join(human(s.value) for s in TRANSITIONS[action]) or "no status"
+        raise IllegalTransition(f"It can't be {_VERBS[action]} while it is {human(status.value)} "
                                 f"(only when {allowed}).")
     return target
 
@@ -66,3 +74,14 @@ def next_status(current: str, action: str) -> Status:
 def verb(action: str) -> str:
     """Past-tense wording of an action, for messages and history."""
     return _VERBS[action]
+
+
+def format_ref(request_id: int) -> str:
+    """``CR-0001`` for id 1; wider ids keep all their digits."""
+    return f"CR-{request_id:04d}"
+
+
+def normal_ref(text: str) -> str | None:
+    """``cr-12`` as ``CR-12``; None when ``text`` is not a reference."""
+    text = text.strip()
+    return text.upper() if _REF.match(text) else None

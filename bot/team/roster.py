@@ -9,9 +9,8 @@ from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from bot.briefs.catalog import Catalog
 from bot.platform.clock import check_zone
-from storage.db import Database
 from storage.models import TeamMember
-from storage.repositories import Team
+from storage.uow import UnitOfWorkFactory
 
 
 class TeamFileError(ValueError):
@@ -78,51 +77,18 @@ def load_roster(path: Path, catalog: Catalog) -> Roster:
     return parse_roster(text, catalog, f"TEAM_FILE {path}")
 
 
-def sync_roster(db: Database, roster: Roster) -> int:
+def sync_roster(uow: UnitOfWorkFactory, roster: Roster) -> int:
     """Make the stored roster exactly the file's: roles of people no longer listed are removed."""
-    with db.session() as session:
-        team = Team(session)
-        for member in team.all():
-            member.is_ops = member.is_designer = False
-            session.add(member)
-        session.flush()
+    with uow() as u:
+        u.team.clear_roles()
         for designer in roster.designers:
-            team.upsert(TeamMember(slack_id=designer.slack_id, name=designer.name, is_designer=True,
-                                   is_ops=designer.slack_id in roster.ops_managers, skills=designer.skills,
-                                   capacity_points=designer.capacity_points, timezone=designer.timezone))
+            u.team.upsert(TeamMember(slack_id=designer.slack_id, name=designer.name, is_designer=True,
+                                     is_ops=designer.slack_id in roster.ops_managers, skills=designer.skills,
+                                     capacity_points=designer.capacity_points, timezone=designer.timezone))
         designers = {d.slack_id for d in roster.designers}
         for ops_id in roster.ops_managers:
             if ops_id not in designers:
-                existing = team.get(ops_id)
-                member = existing or TeamMember(slack_id=ops_id)
+                member = u.team.get(ops_id) or TeamMember(slack_id=ops_id)
                 member.is_ops = True
-                team.upsert(member)
+                u.team.upsert(member)
         return len(set(roster.ops_managers) | designers)
-
-
-class Directory:
-    """Who is who, read from the stored roster."""
-
-    def __init__(self, db: Database) -> None:
-        self.db = db
-
-    def is_ops(self, user: str) -> bool:
-        """Whether ``user`` is an ops manager."""
-        with self.db.session() as session:
-            member = Team(session).get(user)
-            return bool(member and member.is_ops)
-
-    def member(self, user: str) -> TeamMember | None:
-        """A roster entry."""
-        with self.db.session() as session:
-            return Team(session).get(user)
-
-    def designers(self) -> list[TeamMember]:
-        """Every designer."""
-        with self.db.session() as session:
-            return [m for m in Team(session).all() if m.is_designer]
-
-    def ops_managers(self) -> list[TeamMember]:
-        """Every ops manager."""
-        with self.db.session() as session:
-            return [m for m in Team(session).all() if m.is_ops]

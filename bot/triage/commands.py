@@ -18,7 +18,6 @@ COMMANDS: dict[str, str] = {
     "help": "this list",
 }
 _NAMES = {spec.split()[0] for spec in COMMANDS}
-_LEADING_MENTION = re.compile(r"^\s*<@[A-Z0-9]+(?:\|[^>]*)?>\s*[:,]?\s*")
 _USER = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 
 
@@ -36,8 +35,8 @@ class OpsCommand:
 
 
 def parse(text: str) -> OpsCommand | None:
-    """The command a thread reply gives, or None when it is a comment (case-insensitive; leading @bot optional)."""
-    body = _LEADING_MENTION.sub("", text or "", count=1).strip()
+    """The command a thread reply gives, or None when it is a comment (case-insensitive)."""
+    body = (text or "").strip()
     word, _, rest = body.partition(" ")
     name = word.lower().rstrip(":")
     if name not in _NAMES:

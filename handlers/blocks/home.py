@@ -1,50 +1,35 @@
-"""App Home (SPEC 2.5): requesters see their requests, designers their assignments, ops the queue."""
+"""Block Kit for App Home (SPEC 2.5)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from handlers.blocks.kit import MAX_VIEW_BLOCKS, Block, button, context, divider, escape, header, section
-from bot.requests.lifecycle import ACTIVE, OPEN
-from bot.briefs.questions import format_date
-from handlers.blocks.intake import ACTION_NEW_REQUEST
-from storage.db import Database
-from storage.models import Request
-from storage.repositories import Requests, Team
+from bot.platform.text import escape, format_date, human
+from bot.requests.home import HomeEntry, HomeSection, HomeView
+from handlers.blocks.ids import ACTION_NEW_REQUEST
+from handlers.blocks.kit import MAX_VIEW_BLOCKS, Block, button, context, divider, header, section
 
 _PER_SECTION = 25
 
 
-def _line(request: Request) -> str:
-    due = f" · due {format_date(request.due_date)}" if request.due_date else ""
-    return (f"*{request.ref}* {escape(request.title)} — {request.status.replace('_', ' ')}"
-            f" · {request.priority}{due}")
+def _line(entry: HomeEntry) -> str:
+    due = f" · due {format_date(entry.due_date)}" if entry.due_date else ""
+    return f"*{entry.ref}* {escape(entry.title)} — {human(entry.status)} · {entry.priority}{due}"
 
 
-def _section(title: str, requests: list[Request], empty: str) -> list[Block]:
-    blocks: list[Block] = [header(title)]
-    if not requests:
-        return [*blocks, context(empty)]
-    blocks += [section(_line(r)) for r in requests[:_PER_SECTION]]
-    if len(requests) > _PER_SECTION:
-        blocks.append(context(f"…and {len(requests) - _PER_SECTION} more"))
+def _section(home: HomeSection) -> list[Block]:
+    blocks: list[Block] = [header(home.title)]
+    if not home.entries:
+        return [*blocks, context(home.empty)]
+    blocks += [section(_line(e)) for e in home.entries[:_PER_SECTION]]
+    if len(home.entries) > _PER_SECTION:
+        blocks.append(context(f"…and {len(home.entries) - _PER_SECTION} more"))
     return blocks
 
 
-def home_view(db: Database, user: str) -> dict[str, Any]:
-    """The Home tab of ``user``: what they asked for, what they work on, and the queue if they are ops."""
-    with db.session() as session:
-        member = Team(session).get(user)
-        open_requests = list(Requests(session).with_status(sorted(OPEN)))
-    mine = [r for r in open_requests if r.requester_id == user]
-    blocks: list[Block] = [section("Ask for creative work by messaging me, or use the button.",
-                                   accessory=button("New request", ACTION_NEW_REQUEST, style="primary")),
-                           *_section("Your requests", mine, "No open requests.")]
-    if member and member.is_designer:
-        work = sorted((r for r in open_requests if r.assignee_id == user and r.status in ACTIVE),
-                      key=lambda r: (r.due_date is None, r.due_date))
-        blocks += [divider(), *_section("Your assignments", work, "Nothing assigned to you.")]
-    if member and member.is_ops:
-        queue = [r for r in open_requests if r.status in ("submitted", "needs_info", "approved")]
-        blocks += [divider(), *_section("Triage queue", queue, "The queue is empty.")]
+def home_view(home: HomeView) -> dict[str, Any]:
+    """The Home tab: the invitation with New request, then each section, divided."""
+    blocks: list[Block] = [section(home.intro, accessory=button("New request", ACTION_NEW_REQUEST, style="primary"))]
+    for number, part in enumerate(home.sections):
+        blocks += ([divider()] if number else []) + _section(part)
     return {"type": "home", "blocks": blocks[:MAX_VIEW_BLOCKS]}

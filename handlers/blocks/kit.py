@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from bot.platform.text import ELLIPSIS, clamp
+
 Block = dict[str, Any]
 
 MAX_MESSAGE_BLOCKS = 50
@@ -20,17 +22,6 @@ MAX_METADATA = 3000
 MAX_CONTEXT_ELEMENTS = 10
 MAX_INPUT_VALUE = 3000
 MAX_MESSAGE_TEXT = 4000
-ELLIPSIS = "…"
-
-
-def clamp(text: str, limit: int) -> str:
-    """``text`` cut to ``limit`` characters, ending with an ellipsis when cut."""
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + ELLIPSIS
-
-
-def escape(text: str) -> str:
-    """Slack mrkdwn escaping of requester text (&, <, >), so it cannot ping or link."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def plain(text: str, limit: int = MAX_SECTION_TEXT) -> dict[str, Any]:

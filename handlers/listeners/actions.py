@@ -6,29 +6,20 @@ from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, App
-from slack_sdk import WebClient
 
-from handlers.blocks.intake import (
-    ACTION_EDIT, ACTION_NEW_REQUEST, ACTION_SUBMIT, TRIAGE_APPROVE, TRIAGE_ASSIGN, TRIAGE_PRIORITY, TRIAGE_REJECT,
-    TRIAGE_REQUEST_INFO,
+from bot.requests.forms import ActionForm
+from bot.requests.roles import Refused
+from handlers.blocks.ids import (
+    ACTION_EDIT, ACTION_NEW_REQUEST, ACTION_SUBMIT, DELIVERY_ACCEPT, DELIVERY_CHANGES, PROD_BLOCKED, PROD_DELIVERED,
+    PROD_START, TRIAGE_APPROVE, TRIAGE_ASSIGN, TRIAGE_PRIORITY, TRIAGE_REJECT, TRIAGE_REQUEST_INFO,
 )
-from handlers.blocks.production import (
-    DELIVERY_ACCEPT, DELIVERY_CHANGES, PROD_BLOCKED, PROD_DELIVERED, PROD_START, VIEW_ASK, VIEW_BLOCKED, VIEW_CHANGES,
-    VIEW_REJECT, delivered_modal, text_modal,
-)
-from bot.triage.service import Refused
 from handlers.context import HandlerContext
 
 #: Buttons that change the request at once: action id → lifecycle action.
 DIRECT: dict[str, str] = {TRIAGE_APPROVE: "approve", PROD_START: "start", DELIVERY_ACCEPT: "accept"}
-#: Buttons that ask for text first: action id → (action, the modal for a ref).
-WITH_FORM: dict[str, tuple[str, Callable[[str], dict[str, Any]]]] = {
-    TRIAGE_REQUEST_INFO: ("ask", lambda ref: text_modal(VIEW_ASK, ref)),
-    TRIAGE_REJECT: ("reject", lambda ref: text_modal(VIEW_REJECT, ref)),
-    PROD_BLOCKED: ("block", lambda ref: text_modal(VIEW_BLOCKED, ref)),
-    PROD_DELIVERED: ("deliver", delivered_modal),
-    DELIVERY_CHANGES: ("request_changes", lambda ref: text_modal(VIEW_CHANGES, ref)),
-}
+#: Buttons that ask for text in a form first: action id → lifecycle action.
+WITH_FORM: dict[str, str] = {TRIAGE_REQUEST_INFO: "ask", TRIAGE_REJECT: "reject", PROD_BLOCKED: "block",
+                             PROD_DELIVERED: "deliver", DELIVERY_CHANGES: "request_changes"}
 #: Selects on the triage message: action id → (action, how to read the chosen value).
 SELECTS: dict[str, tuple[str, Callable[[dict[str, Any]], str | None]]] = {
     TRIAGE_ASSIGN: ("assign", lambda action: action.get("selected_user")),
@@ -43,55 +34,53 @@ def _ref_of_block(action: dict[str, Any]) -> str:
 
 def register(app: App, ctx: HandlerContext) -> None:
     """Listen to every button and select."""
+    port, services = ctx.chat, ctx.services
 
     def ack_fast(ack: Ack) -> None:
         ack()
 
-    def refuse(client: WebClient, body: dict[str, Any], refusal: Refused) -> None:
-        channel = (body.get("channel") or {}).get("id") or ctx.port(client).open_dm(body["user"]["id"])
-        ctx.port(client).ephemeral(channel, body["user"]["id"], str(refusal))
+    def refuse(body: dict[str, Any], refusal: Refused) -> None:
+        channel = (body.get("channel") or {}).get("id") or port.open_dm(body["user"]["id"])
+        port.ephemeral(channel, body["user"]["id"], str(refusal))
 
-    def on_submit(body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
+    def on_submit(body: dict[str, Any], action: dict[str, Any]) -> None:
         channel = body["channel"]["id"]
-        ctx.intake.submit(ctx.port(client), body["user"]["id"], action.get("value") or channel, channel,
-                          body.get("message", {}).get("ts"))
+        services.intake.submit(port, body["user"]["id"], action.get("value") or channel, channel,
+                               body.get("message", {}).get("ts"))
 
     @app.action(ACTION_EDIT)
-    def on_edit(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
+    def on_edit(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
         ack()
-        ctx.intake.open_form(ctx.port(client), body["trigger_id"], body["user"]["id"],
-                             action.get("value") or body["channel"]["id"])
+        services.intake.open_form(port, body["trigger_id"], body["user"]["id"],
+                                  action.get("value") or body["channel"]["id"])
 
     @app.action(ACTION_NEW_REQUEST)
-    def on_new_request(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+    def on_new_request(ack: Ack, body: dict[str, Any]) -> None:
         ack()
-        ctx.intake.open_form(ctx.port(client), body["trigger_id"], body["user"]["id"])
+        services.intake.open_form(port, body["trigger_id"], body["user"]["id"])
 
-    def on_direct(body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
+    def on_direct(body: dict[str, Any], action: dict[str, Any]) -> None:
         try:
-            ctx.triage.perform(ctx.port(client), body["user"]["id"], action.get("value", ""),
-                               DIRECT[action["action_id"]])
+            services.triage.perform(port, body["user"]["id"], action.get("value", ""), DIRECT[action["action_id"]])
         except Refused as refusal:
-            refuse(client, body, refusal)
+            refuse(body, refusal)
 
-    def on_form_button(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
+    def on_form_button(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
         ack()
-        name, form = WITH_FORM[action["action_id"]]
-        ref = action.get("value", "")
+        name, ref = WITH_FORM[action["action_id"]], action.get("value", "")
         try:
-            ctx.triage.actions.check(body["user"]["id"], ref, name)
+            services.changes.check(body["user"]["id"], ref, name)
         except Refused as refusal:
-            refuse(client, body, refusal)
+            refuse(body, refusal)
             return
-        ctx.port(client).open_view(body["trigger_id"], form(ref))
+        port.open_form(body["trigger_id"], ActionForm(action=name, ref=ref))
 
-    def on_select(body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
+    def on_select(body: dict[str, Any], action: dict[str, Any]) -> None:
         name, read = SELECTS[action["action_id"]]
         try:
-            ctx.triage.perform(ctx.port(client), body["user"]["id"], _ref_of_block(action), name,
-                               value=read(action))
+            services.triage.perform(port, body["user"]["id"], _ref_of_block(action), name, value=read(action))
         except Refused as refusal:
-            refuse(client, body, refusal)
+            refuse(body, refusal)
 
     app.action(ACTION_SUBMIT)(ack=ack_fast, lazy=[on_submit])
     for action_id in DIRECT:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from slack_bolt import Ack, App
-from slack_sdk import WebClient
 
 from handlers.context import HandlerContext
 
@@ -21,12 +20,12 @@ def register(app: App, ctx: HandlerContext) -> None:
         else:
             ack()
 
-    def on_command(command: dict[str, Any], client: WebClient) -> None:
-        port = ctx.port(client)
+    def on_command(command: dict[str, Any]) -> None:
+        port, intake = ctx.chat, ctx.services.intake
         user, text = command["user_id"], command.get("text", "").strip()
         if not text:
-            ctx.intake.open_form(port, command["trigger_id"], user)
+            intake.open_form(port, command["trigger_id"], user)
             return
-        ctx.intake.message(port, user, port.open_dm(user), text)
+        intake.message(port, user, port.open_dm(user), text)
 
     app.command(COMMAND)(ack=ack_fast, lazy=[on_command])

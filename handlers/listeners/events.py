@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from slack_bolt import Ack, App
-from slack_sdk import WebClient
 
-from handlers.context import HandlerContext, strip_mention
+from handlers.context import HandlerContext
+from handlers.envelope import strip_mention
 
 
 def register(app: App, ctx: HandlerContext) -> None:
@@ -16,12 +16,11 @@ def register(app: App, ctx: HandlerContext) -> None:
     def ack_fast(ack: Ack) -> None:
         ack()
 
-    def on_mention(event: dict[str, Any], client: WebClient) -> None:
-        port = ctx.port(client)
-        user = event["user"]
+    def on_mention(event: dict[str, Any]) -> None:
+        port, user = ctx.chat, event["user"]
         dm = port.open_dm(user)
         port.ephemeral(event["channel"], user, "I've sent you a DM so we can put the brief together there.",
                        thread_ts=event.get("thread_ts"))
-        ctx.intake.message(port, user, dm, strip_mention(event.get("text") or "") or "help")
+        ctx.services.intake.message(port, user, dm, strip_mention(event.get("text") or "") or "help")
 
     app.event("app_mention")(ack=ack_fast, lazy=[ctx.once(on_mention)])

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from slack_bolt import Ack, App
-from slack_sdk import WebClient
 
 from handlers.context import HandlerContext
 
@@ -16,8 +15,8 @@ def register(app: App, ctx: HandlerContext) -> None:
     def ack_fast(ack: Ack) -> None:
         ack()
 
-    def on_open(event: dict[str, Any], client: WebClient) -> None:
+    def on_open(event: dict[str, Any]) -> None:
         if event.get("tab", "home") == "home":
-            ctx.triage.publish_home(ctx.port(client), event["user"])
+            ctx.services.homes.publish(ctx.chat, event["user"])
 
     app.event("app_home_opened")(ack=ack_fast, lazy=[ctx.once(on_open)])

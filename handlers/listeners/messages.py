@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from slack_bolt import Ack, App
-from slack_sdk import WebClient
 
 from handlers.context import HandlerContext
+from handlers.envelope import strip_mention
 
 #: Message subtypes that carry human content; edits, deletions, joins and bot posts are ignored.
 HANDLED_SUBTYPES = {None, "file_share", "thread_broadcast"}
@@ -35,14 +35,13 @@ def register(app: App, ctx: HandlerContext) -> None:
     def ack_fast(ack: Ack) -> None:
         ack()
 
-    def on_message(event: dict[str, Any], client: WebClient) -> None:
-        port = ctx.port(client)
+    def on_message(event: dict[str, Any]) -> None:
+        text = strip_mention(event.get("text") or "")
         if is_requester_dm(event):
             files = [f["permalink"] for f in event.get("files", []) if f.get("permalink")]
-            ctx.intake.message(port, event["user"], event["channel"], event.get("text") or "", files,
-                               thread_ts=event.get("thread_ts"))
+            ctx.services.intake.message(ctx.chat, event["user"], event["channel"], text, files,
+                                        thread_ts=event.get("thread_ts"))
         elif is_thread_reply(event, ctx.ops_channel):
-            ctx.triage.thread_reply(port, event["user"], event["channel"], event["thread_ts"],
-                                    event.get("text") or "")
+            ctx.services.triage.thread_reply(ctx.chat, event["user"], event["channel"], event["thread_ts"], text)
 
     app.event("message")(ack=ack_fast, lazy=[ctx.once(on_message)])

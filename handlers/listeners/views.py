@@ -6,16 +6,15 @@ import json
 from typing import Any
 
 from slack_bolt import Ack, App
-from slack_sdk import WebClient
 
-from handlers.blocks.intake import VIEW_INTAKE
-from handlers.blocks.production import VIEW_ASK, VIEW_BLOCKED, VIEW_CHANGES, VIEW_DELIVERED, VIEW_REJECT, modal_value
-from bot.triage.service import Refused
+from bot.requests.roles import Refused
+from handlers.blocks.ids import FORM_VIEWS, VIEW_DELIVERED, VIEW_INTAKE
+from handlers.blocks.intake import form_brief
+from handlers.blocks.production import modal_value
 from handlers.context import HandlerContext
 
 #: Text forms: callback id → lifecycle action. The text goes in as the action's note.
-TEXT_FORMS: dict[str, str] = {VIEW_ASK: "ask", VIEW_REJECT: "reject", VIEW_BLOCKED: "block",
-                              VIEW_CHANGES: "request_changes", VIEW_DELIVERED: "deliver"}
+TEXT_FORMS: dict[str, str] = {view_id: action for action, view_id in FORM_VIEWS.items()}
 
 
 def _metadata(view: dict[str, Any]) -> dict[str, Any]:
@@ -36,19 +35,20 @@ def _inputs(view: dict[str, Any]) -> tuple[str | None, str | None]:
 
 def register(app: App, ctx: HandlerContext) -> None:
     """Listen to form submissions."""
+    port, services = ctx.chat, ctx.services
 
-    def validate_intake(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
-        errors = ctx.intake.form_errors(ctx.port(client), body["user"]["id"], view["state"]["values"])
+    def validate_intake(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        errors = services.intake.form_errors(port, body["user"]["id"], form_brief(view["state"]["values"]))
         if errors:
             ack(response_action="errors", errors=errors)
         else:
             ack()
 
-    def on_intake(body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
-        port, user, values = ctx.port(client), body["user"]["id"], view["state"]["values"]
-        if ctx.intake.form_errors(port, user, values):
+    def on_intake(body: dict[str, Any], view: dict[str, Any]) -> None:
+        user, brief = body["user"]["id"], form_brief(view["state"]["values"])
+        if services.intake.form_errors(port, user, brief):
             return
-        ctx.intake.form_submitted(port, user, values, _metadata(view).get("conversation"), view["id"])
+        services.intake.form_submitted(port, user, brief, _metadata(view).get("conversation"), view["id"])
 
     def problem(user: str, view: dict[str, Any]) -> dict[str, str]:
         """Form errors: an empty field, or a change this user may not make now."""
@@ -57,7 +57,7 @@ def register(app: App, ctx: HandlerContext) -> None:
         if not (value if field == "link" else note):
             return {field: "Please fill this in."}
         try:
-            ctx.triage.actions.check(user, _metadata(view).get("ref", ""), TEXT_FORMS[view["callback_id"]])
+            services.changes.check(user, _metadata(view).get("ref", ""), TEXT_FORMS[view["callback_id"]])
         except Refused as refusal:
             return {field: str(refusal)[:150]}
         return {}
@@ -69,14 +69,14 @@ def register(app: App, ctx: HandlerContext) -> None:
         else:
             ack()
 
-    def on_text(body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
-        port, user = ctx.port(client), body["user"]["id"]
+    def on_text(body: dict[str, Any], view: dict[str, Any]) -> None:
+        user = body["user"]["id"]
         if problem(user, view):
             return
         note, value = _inputs(view)
         try:
-            ctx.triage.perform(port, user, _metadata(view).get("ref", ""), TEXT_FORMS[view["callback_id"]],
-                               note=note, value=value)
+            services.triage.perform(port, user, _metadata(view).get("ref", ""), TEXT_FORMS[view["callback_id"]],
+                                    note=note, value=value)
         except Refused as refusal:
             port.post(port.open_dm(user), str(refusal))
 

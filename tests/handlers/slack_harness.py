@@ -17,7 +17,8 @@ from slack_requests import (
 )
 
 from bot.platform.clock import FixedClock
-from bootstrap import Services, build_services
+from bootstrap import build_services
+from bot.services import Services
 from bot.platform.settings import load_settings
 from handlers.app import create_app
 from handlers.server import wsgi_app
@@ -133,7 +134,7 @@ def with_roster(slack: SlackHarness) -> None:
     """An ops manager and two video designers (Berlin, Los Angeles)."""
     from bot.team.roster import DesignerEntry, Roster, sync_roster
 
-    sync_roster(slack.services.db, Roster(ops_managers=[OPS_MANAGER], designers=[
+    sync_roster(slack.services.uow, Roster(ops_managers=[OPS_MANAGER], designers=[
         DesignerEntry(slack_id=DESIGNER, name="Dana", skills=["video", "social_graphic"], capacity_points=20,
                       timezone="Europe/Berlin"),
         DesignerEntry(slack_id=OTHER_DESIGNER, name="Lee", skills=["video"], capacity_points=10,

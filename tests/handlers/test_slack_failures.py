@@ -11,7 +11,6 @@ from slack_requests import post, signed_headers
 
 from bot.platform.clock import FixedClock
 from bot.delivery.outbox import MAX_ATTEMPTS, deliver_due
-from handlers.app import direct_port
 from storage.repositories import Outbox
 
 
@@ -19,7 +18,8 @@ def retry_outbox(slack: SlackHarness, minutes: int = 31) -> tuple[int, int]:
     clock = slack.services.clock
     assert isinstance(clock, FixedClock)
     clock.advance(timedelta(minutes=minutes))
-    return deliver_due(slack.services.db, direct_port(slack.services), clock, OPS)
+    assert slack.services.chat is not None
+    return deliver_due(slack.services.uow, slack.services.chat.inner, clock, OPS)
 
 
 def outbox(slack: SlackHarness) -> list[tuple[str, str, int]]:

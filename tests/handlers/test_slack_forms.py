@@ -7,7 +7,7 @@ from typing import Any
 
 from slack_harness import OPS, SlackHarness, block_text, button_labels
 
-from handlers.blocks.intake import ACTION_EDIT, SHORTCUT_NEW_REQUEST, VIEW_INTAKE
+from handlers.blocks.ids import ACTION_EDIT, SHORTCUT_NEW_REQUEST, VIEW_INTAKE
 
 
 def form_values(**fields: Any) -> dict[str, Any]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_harness import DESIGNER, OPS_MANAGER, REQUESTER, SlackHarness, block_text, eventually, submitted, thread, with_roster
 
-from handlers.blocks.intake import ACTION_NEW_REQUEST, VIEW_INTAKE
+from handlers.blocks.ids import ACTION_NEW_REQUEST, VIEW_INTAKE
 
 
 def home_of(slack: SlackHarness, user: str, count: int = 1) -> str:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from slack_harness import OPS, SlackHarness
 from test_slack_forms import form_values
 
-from handlers.blocks.kit import ELLIPSIS
-from handlers.blocks.intake import ACTION_EDIT, ACTION_SUBMIT, VIEW_INTAKE
+from bot.platform.text import ELLIPSIS
+from handlers.blocks.ids import ACTION_EDIT, ACTION_SUBMIT, VIEW_INTAKE
 
 TEXT_FIELDS = ("objective", "audience", "duration", "copy", "url", "quantity", "slide_count", "source_asset",
                "usage", "campaign", "budget", "approver", "notes")

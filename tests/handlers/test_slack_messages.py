@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_harness import OPS, SlackHarness, block_text, button_labels, eventually
 
-from handlers.blocks.intake import ACTION_SUBMIT
+from handlers.blocks.ids import ACTION_SUBMIT
 from storage.repositories import Requests
 
 VIDEO = "need a 30s youtube pre-roll, 16:9, due in 3 weeks"

@@ -33,18 +33,15 @@ NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 
 @pytest.fixture
 def slack(db: Database, clock: FixedClock) -> Iterator[SlackHarness]:
-    """The harness's ``slack`` fixture, overridden: the app served with its own Metrics, the analyzer's
-    call hook wired to it."""
+    """The harness's ``slack`` fixture, overridden: the app served with the services' Metrics."""
     with FakeSlackAPI() as fake:
         settings = load_settings(slack_bot_token=BOT_TOKEN, slack_signing_secret=SECRET,
                                  slack_api_url=fake.base_url, ops_channel_id=OPS, database_url=db.url)
         services = build_services(settings, clock, db=db)
-        metrics = Metrics(db)
-        services.analyzer.on_call = metrics.record_llm
         executor = ThreadPoolExecutor(max_workers=4)
         app = create_app(services, executor=executor)
         try:
-            with serve_wsgi(wsgi_app(app, services, metrics)) as url:
+            with serve_wsgi(wsgi_app(app, services)) as url:
                 yield SlackHarness(url=url, fake=fake, services=services)
         finally:
             executor.shutdown(wait=True)

@@ -10,7 +10,7 @@ from slack_harness import (
     thread, with_roster,
 )
 
-from handlers.blocks.production import (
+from handlers.blocks.ids import (
     DELIVERY_ACCEPT, DELIVERY_CHANGES, PROD_BLOCKED, PROD_DELIVERED, PROD_START, VIEW_BLOCKED, VIEW_CHANGES,
     VIEW_DELIVERED,
 )

@@ -13,8 +13,8 @@ from slack_harness import (
 )
 from slack_requests import block_actions, send_interaction
 
-from handlers.blocks.intake import TRIAGE_APPROVE, TRIAGE_ASSIGN, TRIAGE_PRIORITY, TRIAGE_REJECT, TRIAGE_REQUEST_INFO
-from handlers.blocks.production import VIEW_ASK, VIEW_REJECT
+from handlers.blocks.ids import TRIAGE_APPROVE, TRIAGE_ASSIGN, TRIAGE_PRIORITY, TRIAGE_REJECT, TRIAGE_REQUEST_INFO
+from handlers.blocks.ids import VIEW_ASK, VIEW_REJECT
 from storage.repositories import Audit, Comments
 
 
@@ -250,7 +250,7 @@ def test_export_has_proposal_override_and_history(triage: tuple[SlackHarness, st
     eventually(lambda: stored(slack, ref).classified_by == "ops")
     thread(slack, "approve", ts)
     eventually(lambda: stored(slack, ref).status == "approved")
-    row = export_rows(slack.services.db)[0]
+    row = export_rows(slack.services.uow)[0]
     assert (row["ref"], row["proposed_type"], row["request_type"], row["overridden"]) == (
         ref, "video", "social_graphic", True)
     assert [(h["action"], h["old"], h["new"]) for h in row["history"]] == [

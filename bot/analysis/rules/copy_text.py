@@ -1,0 +1,46 @@
+"""The copy field: quoted or labelled text, who provides it, or that it is still needed."""
+
+from __future__ import annotations
+
+import re
+
+from bot.analysis.rules.clauses import clause
+from bot.analysis.rules.message import Message, trim
+
+_COPY_WORD = (r"(?:copy|text|texts|texto|texte|wording|headline|tagline|slogan|cta|caption|message|titel|titre"
+              r"|claim|quotes)")
+_QUOTED = re.compile(rf"\b(?:{_COPY_WORD}|says?|saying|reads?|reading|line)\b[^\"'\n]{{0,20}}?"
+                     r"(?:(?P<q>\")(?P<a>[^\"\n]{2,200})\"|(?<![\w])'(?P<b>[^'\n]{2,200}?)'(?!\w))")
+_COPY_LABEL = re.compile(rf"\b{_COPY_WORD}\s*:\s*(?P<v>[^\s\"'.!?;\d][^\n.!?;]{{2,160}})")
+_COPY_PROVIDED = re.compile(
+    rf"\b{_COPY_WORD}\s+(?:is\s+|are\s+|will be\s+)?(?:attached|enclosed|below|above|ready|done|final|approved"
+    r"|automated|in (?:the |this |our )?(?:google )?(?:doc|document|brief|deck|thread|file|link|sheet|drive|figma)"
+    r"|adjunto|anbei|ci-joint|en piece jointe)\b"
+    rf"|\b(?:i'?ll|i will|we'?ll|we will|i can|we can|i'?m going to|will)\s+(?:\w+\s+)?(?:send|share|provide|supply"
+    rf"|deliver|add|write|draft)\b[^.!?\n]{{0,25}}\b(?:{_COPY_WORD}|captions|tweets|quotes|subject lines|content)\b"
+    rf"|\b{_COPY_WORD}\b[^.!?\n]{{0,30}}\b(?:will (?:come|follow)|to follow|is coming|comes from|coming from"
+    r"|from (?:the |our )?(?:agency|team|client|comms|marketing|legal|brand|pmm|cms))\b"
+    rf"|\b{_COPY_WORD}\s+(?:will be|is being|is|gets|get|are)\s+(?:provided|supplied|sent|written|delivered|shared"
+    r"|drafted)\b|\b(?:provided|supplied|written) by\b"
+    rf"|\b(?:we have|we've got|got|have)\s+(?:the\s+)?{_COPY_WORD}\b"
+    rf"|\b{_COPY_WORD}\s+(?:lo|la|le)?\s*(?:mando|envio|paso|escribo|pongo|schicke|sende|liefere|schreibe"
+    r"|envoie|fournis|ecris)\b")
+_COPY_NEEDED = re.compile(
+    rf"\bno {_COPY_WORD}(?: yet)?\b|\b{_COPY_WORD}\s+(?:is\s+)?(?:needed|tbd|tbc|to be (?:written|defined|confirmed)"
+    rf"|missing|pending)\b|\bneed(?:s)?\s+(?:the\s+|some\s+)?{_COPY_WORD}\b|\bwrite\s+(?:the\s+|some\s+)?"
+    rf"{_COPY_WORD}\b|\bwrite it\b|\b{_COPY_WORD}\s+written\b|\bdon'?t have (?:any )?{_COPY_WORD}\b"
+    r"|\bneeds? copywriting\b|\bsin texto\b|\bohne text\b|\bsans texte\b")
+
+
+def extract_copy(message: Message) -> str | None:
+    """The copy itself (quoted or labelled), who provides it, or "copy needed"."""
+    if m := _QUOTED.search(message.folded):
+        start, end = m.span("a") if m["a"] else m.span("b")
+        return message.text(start, end)
+    if m := _COPY_PROVIDED.search(message.folded):
+        return trim(clause(message, m.start())[0].split(",")[0])
+    if _COPY_NEEDED.search(message.folded):
+        return "copy needed"
+    if m := _COPY_LABEL.search(message.folded):
+        return message.text(*m.span("v"))
+    return None

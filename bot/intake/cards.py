@@ -1,0 +1,24 @@
+"""What the intake shows: the brief to confirm, and the intake form."""
+
+from __future__ import annotations
+
+from bot.briefs.model import Brief
+from bot.delivery.cards import Action, Card
+
+
+class BriefCard(Card):
+    """The full brief with Submit and Edit (SPEC 2.1 step 6)."""
+
+    kind = "brief"
+    intro: str
+    brief: Brief
+    conversation_id: str
+    actions: list[Action] = [Action.SUBMIT, Action.EDIT]
+
+
+class IntakeForm(Card):
+    """The intake modal: the catalog's types and channels and every brief field, prefilled from a draft."""
+
+    kind = "intake_form"
+    brief: Brief = Brief()
+    conversation_id: str | None = None

@@ -1,0 +1,46 @@
+"""Showing that the bot is working when an answer is slow."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from bot.delivery.ports import ChatPort
+
+WORKING_TEXT = ":hourglass_flowing_sand: Working on it…"
+
+
+class Working:
+    """Posts "working on it" if the answer is slow; the answer then replaces that message."""
+
+    def __init__(self, port: ChatPort, channel: str, after_s: float) -> None:
+        self.port, self.channel = port, channel
+        self.ts: str | None = None
+        self._lock = threading.Lock()
+        self._done = False
+        self._timer = threading.Timer(after_s, self._post)
+        self._timer.daemon = True
+
+    def _post(self) -> None:
+        with self._lock:
+            if not self._done:
+                self.ts = self.port.post(self.channel, WORKING_TEXT)
+
+    def finish(self) -> str | None:
+        """Stop the timer; the working message's ts, if one was posted."""
+        self._timer.cancel()
+        with self._lock:
+            self._done = True
+            return self.ts
+
+
+@contextmanager
+def working(port: ChatPort, channel: str, after_s: float) -> Iterator[Working]:
+    """A ``Working`` that starts counting now and stops when the block ends."""
+    indicator = Working(port, channel, after_s)
+    indicator._timer.start()
+    try:
+        yield indicator
+    finally:
+        indicator.finish()
