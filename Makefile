@@ -2,7 +2,7 @@ VENV   ?= .venv
 PYTHON ?= python3
 BIN    := $(VENV)/bin
 
-.PHONY: install run test bench clean
+.PHONY: install run check test bench clean
 
 # The venv is rebuilt whenever pyproject.toml changes.
 $(BIN)/creative-intake: pyproject.toml
@@ -17,11 +17,18 @@ install: $(BIN)/creative-intake
 run: install
 	$(BIN)/creative-intake
 
-test: install
+## Lint, format, strict types and the import contracts (the architecture's dependency rules).
+check: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+test: check
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: install
 	$(BIN)/python benchmarks/rules_accuracy.py
 
 clean:
-	rm -rf $(VENV) *.egg-info .pytest_cache
+	rm -rf $(VENV) *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -10,9 +10,8 @@ import argparse
 import json
 import logging
 import sys
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from bootstrap import build_analyzer, build_services, log_secrets
 from bot.analysis.contract import AnalysisContext
@@ -26,7 +25,8 @@ from bot.digests.compose import OPS_DIGEST
 from bot.digests.runs import Result
 from bot.intake.console import run_console
 from bot.jobs import build_scheduler
-from bot.platform.clock import check_zone
+from bot.platform.calendar import local_date
+from bot.platform.clock import SystemClock, check_zone
 from bot.platform.logs import configure_logging
 from bot.platform.settings import Settings, SettingsError, load_settings
 from bot.reporting.export import export_rows, to_csv, to_json
@@ -43,9 +43,13 @@ class UsageError(Exception):
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="creative-intake", description=(
-        "Creative request intake for Slack. With no command: the Slack app when SLACK_BOT_TOKEN is set, "
-        "the terminal console otherwise."))
+    parser = argparse.ArgumentParser(
+        prog="creative-intake",
+        description=(
+            "Creative request intake for Slack. With no command: the Slack app when SLACK_BOT_TOKEN is set, "
+            "the terminal console otherwise."
+        ),
+    )
     sub = parser.add_subparsers(dest="command")
     sub.add_parser("console", help="the intake conversation in the terminal")
     analyze = sub.add_parser("analyze", help="analyse one request text from stdin and print JSON")
@@ -96,7 +100,7 @@ def cmd_analyze(args: argparse.Namespace, settings: Settings) -> int:
     catalog = load_catalog(settings.catalog_file)
     analyzer = build_analyzer(settings, catalog, args.engine)
     tz = _zone(args.tz or settings.timezone)
-    today = args.today or datetime.now(ZoneInfo(tz)).date()
+    today = args.today or local_date(SystemClock().now(), tz)
 
     def analyze(text: str, item_id: object = None) -> dict[str, object]:
         ctx = AnalysisContext(today=today, timezone=tz, catalog=catalog)
@@ -177,8 +181,10 @@ def cmd_team(args: argparse.Namespace, settings: Settings) -> int:
     directory = services.directory
     print("ops managers: " + (", ".join(m.slack_id for m in directory.ops_managers()) or "none"))
     for member in directory.designers():
-        print(f"designer {member.slack_id} {member.name or '-'}: skills {', '.join(member.skills) or 'none'}; "
-              f"capacity {member.capacity_points} pts/week; {member.timezone}")
+        print(
+            f"designer {member.slack_id} {member.name or '-'}: skills {', '.join(member.skills) or 'none'}; "
+            f"capacity {member.capacity_points} pts/week; {member.timezone}"
+        )
     return 0
 
 
@@ -201,8 +207,9 @@ def cmd_digest(args: argparse.Namespace, settings: Settings) -> int:
         raise UsageError(f"{unknown[0]} is not a designer in the roster")
     designers = args.designer or ([] if args.ops else None)  # --ops alone: no designer digests
     port = None if args.dry_run else _chat(services)
-    outcomes = services.digests.run(port, services.clock.now(), designers=designers, ops=with_ops,
-                                    scheduled=False, dry_run=args.dry_run)
+    outcomes = services.digests.run(
+        port, services.clock.now(), designers=designers, ops=with_ops, scheduled=False, dry_run=args.dry_run
+    )
     for outcome in outcomes:
         label = "ops digest" if outcome.kind == OPS_DIGEST else "designer digest"
         if outcome.result is Result.PREVIEW:
@@ -230,8 +237,15 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
             args.out.write_bytes(render_chart(figures))
         except OSError as exc:
             raise UsageError(f"cannot write {args.out}: {exc.strerror or exc}") from None
-        print("\n".join([f"Weekly creative report, {figures.window.describe()}", *summary_lines(figures),
-                         f"chart written to {args.out}"]))
+        print(
+            "\n".join(
+                [
+                    f"Weekly creative report, {figures.window.describe()}",
+                    *summary_lines(figures),
+                    f"chart written to {args.out}",
+                ]
+            )
+        )
         return 0
     try:
         figures = services.report.post(_chat(services), now)
@@ -247,8 +261,9 @@ def cmd_scheduler(settings: Settings) -> int:
     settings.require("SLACK_BOT_TOKEN", "OPS_CHANNEL_ID")
     services = build_services(settings)
     scheduler = build_scheduler(services, _chat(services), outbox_port=_chat(services).inner, blocking=True)
-    print("scheduler started: digests, nudges, weekly report, outbox retries, draft expiry (Ctrl-C stops it)",
-          flush=True)
+    print(
+        "scheduler started: digests, nudges, weekly report, outbox retries, draft expiry (Ctrl-C stops it)", flush=True
+    )
     scheduler.start()
     return 0
 

@@ -30,8 +30,14 @@ from handlers.slack_port import slack_port
 from storage.db import Database, url_password
 
 
-def build_analyzer(settings: Settings, catalog: Catalog, engine: str = "auto", clock: Clock | None = None,
-                   metrics: Metrics | None = None, alert: LLMOutageAlert | None = None) -> Analyzer:
+def build_analyzer(
+    settings: Settings,
+    catalog: Catalog,
+    engine: str = "auto",
+    clock: Clock | None = None,
+    metrics: Metrics | None = None,
+    alert: LLMOutageAlert | None = None,
+) -> Analyzer:
     """The analyzer for ``engine``: ``rules``, ``llm`` (needs OPENAI_API_KEY) or ``auto``.
 
     An LLM gets a circuit breaker timed by ``clock`` whose openings go to ``alert``.
@@ -40,8 +46,9 @@ def build_analyzer(settings: Settings, catalog: Catalog, engine: str = "auto", c
         settings.require("OPENAI_API_KEY")
     llm = LLMEngine.from_settings(settings) if engine in ("auto", "llm") else None
     breaker = CircuitBreaker(clock or SystemClock(), on_open=alert) if llm is not None else None
-    return Analyzer(catalog=catalog, rules=RulesEngine(), llm=llm, breaker=breaker,
-                    on_call=metrics.record_llm if metrics else None)
+    return Analyzer(
+        catalog=catalog, rules=RulesEngine(), llm=llm, breaker=breaker, on_call=metrics.record_llm if metrics else None
+    )
 
 
 def build_services(settings: Settings, clock: Clock | None = None, db: Database | None = None) -> Services:
@@ -55,10 +62,16 @@ def build_services(settings: Settings, clock: Clock | None = None, db: Database 
     if settings.team_file is not None:
         sync_roster(uow, load_roster(settings.team_file, catalog))
     metrics = Metrics(db.status_counts, tuple(Status))
-    chat = (ReliablePort(slack_port(settings, clock, metrics, catalog), uow, clock)
-            if settings.slack_bot_token is not None else None)
-    alert = (LLMOutageAlert(uow, clock, chat, settings.ops_channel_id)
-             if chat is not None and settings.ops_channel_id else None)
+    chat = (
+        ReliablePort(slack_port(settings, clock, metrics, catalog), uow, clock)
+        if settings.slack_bot_token is not None
+        else None
+    )
+    alert = (
+        LLMOutageAlert(uow, clock, chat, settings.ops_channel_id)
+        if chat is not None and settings.ops_channel_id
+        else None
+    )
     analyzer = build_analyzer(settings, catalog, clock=clock, metrics=metrics, alert=alert)
     directory, homes = Directory(uow), Homes(uow)
     conversation = Conversation(uow, analyzer, catalog, clock)
@@ -66,13 +79,25 @@ def build_services(settings: Settings, clock: Clock | None = None, db: Database 
     cards = TriageCards(uow, catalog, settings.ops_channel_id)
     triage = Triage(uow, changes, cards, homes, directory)
     return Services(
-        settings=settings, clock=clock, catalog=catalog, db=db, uow=uow, metrics=metrics, analyzer=analyzer,
-        directory=directory, conversation=conversation, changes=changes, cards=cards, homes=homes, triage=triage,
+        settings=settings,
+        clock=clock,
+        catalog=catalog,
+        db=db,
+        uow=uow,
+        metrics=metrics,
+        analyzer=analyzer,
+        directory=directory,
+        conversation=conversation,
+        changes=changes,
+        cards=cards,
+        homes=homes,
+        triage=triage,
         intake=IntakeFlows(conversation, triage, cards, homes, catalog),
         digests=Digests(uow, clock, catalog, settings.timezone, settings.digest_time, settings.ops_channel_id),
         nudges=Nudges(uow, clock, settings.timezone),
         report=WeeklyReport(uow, clock, settings.timezone, settings.digest_time, settings.ops_channel_id),
-        chat=chat)
+        chat=chat,
+    )
 
 
 def log_secrets(settings: Settings) -> list[str]:

@@ -92,9 +92,16 @@ def free_port() -> int:
 
 def base_env(slack: FakeSlackAPI, openai: FakeOpenAI, database_url: str) -> dict[str, str]:
     """The app's whole environment: nothing inherited but PATH, so no developer setting leaks in."""
-    return {"PATH": os.environ.get("PATH", ""), "SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SECRET,
-            "SLACK_API_URL": slack.base_url, "OPS_CHANNEL_ID": OPS, "OPENAI_API_KEY": "sk-bench",
-            "OPENAI_BASE_URL": openai.base_url, "DATABASE_URL": database_url}
+    return {
+        "PATH": os.environ.get("PATH", ""),
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_SIGNING_SECRET": SECRET,
+        "SLACK_API_URL": slack.base_url,
+        "OPS_CHANNEL_ID": OPS,
+        "OPENAI_API_KEY": "sk-bench",
+        "OPENAI_BASE_URL": openai.base_url,
+        "DATABASE_URL": database_url,
+    }
 
 
 @contextmanager
@@ -269,8 +276,10 @@ def summarise(name: str, samples: Sequence[Sample]) -> dict[str, float]:
     lag = max((s.sent - s.scheduled) * 1000 for s in samples)
     non_200 = sum(s.status != 200 for s in samples)
     figures = {"p50": percentile(acks, 50), "p99": percentile(acks, 99), "max": max(acks), "non_200": non_200}
-    print(f"{name}: {len(samples)} events, non-200 {non_200}, ack p50 {figures['p50']:.1f} ms, "
-          f"p99 {figures['p99']:.1f} ms, max {figures['max']:.1f} ms (worst send lag {lag:.1f} ms)")
+    print(
+        f"{name}: {len(samples)} events, non-200 {non_200}, ack p50 {figures['p50']:.1f} ms, "
+        f"p99 {figures['p99']:.1f} ms, max {figures['max']:.1f} ms (worst send lag {lag:.1f} ms)"
+    )
     return figures
 
 
@@ -279,8 +288,10 @@ def summarise_replies(samples: Sequence[Sample], firsts: dict[str, float], timeo
     delays = [(firsts[s.user] - s.sent) if s.user in firsts else float("inf") for s in samples]
     missing = sum(d == float("inf") for d in delays)
     p50, p99 = percentile(delays, 50), percentile(delays, 99)
-    print(f"ours: first reply p50 {p50:.2f} s, p99 {p99:.2f} s, max {max(delays):.2f} s; "
-          f"{missing} of {len(samples)} without a reply within {timeout:.0f} s of the last send")
+    print(
+        f"ours: first reply p50 {p50:.2f} s, p99 {p99:.2f} s, max {max(delays):.2f} s; "
+        f"{missing} of {len(samples)} without a reply within {timeout:.0f} s of the last send"
+    )
 
 
 def error_lines(log: Path, limit: int = 5) -> list[str]:
@@ -311,8 +322,10 @@ def run_ours(args: argparse.Namespace, slack: FakeSlackAPI, openai: FakeOpenAI, 
         workers = children(server.process.pid)
         for label, pid in [("master", server.process.pid), *(("worker", w) for w in workers)]:
             mem = memory(pid)
-            print(f"ours {label} pid {pid}: peak RSS (VmHWM) {mem['VmHWM'] / 1024:.1f} MB, "
-                  f"RSS now {mem['VmRSS'] / 1024:.1f} MB")
+            print(
+                f"ours {label} pid {pid}: peak RSS (VmHWM) {mem['VmHWM'] / 1024:.1f} MB, "
+                f"RSS now {mem['VmRSS'] / 1024:.1f} MB"
+            )
         for line in error_lines(server.log):
             print(f"  log: {line}")
     return figures["p50"]
@@ -337,8 +350,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--senders", type=int, default=64, help="sender threads (default 64)")
     parser.add_argument("--warmup", type=int, default=10, help="unmeasured events sent first (default 10)")
     parser.add_argument("--llm-latency", type=float, default=0.8, help="fake OpenAI latency, seconds")
-    parser.add_argument("--reply-timeout", type=float, default=120,
-                        help="how long to wait for first replies after the last send (default 120 s)")
+    parser.add_argument(
+        "--reply-timeout",
+        type=float,
+        default=120,
+        help="how long to wait for first replies after the last send (default 120 s)",
+    )
     parser.add_argument("--db", help="a PostgreSQL URL whose database is named creative_bench… (default: SQLite)")
     parser.add_argument("--serve-bare", type=int, metavar="PORT", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
@@ -350,10 +367,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.serve_bare:
         serve_bare(args.serve_bare)
         return 0
-    print(f"load: {args.rate:g} events/s for {args.seconds:g} s, {args.senders} senders, "
-          f"fake LLM {args.llm_latency:g} s; {os.cpu_count()} CPUs", flush=True)
-    with FakeSlackAPI() as slack, FakeOpenAI(base_latency_s=args.llm_latency) as openai, \
-            tempfile.TemporaryDirectory(prefix="ack-bench-") as tmp:
+    print(
+        f"load: {args.rate:g} events/s for {args.seconds:g} s, {args.senders} senders, "
+        f"fake LLM {args.llm_latency:g} s; {os.cpu_count()} CPUs",
+        flush=True,
+    )
+    with (
+        FakeSlackAPI() as slack,
+        FakeOpenAI(base_latency_s=args.llm_latency) as openai,
+        tempfile.TemporaryDirectory(prefix="ack-bench-") as tmp,
+    ):
         ours = run_ours(args, slack, openai, Path(tmp))
         bare = run_bare(args, slack, openai, Path(tmp))
     print(f"p50 ack ratio ours / bare: {ours / bare:.2f} (target ≤ 2)")

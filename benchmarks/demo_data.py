@@ -18,24 +18,44 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from bot.briefs.catalog import Catalog, CatalogError, load_catalog
+from bot.platform.calendar import add_workdays, is_workday
 from bot.platform.clock import SystemClock
 from bot.platform.settings import SettingsError, load_settings
+from bot.requests.lifecycle import format_ref
 from bot.team.roster import DesignerEntry, Roster, sync_roster
-from bot.platform.calendar import add_workdays, is_workday
 from storage.db import Database, DatabaseError
 from storage.models import Request
-from bot.requests.lifecycle import format_ref
 
 OPS_MANAGERS = ["U0OPS01", "U0OPS02"]
 DESIGNERS = [
-    DesignerEntry(slack_id="U0DES01", name="Dana", skills=["video", "social_graphic"], capacity_points=20,
-                  timezone="Europe/Berlin"),
-    DesignerEntry(slack_id="U0DES02", name="Luis", skills=["social_graphic", "display_ad", "email"],
-                  capacity_points=20, timezone="America/Los_Angeles"),
-    DesignerEntry(slack_id="U0DES03", name="Mei", skills=["landing_page", "brand_asset", "presentation"],
-                  capacity_points=24, timezone="Asia/Singapore"),
-    DesignerEntry(slack_id="U0DES04", name="Sam", skills=["print", "localization", "copywriting", "other"],
-                  capacity_points=16, timezone="Europe/London"),
+    DesignerEntry(
+        slack_id="U0DES01",
+        name="Dana",
+        skills=["video", "social_graphic"],
+        capacity_points=20,
+        timezone="Europe/Berlin",
+    ),
+    DesignerEntry(
+        slack_id="U0DES02",
+        name="Luis",
+        skills=["social_graphic", "display_ad", "email"],
+        capacity_points=20,
+        timezone="America/Los_Angeles",
+    ),
+    DesignerEntry(
+        slack_id="U0DES03",
+        name="Mei",
+        skills=["landing_page", "brand_asset", "presentation"],
+        capacity_points=24,
+        timezone="Asia/Singapore",
+    ),
+    DesignerEntry(
+        slack_id="U0DES04",
+        name="Sam",
+        skills=["print", "localization", "copywriting", "other"],
+        capacity_points=16,
+        timezone="Europe/London",
+    ),
 ]
 REQUESTERS = [f"U0REQ{n:02d}" for n in range(1, 13)]
 #: request type: (weight, typical channel sets, things made)
@@ -53,11 +73,31 @@ TYPES: dict[str, tuple[int, list[list[str]], list[str]]] = {
     "other": (1, [["internal"]], ["photo retouch"]),
 }
 #: What the engine plausibly proposed when ops later reclassified.
-CONFUSIONS = {"display_ad": "social_graphic", "social_graphic": "display_ad", "landing_page": "other",
-              "copywriting": "email", "localization": "other", "presentation": "other", "video": "social_graphic",
-              "print": "other", "email": "copywriting", "brand_asset": "other", "other": "print"}
-CAMPAIGNS = ["Spring launch", "Summer sale", "Webinar series", "Product 4.0", "Partner summit", "Hiring push",
-             "Customer stories", "Black Friday", "Trade fair", "Brand refresh"]
+CONFUSIONS = {
+    "display_ad": "social_graphic",
+    "social_graphic": "display_ad",
+    "landing_page": "other",
+    "copywriting": "email",
+    "localization": "other",
+    "presentation": "other",
+    "video": "social_graphic",
+    "print": "other",
+    "email": "copywriting",
+    "brand_asset": "other",
+    "other": "print",
+}
+CAMPAIGNS = [
+    "Spring launch",
+    "Summer sale",
+    "Webinar series",
+    "Product 4.0",
+    "Partner summit",
+    "Hiring push",
+    "Customer stories",
+    "Black Friday",
+    "Trade fair",
+    "Brand refresh",
+]
 
 
 def _submitted_times(rng: random.Random, now: datetime, weeks: int) -> list[datetime]:
@@ -127,16 +167,32 @@ def demo_requests(catalog: Catalog, now: datetime, weeks: int = 6, seed: int = 7
         overridden = rng.random() < 0.12
         title = f"{rng.choice(CAMPAIGNS)} {rng.choice(things)}"
         request = Request(
-            status="submitted", requester_id=rng.choice(REQUESTERS), conversation_id="demo", title=title,
-            request_type=kind, channels=channels,
-            brief={"title": title, "request_type": kind, "channels": channels, "deadline": deadline.isoformat(),
-                   "objective": "drive sign-ups", "audience": "existing customers"},
-            deadline=deadline, due_date=deadline, rush=deadline < add_workdays(submitted.date(), lead),
+            status="submitted",
+            requester_id=rng.choice(REQUESTERS),
+            conversation_id="demo",
+            title=title,
+            request_type=kind,
+            channels=channels,
+            brief={
+                "title": title,
+                "request_type": kind,
+                "channels": channels,
+                "deadline": deadline.isoformat(),
+                "objective": "drive sign-ups",
+                "audience": "existing customers",
+            },
+            deadline=deadline,
+            due_date=deadline,
+            rush=deadline < add_workdays(submitted.date(), lead),
             priority="high" if deadline < add_workdays(submitted.date(), lead) else "normal",
             classified_by="ops" if overridden else rng.choice(["rules", "llm"]),
             proposed_type=CONFUSIONS[kind] if overridden else kind,
             proposed_channels=channels if rng.random() < 0.85 else _misread(channels),
-            complete_at_submit=rng.random() < 0.85, created_at=submitted, updated_at=submitted, submitted_at=submitted)
+            complete_at_submit=rng.random() < 0.85,
+            created_at=submitted,
+            updated_at=submitted,
+            submitted_at=submitted,
+        )
         _lifecycle(rng, request, now, lead)
         requests.append(request)
     return requests

@@ -32,16 +32,17 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
+from fakes.openai_server import Behaviour, FakeOpenAI, prompt_tokens, reply  # noqa: E402
+
+from bot.analysis.analyzer import Analyzer  # noqa: E402
 from bot.analysis.contract import AnalysisContext  # noqa: E402
 from bot.analysis.llm import PROPOSED_FIELDS, LLMEngine, schema_key  # noqa: E402
-from bot.analysis.rules.engine import RulesEngine  # noqa: E402
-from bot.analysis.analyzer import Analyzer  # noqa: E402
 from bot.analysis.merge import apply  # noqa: E402
-from bot.briefs.model import Brief  # noqa: E402
+from bot.analysis.rules.engine import RulesEngine  # noqa: E402
 from bot.briefs.catalog import Catalog, load_catalog  # noqa: E402
-from bot.platform.clock import FixedClock  # noqa: E402
+from bot.briefs.model import Brief  # noqa: E402
 from bot.intake.conversation import Conversation, Incoming, ReplyKind  # noqa: E402
-from fakes.openai_server import Behaviour, FakeOpenAI, prompt_tokens, reply  # noqa: E402
+from bot.platform.clock import FixedClock  # noqa: E402
 from storage.db import Database  # noqa: E402
 
 TARGETS = {"calls_per_message": 1.0, "prompt_tokens_per_call": 2000}
@@ -51,52 +52,132 @@ NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)  # a Monday morning
 #: Twenty intake conversations: every request type, corrections, bare answers, rush and duplicate questions,
 #: commands mid-way, a cancel and a restart. Each is one requester's messages in order.
 SCRIPTS: list[list[str]] = [
-    ["Hi! I need a 30s YouTube pre-roll for the spring launch, 16:9, due in 4 weeks",
-     "Goal: drive pre-orders of the new running shoe. Audience: runners aged 25-40 in Germany", "submit"],
-    ["need an instagram carousel for the summer sale", "by March 20",
-     "to drive traffic to the sale page, for young parents in the UK", "copy: we have it",
-     "actually make it square, 1080x1080", "status", "yes"],
-    ["Can you design our April newsletter? It's to announce the new loyalty programme to existing customers.",
-     "April 10", "copy needed, please write it", "submit", "status"],
-    ["We need a landing page for the webinar on data privacy, url will be example.com/privacy-webinar",
-     "due April 24", "Goal: get 300 registrations. Audience: IT managers in mid-size companies",
-     "copy comes from Lena in product marketing", "help", "submit"],
-    ["display ads for google ads and meta ads, 300x250 and 728x90, for the spring campaign, due March 4",
-     "keep", "Goal: retarget site visitors to drive sign-ups. Audience: trial users who didn't convert", "submit"],
-    ["500 A5 flyers for the trade show booth in Berlin, to promote the new app to retail buyers, due March 30",
-     "submit"],
-    ["I need a sales deck, about 15 slides, to pitch the enterprise plan to CFOs, by March 27",
-     "actually make it 20 slides", "submit"],
-    ["copywriting only: three headlines and a short blurb for the product page to explain the new pricing, "
-     "for small business owners, due March 13", "submit"],
-    ["Please adapt the spring launch video for France and Spain, source: https://drive.google.com/file/d/abc123",
-     "due April 17", "to launch the campaign in those markets, for French and Spanish speaking customers",
-     "web and social", "submit"],
-    ["We need a new icon set for the mobile app", "due April 30",
-     "to make the app feel consistent with the rebrand, for our app users", "web",
-     "in the app's navigation and onboarding screens", "yes"],
-    ["need an infographic about our sustainability report for LinkedIn, due March 25",
-     "to show our CO2 reduction to investors and journalists", "submit"],
-    ["need a 15s tiktok video to announce the summer collection for gen z shoppers, due March 5",
-     "move", "9:16", "submit"],
-    ["need an email newsletter", "cancel", "start over",
-     "need an email to invite customers to the spring event, due March 19, for existing customers in Austria, "
-     "copy: we have it", "submit"],
-    ["we need posters for the office about the new security policy, A3, 40 copies, for all employees, "
-     "to remind people to lock their screens, due March 16", "submit"],
-    ["Hi! I need a 30s YouTube pre-roll for the spring launch, 16:9, due in 4 weeks",
-     "Goal: drive pre-orders of the new running shoe. Audience: runners aged 25-40 in Germany", "yes",
-     "submit"],
-    ["linkedin post for the hiring campaign, to attract senior engineers, due March 18",
-     "actually it's for LinkedIn and Instagram, not only LinkedIn", "1200x627", "copy tbd", "submit"],
-    ["we need a roll-up banner for the conference booth, 85x200cm, 2 pieces, due March 24",
-     "to present our new platform to conference visitors", "status", "submit"],
-    ["email newsletter to drive sign-ups for the spring launch, for marketing managers in DACH, "
-     "copy: we have it, due April 30", "make the deadline April 28", "submit"],
-    ["I need a short animated GIF for our email signature to promote the webinar, due March 20", "move",
-     "for prospects and customers who get our emails", "about 5 seconds, looping", "600x200", "submit"],
-    ["need a video for the all-hands meeting to celebrate Q1 wins, 2 minutes, for all employees, "
-     "due March 26", "16:9", "submit"],
+    [
+        "Hi! I need a 30s YouTube pre-roll for the spring launch, 16:9, due in 4 weeks",
+        "Goal: drive pre-orders of the new running shoe. Audience: runners aged 25-40 in Germany",
+        "submit",
+    ],
+    [
+        "need an instagram carousel for the summer sale",
+        "by March 20",
+        "to drive traffic to the sale page, for young parents in the UK",
+        "copy: we have it",
+        "actually make it square, 1080x1080",
+        "status",
+        "yes",
+    ],
+    [
+        "Can you design our April newsletter? It's to announce the new loyalty programme to existing customers.",
+        "April 10",
+        "copy needed, please write it",
+        "submit",
+        "status",
+    ],
+    [
+        "We need a landing page for the webinar on data privacy, url will be example.com/privacy-webinar",
+        "due April 24",
+        "Goal: get 300 registrations. Audience: IT managers in mid-size companies",
+        "copy comes from Lena in product marketing",
+        "help",
+        "submit",
+    ],
+    [
+        "display ads for google ads and meta ads, 300x250 and 728x90, for the spring campaign, due March 4",
+        "keep",
+        "Goal: retarget site visitors to drive sign-ups. Audience: trial users who didn't convert",
+        "submit",
+    ],
+    [
+        "500 A5 flyers for the trade show booth in Berlin, to promote the new app to retail buyers, due March 30",
+        "submit",
+    ],
+    [
+        "I need a sales deck, about 15 slides, to pitch the enterprise plan to CFOs, by March 27",
+        "actually make it 20 slides",
+        "submit",
+    ],
+    [
+        "copywriting only: three headlines and a short blurb for the product page to explain the new pricing, "
+        "for small business owners, due March 13",
+        "submit",
+    ],
+    [
+        "Please adapt the spring launch video for France and Spain, source: https://drive.google.com/file/d/abc123",
+        "due April 17",
+        "to launch the campaign in those markets, for French and Spanish speaking customers",
+        "web and social",
+        "submit",
+    ],
+    [
+        "We need a new icon set for the mobile app",
+        "due April 30",
+        "to make the app feel consistent with the rebrand, for our app users",
+        "web",
+        "in the app's navigation and onboarding screens",
+        "yes",
+    ],
+    [
+        "need an infographic about our sustainability report for LinkedIn, due March 25",
+        "to show our CO2 reduction to investors and journalists",
+        "submit",
+    ],
+    [
+        "need a 15s tiktok video to announce the summer collection for gen z shoppers, due March 5",
+        "move",
+        "9:16",
+        "submit",
+    ],
+    [
+        "need an email newsletter",
+        "cancel",
+        "start over",
+        "need an email to invite customers to the spring event, due March 19, for existing customers in Austria, "
+        "copy: we have it",
+        "submit",
+    ],
+    [
+        "we need posters for the office about the new security policy, A3, 40 copies, for all employees, "
+        "to remind people to lock their screens, due March 16",
+        "submit",
+    ],
+    [
+        "Hi! I need a 30s YouTube pre-roll for the spring launch, 16:9, due in 4 weeks",
+        "Goal: drive pre-orders of the new running shoe. Audience: runners aged 25-40 in Germany",
+        "yes",
+        "submit",
+    ],
+    [
+        "linkedin post for the hiring campaign, to attract senior engineers, due March 18",
+        "actually it's for LinkedIn and Instagram, not only LinkedIn",
+        "1200x627",
+        "copy tbd",
+        "submit",
+    ],
+    [
+        "we need a roll-up banner for the conference booth, 85x200cm, 2 pieces, due March 24",
+        "to present our new platform to conference visitors",
+        "status",
+        "submit",
+    ],
+    [
+        "email newsletter to drive sign-ups for the spring launch, for marketing managers in DACH, "
+        "copy: we have it, due April 30",
+        "make the deadline April 28",
+        "submit",
+    ],
+    [
+        "I need a short animated GIF for our email signature to promote the webinar, due March 20",
+        "move",
+        "for prospects and customers who get our emails",
+        "about 5 seconds, looping",
+        "600x200",
+        "submit",
+    ],
+    [
+        "need a video for the all-hands meeting to celebrate Q1 wins, 2 minutes, for all employees, due March 26",
+        "16:9",
+        "submit",
+    ],
 ]
 
 _REQUEST = re.compile(r"<request>\n(?P<text>.*)\n</request>", re.S)
@@ -115,10 +196,13 @@ def rules_responder(catalog: Catalog) -> Any:
         prompt = body["messages"][-1]["content"]
         draft = {_FIELD_BY_KEY[key]: value for key, value in json.loads(_DRAFT.search(prompt)["draft"]).items()}
         expecting = _EXPECTING.search(prompt)
-        ctx = AnalysisContext(today=date.fromisoformat(_TODAY.search(prompt)["day"]),
-                              timezone=_ZONE.search(prompt)["zone"].strip(), catalog=catalog,
-                              draft=Brief.model_validate(draft),
-                              expecting=_FIELD_BY_KEY.get(expecting["field"]) if expecting else None)
+        ctx = AnalysisContext(
+            today=date.fromisoformat(_TODAY.search(prompt)["day"]),
+            timezone=_ZONE.search(prompt)["zone"].strip(),
+            catalog=catalog,
+            draft=Brief.model_validate(draft),
+            expecting=_FIELD_BY_KEY.get(expecting["field"]) if expecting else None,
+        )
         extraction = rules.extract(_REQUEST.search(prompt)["text"], ctx)
         brief = apply(ctx.draft, extraction, catalog).model_dump(mode="json")
         answer = {schema_key(name): brief[name] for name in PROPOSED_FIELDS}
@@ -154,8 +238,10 @@ def run(server: FakeOpenAI, catalog: Catalog, db: Database) -> Tally:
             tally.command_calls += (len(server.requests) - calls) * (text in COMMANDS)
             tally.submitted += answer.kind is ReplyKind.SUBMITTED
             tally.fallbacks += answer.fallback_reason is not None
-            tally.transcript.append(f"{user} [{len(server.requests) - calls} call] {text[:70]!r}\n"
-                                    f"    -> {answer.kind}: {' / '.join(answer.text.splitlines())[:160]}")
+            tally.transcript.append(
+                f"{user} [{len(server.requests) - calls} call] {text[:70]!r}\n"
+                f"    -> {answer.kind}: {' / '.join(answer.text.splitlines())[:160]}"
+            )
     return tally
 
 
@@ -188,13 +274,18 @@ def main(argv: list[str] | None = None) -> int:
     print(f"requester messages       {tally.messages}")
     print(f"LLM calls                {len(tokens)}")
     print(f"calls per message        {calls_per_message:.2f}  (target <= {TARGETS['calls_per_message']})")
-    print(f"prompt tokens per call   mean {mean_tokens:.0f}  p95 {percentile(tokens, 0.95) if tokens else 0}  "
-          f"max {max(tokens, default=0)}  (target <= {TARGETS['prompt_tokens_per_call']})")
+    print(
+        f"prompt tokens per call   mean {mean_tokens:.0f}  p95 {percentile(tokens, 0.95) if tokens else 0}  "
+        f"max {max(tokens, default=0)}  (target <= {TARGETS['prompt_tokens_per_call']})"
+    )
     print(f"LLM calls on commands    {tally.command_calls}")
     print(f"fallbacks to rules       {tally.fallbacks}")
     print(f"completions submitted    {tally.submitted}")
-    missed = (calls_per_message > TARGETS["calls_per_message"] or tally.command_calls
-              or max(tokens, default=0) > TARGETS["prompt_tokens_per_call"])
+    missed = (
+        calls_per_message > TARGETS["calls_per_message"]
+        or tally.command_calls
+        or max(tokens, default=0) > TARGETS["prompt_tokens_per_call"]
+    )
     return 1 if args.check and missed else 0
 
 

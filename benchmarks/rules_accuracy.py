@@ -21,15 +21,19 @@ from pathlib import Path
 from typing import Any
 
 from bot.analysis.contract import AnalysisContext
-from bot.briefs.assessment import assess
-from bot.analysis.rules.engine import RulesEngine
 from bot.analysis.merge import apply
-from bot.briefs.model import Brief
+from bot.analysis.rules.engine import RulesEngine
+from bot.briefs.assessment import assess
 from bot.briefs.catalog import Catalog, load_catalog
+from bot.briefs.model import Brief
 
 DATA = Path(__file__).parent / "data" / "requests.jsonl"
-SUBSETS = {"held-back items (hold-)": "hold-", "blind items (blind-)": "blind-", "fresh items (fresh-)": "fresh-",
-           "lead items (lead-)": "lead-"}
+SUBSETS = {
+    "held-back items (hold-)": "hold-",
+    "blind items (blind-)": "blind-",
+    "fresh items (fresh-)": "fresh-",
+    "lead items (lead-)": "lead-",
+}
 TARGETS = {"type_accuracy": 0.85, "channel_exact": 0.70, "deadline_exact": 0.90, "missing_f1": 0.80}
 
 
@@ -94,9 +98,14 @@ class Scores:
         recall = self.true_pos / (self.true_pos + self.false_neg) if self.true_pos + self.false_neg else 1.0
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
         n = self.count or 1
-        return {"type_accuracy": self.type_hits / n, "channel_exact": self.channel_hits / n,
-                "deadline_exact": self.deadline_hits / n, "missing_f1": f1,
-                "missing_precision": precision, "missing_recall": recall}
+        return {
+            "type_accuracy": self.type_hits / n,
+            "channel_exact": self.channel_hits / n,
+            "deadline_exact": self.deadline_hits / n,
+            "missing_f1": f1,
+            "missing_precision": precision,
+            "missing_recall": recall,
+        }
 
 
 def load(path: Path) -> list[dict[str, Any]]:
@@ -112,9 +121,14 @@ def run_item(engine: RulesEngine, catalog: Catalog, item: dict[str, Any]) -> Out
     extraction = engine.extract(item["text"], ctx)
     brief = apply(Brief(), extraction, catalog)
     verdict = assess(brief, catalog, today)
-    return Outcome(item=item, request_type=brief.request_type, channels=brief.channels,
-                   deadline=brief.deadline.isoformat() if brief.deadline else None,
-                   missing=verdict.missing_fields, latency_ms=extraction.usage.latency_ms)
+    return Outcome(
+        item=item,
+        request_type=brief.request_type,
+        channels=brief.channels,
+        deadline=brief.deadline.isoformat() if brief.deadline else None,
+        missing=verdict.missing_fields,
+        latency_ms=extraction.usage.latency_ms,
+    )
 
 
 def report(title: str, scores: Scores) -> dict[str, float]:

@@ -29,31 +29,50 @@ def notify_expired_drafts(conversation: Conversation, port: ChatPort) -> int:
     expired = conversation.expire_drafts()
     for draft in expired:
         title = draft.brief.get("title") or "your request"
-        port.post(port.open_dm(draft.requester_id),
-                  f"Your draft for {title} expired after 7 days without messages. Send me a message to start again.")
+        port.post(
+            port.open_dm(draft.requester_id),
+            f"Your draft for {title} expired after 7 days without messages. Send me a message to start again.",
+        )
     return len(expired)
 
 
-def build_scheduler(services: Services, port: ChatPort, *, outbox_port: ChatPort | None = None,
-                    blocking: bool = False) -> BaseScheduler:
+def build_scheduler(
+    services: Services, port: ChatPort, *, outbox_port: ChatPort | None = None, blocking: bool = False
+) -> BaseScheduler:
     """The process's scheduler with every periodic job (not started); ``blocking`` for the ``scheduler`` command.
 
     ``outbox_port`` is the port straight to Slack that queued posts are retried through (no retry job without it).
     """
     kind = BlockingScheduler if blocking else BackgroundScheduler
-    scheduler = kind(timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1,
-                                                   "misfire_grace_time": MISFIRE_GRACE_S})
-    scheduler.add_job(notify_expired_drafts, IntervalTrigger(minutes=DRAFT_SWEEP_MINUTES),
-                      args=[services.conversation, port], id="expire_drafts", replace_existing=True)
-    scheduler.add_job(services.digests.send_due, CronTrigger(minute="*/5"), args=[port], id="digests",
-                      replace_existing=True)
-    scheduler.add_job(services.nudges.send_due, CronTrigger(minute="*/15"), args=[port], id="nudges",
-                      replace_existing=True)
-    scheduler.add_job(services.report.send_due, CronTrigger(day_of_week="mon", minute="*/5",
-                                                            timezone=services.settings.timezone),
-                      args=[port], id="weekly_report", replace_existing=True)
+    scheduler = kind(
+        timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": MISFIRE_GRACE_S}
+    )
+    scheduler.add_job(
+        notify_expired_drafts,
+        IntervalTrigger(minutes=DRAFT_SWEEP_MINUTES),
+        args=[services.conversation, port],
+        id="expire_drafts",
+        replace_existing=True,
+    )
+    scheduler.add_job(
+        services.digests.send_due, CronTrigger(minute="*/5"), args=[port], id="digests", replace_existing=True
+    )
+    scheduler.add_job(
+        services.nudges.send_due, CronTrigger(minute="*/15"), args=[port], id="nudges", replace_existing=True
+    )
+    scheduler.add_job(
+        services.report.send_due,
+        CronTrigger(day_of_week="mon", minute="*/5", timezone=services.settings.timezone),
+        args=[port],
+        id="weekly_report",
+        replace_existing=True,
+    )
     if outbox_port is not None:
-        scheduler.add_job(deliver_due, IntervalTrigger(minutes=OUTBOX_RETRY_MINUTES),
-                          args=[services.uow, outbox_port, services.clock, services.settings.ops_channel_id],
-                          id="outbox", replace_existing=True)
+        scheduler.add_job(
+            deliver_due,
+            IntervalTrigger(minutes=OUTBOX_RETRY_MINUTES),
+            args=[services.uow, outbox_port, services.clock, services.settings.ops_channel_id],
+            id="outbox",
+            replace_existing=True,
+        )
     return scheduler

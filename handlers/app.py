@@ -31,10 +31,14 @@ def create_app(services: Services, *, socket_mode: bool = False, executor: Execu
         settings.require("SLACK_SIGNING_SECRET")
     assert services.chat is not None
     secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
-    app = App(client=web_client(settings), signing_secret=secret, request_verification_enabled=not socket_mode,
-              logger=logging.getLogger("slack_bolt"), process_before_response=True,
-              listener_executor=executor or ContextExecutor(max_workers=LISTENER_THREADS,
-                                                            thread_name_prefix="listener"))
+    app = App(
+        client=web_client(settings),
+        signing_secret=secret,
+        request_verification_enabled=not socket_mode,
+        logger=logging.getLogger("slack_bolt"),
+        process_before_response=True,
+        listener_executor=executor or ContextExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="listener"),
+    )
     ctx = HandlerContext(services, services.chat)
     for module in LISTENER_MODULES:
         module.register(app, ctx)

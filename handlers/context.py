@@ -40,4 +40,5 @@ class HandlerContext:
                 return
             metrics.record_event(kind)
             listener(event)
+
         return lazy

@@ -92,8 +92,15 @@ def _timed(route: WSGIApp, metrics: Metrics) -> WSGIApp:
             seconds = time.perf_counter() - started
             metrics.record_http(path if path in known else "other", status[0], seconds)
             if log.isEnabledFor(logging.DEBUG):
-                log.debug("http request", extra={"method": environ.get("REQUEST_METHOD"), "path": path,
-                                                 "status": status[0], "latency_ms": round(seconds * 1000, 1)})
+                log.debug(
+                    "http request",
+                    extra={
+                        "method": environ.get("REQUEST_METHOD"),
+                        "path": path,
+                        "status": status[0],
+                        "latency_ms": round(seconds * 1000, 1),
+                    },
+                )
 
     return application
 
@@ -103,8 +110,9 @@ def _json(start_response: Callable[..., Any], status: int, body: dict[str, Any])
 
 
 def _body(start_response: Callable[..., Any], status: int, content_type: str, payload: bytes) -> list[bytes]:
-    start_response(f"{status} {_REASONS[status]}", [("Content-Type", content_type),
-                                                     ("Content-Length", str(len(payload)))])
+    start_response(
+        f"{status} {_REASONS[status]}", [("Content-Type", content_type), ("Content-Length", str(len(payload)))]
+    )
     return [payload]
 
 
@@ -137,9 +145,17 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
 
 def run_gunicorn(application: WSGIApp, port: int, threads: int = 16) -> None:
     """Serve any WSGI app with HTTP mode's gunicorn configuration (one gthread worker) until stopped."""
-    options = {"bind": f"0.0.0.0:{port}", "workers": 1, "worker_class": "gthread", "threads": threads,
-               "timeout": 60, "accesslog": None, "errorlog": "-", "loglevel": "warning",
-               "logger_class": _RootLogger}
+    options = {
+        "bind": f"0.0.0.0:{port}",
+        "workers": 1,
+        "worker_class": "gthread",
+        "threads": threads,
+        "timeout": 60,
+        "accesslog": None,
+        "errorlog": "-",
+        "loglevel": "warning",
+        "logger_class": _RootLogger,
+    }
     _Gunicorn(application, options).run()
 
 
@@ -151,4 +167,4 @@ def serve_http(app: App, services: Services, port: int, threads: int = 16) -> No
 
 def serve_socket_mode(app: App, app_token: str) -> None:
     """Connect over Socket Mode until stopped."""
-    SocketModeHandler(app, app_token).start()
+    SocketModeHandler(app, app_token).start()  # type: ignore[no-untyped-call]

@@ -12,7 +12,9 @@ from typing import Any, TypeVar
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import (
-    ConnectionErrorRetryHandler, RateLimitErrorRetryHandler, ServerErrorRetryHandler,
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
 )
 
 from bot.briefs.catalog import Catalog
@@ -56,11 +58,27 @@ class TimezoneCache:
 
 
 #: Slack errors that no retry will fix.
-PERMANENT_ERRORS = frozenset({
-    "channel_not_found", "not_in_channel", "is_archived", "invalid_blocks", "invalid_arguments", "msg_too_long",
-    "no_text", "user_not_found", "user_disabled", "account_inactive", "invalid_auth", "not_authed",
-    "token_revoked", "missing_scope", "cannot_dm_bot", "restricted_action", "channel_is_archived",
-})
+PERMANENT_ERRORS = frozenset(
+    {
+        "channel_not_found",
+        "not_in_channel",
+        "is_archived",
+        "invalid_blocks",
+        "invalid_arguments",
+        "msg_too_long",
+        "no_text",
+        "user_not_found",
+        "user_disabled",
+        "account_inactive",
+        "invalid_auth",
+        "not_authed",
+        "token_revoked",
+        "missing_scope",
+        "cannot_dm_bot",
+        "restricted_action",
+        "channel_is_archived",
+    }
+)
 
 
 def _failure(method: str, exc: Exception) -> DeliveryFailed:
@@ -72,6 +90,7 @@ def _failure(method: str, exc: Exception) -> DeliveryFailed:
 
 def _calling(method: str) -> Callable[[Callable[..., T]], Callable[..., T]]:
     """Turn slack_sdk and network errors of one Web API method into DeliveryFailed, logged once."""
+
     def wrap(function: Callable[..., T]) -> Callable[..., T]:
         @functools.wraps(function)
         def call(*args: Any, **kwargs: Any) -> T:
@@ -81,34 +100,53 @@ def _calling(method: str) -> Callable[[Callable[..., T]], Callable[..., T]]:
                 failure = _failure(method, exc)
                 if (record := getattr(args[0], "on_error", None)) is not None:
                     record(method, failure.error)
-                log.warning("slack api error", extra={"method": method, "error": failure.error,
-                                                       "permanent": failure.permanent})
+                log.warning(
+                    "slack api error", extra={"method": method, "error": failure.error, "permanent": failure.permanent}
+                )
                 raise failure from None
+
         return call
+
     return wrap
 
 
 class WebClientPort:
     """ChatPort implementation over a WebClient; failures surface as DeliveryFailed."""
 
-    def __init__(self, client: WebClient, timezones: TimezoneCache, catalog: Catalog,
-                 on_error: Callable[[str, str], None] | None = None) -> None:
+    def __init__(
+        self,
+        client: WebClient,
+        timezones: TimezoneCache,
+        catalog: Catalog,
+        on_error: Callable[[str, str], None] | None = None,
+    ) -> None:
         self.client = client
         self.timezones = timezones
         self.catalog = catalog
         self.on_error = on_error
 
     @_calling("chat.postMessage")
-    def post(self, channel: str, text: str, card: Card | None = None, thread_ts: str | None = None,
-             target: Target | None = None) -> str:
-        response = self.client.chat_postMessage(channel=channel, text=clamp(text, MAX_MESSAGE_TEXT),
-                                                blocks=message_blocks(card) if card else None, thread_ts=thread_ts)
+    def post(
+        self,
+        channel: str,
+        text: str,
+        card: Card | None = None,
+        thread_ts: str | None = None,
+        target: Target | None = None,  # noqa: ARG002  (remembering the ts is the outbox port's job)
+    ) -> str:
+        response = self.client.chat_postMessage(
+            channel=channel,
+            text=clamp(text, MAX_MESSAGE_TEXT),
+            blocks=message_blocks(card) if card else None,
+            thread_ts=thread_ts,
+        )
         return str(response["ts"])
 
     @_calling("chat.update")
     def update(self, channel: str, ts: str, text: str, card: Card | None = None) -> None:
-        self.client.chat_update(channel=channel, ts=ts, text=clamp(text, MAX_MESSAGE_TEXT),
-                                blocks=message_blocks(card) if card else [])
+        self.client.chat_update(
+            channel=channel, ts=ts, text=clamp(text, MAX_MESSAGE_TEXT), blocks=message_blocks(card) if card else []
+        )
 
     @_calling("chat.postEphemeral")
     def ephemeral(self, channel: str, user: str, text: str, thread_ts: str | None = None) -> None:
@@ -133,8 +171,9 @@ class WebClientPort:
 
     @_calling("files.upload")
     def upload_file(self, channel: str, filename: str, content: bytes, title: str, comment: str) -> None:
-        self.client.files_upload_v2(channel=channel, filename=filename, content=content, title=title,
-                                    initial_comment=comment)
+        self.client.files_upload_v2(
+            channel=channel, filename=filename, content=content, title=title, initial_comment=comment
+        )
 
     @_calling("views.publish")
     def publish_home(self, user: str, home: Card) -> None:
@@ -144,13 +183,19 @@ class WebClientPort:
 def web_client(settings: Settings) -> WebClient:
     """A WebClient for SLACK_API_URL that retries rate limits, 5xx and connection errors."""
     assert settings.slack_bot_token is not None
-    return WebClient(token=settings.slack_bot_token.get_secret_value(), base_url=settings.slack_api_url,
-                     retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=2),
-                                     ServerErrorRetryHandler(max_retry_count=2),
-                                     ConnectionErrorRetryHandler(max_retry_count=2)])
+    return WebClient(
+        token=settings.slack_bot_token.get_secret_value(),
+        base_url=settings.slack_api_url,
+        retry_handlers=[
+            RateLimitErrorRetryHandler(max_retry_count=2),
+            ServerErrorRetryHandler(max_retry_count=2),
+            ConnectionErrorRetryHandler(max_retry_count=2),
+        ],
+    )
 
 
 def slack_port(settings: Settings, clock: Clock, metrics: Metrics, catalog: Catalog) -> WebClientPort:
     """The port straight to Slack: one client and one time-zone cache for the whole process."""
-    return WebClientPort(web_client(settings), TimezoneCache(clock, settings.timezone), catalog,
-                         metrics.record_slack_error)
+    return WebClientPort(
+        web_client(settings), TimezoneCache(clock, settings.timezone), catalog, metrics.record_slack_error
+    )

@@ -30,7 +30,7 @@ def normalize_url(url: str) -> str:
     """Plain ``postgresql://`` URLs use the psycopg 3 driver this project installs."""
     for prefix in ("postgresql://", "postgres://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 

@@ -49,22 +49,32 @@ class Requests:
 
     def questioned(self, requester_id: str, status: str) -> Sequence[Request]:
         """A requester's requests in ``status`` (the one with an open ops question), newest question first."""
-        query = (select(Request).where(Request.requester_id == requester_id, Request.status == status)
-                 .order_by(col(Request.info_asked_at).desc()))
+        query = (
+            select(Request)
+            .where(Request.requester_id == requester_id, Request.status == status)
+            .order_by(col(Request.info_asked_at).desc())
+        )
         return self.session.exec(query).all()
 
     def awaiting_nudge(self, status: str) -> Sequence[Request]:
         """Requests in ``status`` with a question asked whose requester has not been reminded yet."""
-        query = select(Request).where(Request.status == status, col(Request.info_asked_at).is_not(None),
-                                      col(Request.info_nudged).is_(False))
+        query = select(Request).where(
+            Request.status == status, col(Request.info_asked_at).is_not(None), col(Request.info_nudged).is_(False)
+        )
         return self.session.exec(query).all()
 
     def mark_nudged(self, request: Request) -> bool:
         """Mark the reminder for the request's current question; False when another run did, or it changed."""
-        statement = (update(Request)
-                     .where(col(Request.id) == request.id, col(Request.status) == request.status,
-                            col(Request.info_asked_at) == request.info_asked_at, col(Request.info_nudged).is_(False))
-                     .values(info_nudged=True))
+        statement = (
+            update(Request)
+            .where(
+                col(Request.id) == request.id,
+                col(Request.status) == request.status,
+                col(Request.info_asked_at) == request.info_asked_at,
+                col(Request.info_nudged).is_(False),
+            )
+            .values(info_nudged=True)
+        )
         result: Any = self.session.connection().execute(statement)
         return bool(result.rowcount == 1)
 
@@ -80,15 +90,16 @@ class Requests:
 
     def created_since(self, since: datetime, limit: int = 1000) -> Sequence[Request]:
         """Requests created after ``since``, newest first."""
-        query = (select(Request).where(Request.created_at >= since)
-                 .order_by(col(Request.created_at).desc()).limit(limit))
+        query = select(Request).where(Request.created_at >= since).order_by(col(Request.created_at).desc()).limit(limit)
         return self.session.exec(query).all()
 
     def for_requester(self, requester_id: str, statuses: Sequence[str]) -> Sequence[Request]:
         """A requester's requests in any of ``statuses``, newest first."""
-        query = (select(Request)
-                 .where(Request.requester_id == requester_id, col(Request.status).in_(list(statuses)))
-                 .order_by(col(Request.id).desc()))
+        query = (
+            select(Request)
+            .where(Request.requester_id == requester_id, col(Request.status).in_(list(statuses)))
+            .order_by(col(Request.id).desc())
+        )
         return self.session.exec(query).all()
 
     def all(self) -> Sequence[Request]:
@@ -135,11 +146,18 @@ class Audit:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def record(self, request_id: int, actor: str, action: str, at: datetime,
-               old: Any = None, new: Any = None) -> AuditEvent:
+    def record(
+        self, request_id: int, actor: str, action: str, at: datetime, old: Any = None, new: Any = None
+    ) -> AuditEvent:
         """Store one event."""
-        event = AuditEvent(request_id=request_id, actor=actor, action=action, at=at,
-                           old=None if old is None else str(old), new=None if new is None else str(new))
+        event = AuditEvent(
+            request_id=request_id,
+            actor=actor,
+            action=action,
+            at=at,
+            old=None if old is None else str(old),
+            new=None if new is None else str(new),
+        )
         self.session.add(event)
         self.session.flush()
         return event
@@ -218,9 +236,13 @@ class Outbox:
 
     def due(self, now: datetime, limit: int = 100) -> Sequence[OutboxMessage]:
         """Pending messages whose next attempt is due, oldest first, locked (other workers skip them)."""
-        query = (select(OutboxMessage)
-                 .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now)
-                 .order_by(col(OutboxMessage.id)).limit(limit).with_for_update(skip_locked=True))
+        query = (
+            select(OutboxMessage)
+            .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now)
+            .order_by(col(OutboxMessage.id))
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
         return self.session.exec(query).all()
 
     def all(self) -> Sequence[OutboxMessage]:
@@ -236,8 +258,11 @@ class Sends:
 
     def latest(self, kinds: Sequence[str]) -> dict[tuple[str, str], tuple[str, datetime]]:
         """Per (kind, recipient), the latest period and claim time."""
-        query = (select(Send.kind, Send.recipient, func.max(Send.period), func.max(col(Send.at)))
-                 .where(col(Send.kind).in_(list(kinds))).group_by(col(Send.kind), col(Send.recipient)))
+        query = (
+            select(Send.kind, Send.recipient, func.max(Send.period), func.max(col(Send.at)))
+            .where(col(Send.kind).in_(list(kinds)))
+            .group_by(col(Send.kind), col(Send.recipient))
+        )
         return {(kind, recipient): (period, at) for kind, recipient, period, at in self.session.exec(query)}
 
     def exists(self, kind: str, recipient: str, period: str) -> bool:

@@ -192,8 +192,9 @@ def event_callback(
         "type": "event_callback",
         "event_id": event_id or "Ev" + uuid.uuid4().hex[:12].upper(),
         "event_time": int(time.time()),
-        "authorizations": [{"team_id": team_id, "user_id": BOT_USER_ID, "is_bot": True,
-                            "is_enterprise_install": False}],
+        "authorizations": [
+            {"team_id": team_id, "user_id": BOT_USER_ID, "is_bot": True, "is_enterprise_install": False}
+        ],
         "is_ext_shared_channel": False,
     }
 
@@ -215,15 +216,25 @@ def message_event(
 ) -> dict[str, Any]:
     """A ``message`` event (a DM by default); ``extra`` adds fields such as ``files``."""
     ts = ts or new_ts()
-    event = {"type": "message", "user": user, "text": text, "channel": channel, "channel_type": channel_type,
-             "ts": ts, "event_ts": ts, "team": TEAM_ID, **extra}
+    event = {
+        "type": "message",
+        "user": user,
+        "text": text,
+        "channel": channel,
+        "channel_type": channel_type,
+        "ts": ts,
+        "event_ts": ts,
+        "team": TEAM_ID,
+        **extra,
+    }
     if thread_ts:
         event["thread_ts"] = thread_ts
     return event
 
 
-def app_mention_event(text: str, *, user: str = "U1", channel: str = "C1", ts: str | None = None,
-                      thread_ts: str | None = None) -> dict[str, Any]:
+def app_mention_event(
+    text: str, *, user: str = "U1", channel: str = "C1", ts: str | None = None, thread_ts: str | None = None
+) -> dict[str, Any]:
     """An ``app_mention`` event (``text`` should contain ``<@UBOT>`` as Slack's does)."""
     event = message_event(text, user=user, channel=channel, channel_type="channel", ts=ts, thread_ts=thread_ts)
     event["type"] = "app_mention"
@@ -283,8 +294,12 @@ def block_actions(
         payload["container"] = container or {"type": "view", "view_id": view.get("id", "V1")}
         return payload
     ts = message_ts or (message or {}).get("ts") or new_ts()
-    payload["container"] = container or {"type": "message", "message_ts": ts, "channel_id": channel_id,
-                                         "is_ephemeral": False}
+    payload["container"] = container or {
+        "type": "message",
+        "message_ts": ts,
+        "channel_id": channel_id,
+        "is_ephemeral": False,
+    }
     payload["channel"] = {"id": channel_id, "name": str(channel_id).lower()}
     payload["message"] = message or {"type": "message", "ts": ts, "user": BOT_USER_ID, "text": "", "blocks": []}
     return payload
@@ -328,8 +343,9 @@ def view_submission(
     }
 
 
-def shortcut(callback_id: str, *, user_id: str = "U1", trigger_id: str | None = None,
-             team_id: str = TEAM_ID) -> dict[str, Any]:
+def shortcut(
+    callback_id: str, *, user_id: str = "U1", trigger_id: str | None = None, team_id: str = TEAM_ID
+) -> dict[str, Any]:
     """A global shortcut payload."""
     return {
         "type": "shortcut",
@@ -363,8 +379,9 @@ class _QuietHandler(WSGIRequestHandler):
 def serve_wsgi(wsgi_app: WSGIApplication) -> Iterator[str]:
     """Serve ``wsgi_app`` on an ephemeral port of 127.0.0.1; yield ``http://127.0.0.1:PORT``."""
     server = make_server("127.0.0.1", 0, wsgi_app, server_class=_ThreadingWSGIServer, handler_class=_QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="wsgi-under-test",
-                              daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="wsgi-under-test", daemon=True
+    )
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_port}"

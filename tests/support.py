@@ -1,34 +1,126 @@
-"""Helpers shared by tests outside the Slack surface."""
+"""Builders shared by the whole suite: instants, services, request and designer rows, logging capture.
+
+Every test builds these the same way, through here:
+
+- ``at(day, hour, minute)`` is an instant in March 2026, UTC (``month=`` for another month of 2026);
+- ``make_services(db, clock, fake, **settings)`` wires the app's services to the test database and, when
+  given, a fake Slack (the ``services`` fixture in conftest.py is ``make_services(db, clock, fake_slack)``);
+- ``request_row(**columns)`` is an unsaved request with sensible defaults, ``add_request(db, **columns)``
+  stores one through the repositories (references from ``format_ref``) and returns its reference;
+- ``designer_row`` and ``add_designer`` do the same for roster entries.
+"""
 
 from __future__ import annotations
 
 import io
 import logging
+import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from fakes.slack_api import FakeSlackAPI
 
+from bootstrap import build_services
+from bot.delivery.outbox import ReliablePort
 from bot.platform.clock import FixedClock
 from bot.platform.logs import configure_logging
-from bootstrap import build_services
-from bot.services import Services
 from bot.platform.settings import load_settings
 from bot.requests.lifecycle import format_ref
+from bot.services import Services
 from storage.db import Database
-from storage.models import Request
-from storage.repositories import Requests
+from storage.models import Request, TeamMember
+from storage.repositories import Requests, Team
 
+#: The repository root, and the installed command line script.
+ROOT = Path(__file__).resolve().parents[1]
+SCRIPT = Path(sys.executable).with_name("creative-intake")
 TOKEN, OPS = "xoxb-test", "C0OPS"
 
 
-def slack_services(db: Database, clock: FixedClock, fake: FakeSlackAPI, **overrides: Any) -> Services:
-    """Services wired to a fake Slack and the test database; settings may be overridden."""
-    settings = load_settings(**{"slack_bot_token": TOKEN, "slack_api_url": fake.base_url, "ops_channel_id": OPS,
-                                "database_url": db.url, **overrides})
+def at(day: int, hour: int, minute: int = 0, *, month: int = 3) -> datetime:
+    """An instant in March 2026 (or ``month`` of 2026), UTC; 2 March 2026 is a Monday."""
+    return datetime(2026, month, day, hour, minute, tzinfo=UTC)
+
+
+#: The ``clock`` fixture's instant: Monday 2 March 2026, 10:00 UTC.
+NOW = at(2, 10)
+
+
+# ---------------------------------------------------------------------- services
+
+
+def make_services(db: Database, clock: FixedClock, fake: FakeSlackAPI | None = None, **overrides: Any) -> Services:
+    """Services on the test database; wired to the ``fake`` Slack when given. Settings may be overridden.
+
+    With ``fake``: a bot token (``TOKEN``), the fake's API URL and the ops channel ``OPS``. Without it the
+    services have no Slack at all (``services.chat`` is None).
+    """
+    slack = {"slack_bot_token": TOKEN, "slack_api_url": fake.base_url, "ops_channel_id": OPS} if fake else {}
+    settings = load_settings(**{**slack, "database_url": db.url, **overrides})
     return build_services(settings, clock, db=db)
+
+
+def chat(services: Services) -> ReliablePort:
+    """The services' port to Slack (they must have been built with a fake Slack)."""
+    assert services.chat is not None
+    return services.chat
+
+
+# ---------------------------------------------------------------------- rows
+
+
+def request_row(*, when: datetime = NOW, **columns: Any) -> Request:
+    """An unsaved request: a submitted video brief from UREQ1, classified by the rules engine.
+
+    ``when`` is its created, updated and submitted time, each of which ``columns`` may still set on its
+    own (``submitted_at=None`` for one never submitted); any other column may be given as well.
+    """
+    values: dict[str, Any] = {
+        "status": "submitted",
+        "requester_id": "UREQ1",
+        "conversation_id": "D1",
+        "title": "Video: launch",
+        "request_type": "video",
+        "channels": ["video_platforms"],
+        "brief": {},
+        "classified_by": "rules",
+        "created_at": when,
+        "updated_at": when,
+        "submitted_at": when,
+    }
+    return Request(**{**values, **columns})
+
+
+def add_request(db: Database, *, when: datetime = NOW, **columns: Any) -> str:
+    """Store ``request_row(when=when, **columns)`` through the repositories; returns its reference."""
+    with db.session() as session:
+        return Requests(session).add(request_row(when=when, **columns), format_ref).ref or ""
+
+
+def stored(db: Database, ref: str) -> Request:
+    """The request ``ref`` as stored now."""
+    with db.session() as session:
+        request = Requests(session).by_ref(ref)
+        assert request is not None, f"no request {ref}"
+        return request
+
+
+def designer_row(slack_id: str, **columns: Any) -> TeamMember:
+    """An unsaved designer: video skills, 20 points of capacity, in UTC; any column may be overridden."""
+    values: dict[str, Any] = {"is_designer": True, "skills": ["video"], "capacity_points": 20, "timezone": "UTC"}
+    return TeamMember(**{**values, "slack_id": slack_id, **columns})
+
+
+def add_designer(db: Database, slack_id: str, **columns: Any) -> None:
+    """Store ``designer_row(slack_id, **columns)`` in the roster."""
+    with db.session() as session:
+        Team(session).upsert(designer_row(slack_id, **columns))
+
+
+# ---------------------------------------------------------------------- logging
 
 
 @contextmanager
@@ -46,12 +138,3 @@ def json_logs(level: str, secrets: Iterable[str]) -> Iterator[io.StringIO]:
         for handler in saved_handlers:
             root.addHandler(handler)
         root.setLevel(saved_level)
-
-
-def add_requests(db: Database, at: datetime, *statuses: str) -> None:
-    """Insert one video request per status."""
-    with db.session() as session:
-        for number, status in enumerate(statuses):
-            Requests(session).add(Request(status=status, requester_id=f"U{number}", conversation_id="D1",
-                                          title="Video", request_type="video", classified_by="rules",
-                                          created_at=at, updated_at=at), format_ref)

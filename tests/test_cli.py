@@ -10,25 +10,44 @@ from pathlib import Path
 
 import pytest
 from fakes.openai_server import FakeOpenAI, reply, status
+from support import ROOT, SCRIPT
 
-ROOT = Path(__file__).resolve().parents[1]
-SCRIPT = Path(sys.executable).with_name("creative-intake")
 ACCEPTANCE = "need a 30s youtube pre-roll, 16:9, due in 3 weeks"
 
 
-def run(*args: str, stdin: str = "", env: dict[str, str] | None = None, cwd: Path | None = None,
-        script: list[str] | None = None) -> subprocess.CompletedProcess[str]:
+def run(
+    *args: str,
+    stdin: str = "",
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
+    script: list[str] | None = None,
+) -> subprocess.CompletedProcess[str]:
     base = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG", "SYSTEMROOT")}
-    return subprocess.run([*(script or [str(SCRIPT)]), *args], input=stdin, capture_output=True, text=True,
-                          env={**base, **(env or {})}, cwd=cwd, timeout=60)
+    return subprocess.run(
+        [*(script or [str(SCRIPT)]), *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env={**base, **(env or {})},
+        cwd=cwd,
+        timeout=60,
+    )
 
 
 def test_analyze_prints_the_spec_json(tmp_path: Path) -> None:
     result = run("analyze", "--engine", "rules", "--today", "2026-03-02", stdin=ACCEPTANCE, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     out = json.loads(result.stdout)
-    assert list(out) == ["request_type", "channels", "deadline", "fields", "missing_fields", "complete", "rush",
-                         "engine"]
+    assert list(out) == [
+        "request_type",
+        "channels",
+        "deadline",
+        "fields",
+        "missing_fields",
+        "complete",
+        "rush",
+        "engine",
+    ]
     assert out["request_type"] == "video"
     assert {"video_platforms", "paid_ads"} <= set(out["channels"])
     assert out["deadline"] == "2026-03-23"
@@ -47,8 +66,13 @@ def test_python_app_py_behaves_like_the_script(tmp_path: Path) -> None:
 
 
 def test_analyze_jsonl_keeps_ids_and_reports_bad_lines(tmp_path: Path) -> None:
-    lines = "\n".join([json.dumps({"id": "a", "text": ACCEPTANCE}), "not json",
-                       json.dumps({"id": 7, "text": "flyer for the fair, 500 copies, A5, by 20.03.2026"})])
+    lines = "\n".join(
+        [
+            json.dumps({"id": "a", "text": ACCEPTANCE}),
+            "not json",
+            json.dumps({"id": 7, "text": "flyer for the fair, 500 copies, A5, by 20.03.2026"}),
+        ]
+    )
     result = run("analyze", "--engine", "rules", "--today", "2026-03-02", "--jsonl", stdin=lines, cwd=tmp_path)
     outputs = [json.loads(line) for line in result.stdout.splitlines()]
     assert [o["id"] for o in outputs] == ["a", 7]
@@ -57,11 +81,29 @@ def test_analyze_jsonl_keeps_ids_and_reports_bad_lines(tmp_path: Path) -> None:
 
 
 def test_analyze_with_the_llm_engine_and_its_fallback(tmp_path: Path) -> None:
-    proposal = {"request_type": "video", "channels": ["video_platforms", "paid_ads"], "deadline": "2026-03-23",
-                "objective": None, "audience": None, "platforms": ["youtube"], "formats": ["16:9"],
-                "duration": "30s", "copy_text": None, "url": None, "quantity": None, "slide_count": None,
-                "source_asset": None, "markets": [], "usage": None, "campaign": None, "budget": None,
-                "assets": [], "approver": None, "notes": None, "cleared": []}
+    proposal = {
+        "request_type": "video",
+        "channels": ["video_platforms", "paid_ads"],
+        "deadline": "2026-03-23",
+        "objective": None,
+        "audience": None,
+        "platforms": ["youtube"],
+        "formats": ["16:9"],
+        "duration": "30s",
+        "copy_text": None,
+        "url": None,
+        "quantity": None,
+        "slide_count": None,
+        "source_asset": None,
+        "markets": [],
+        "usage": None,
+        "campaign": None,
+        "budget": None,
+        "assets": [],
+        "approver": None,
+        "notes": None,
+        "cleared": [],
+    }
     with FakeOpenAI() as server:
         env = {"OPENAI_API_KEY": "sk-test", "OPENAI_BASE_URL": server.base_url}
         server.enqueue(reply(proposal))
@@ -75,18 +117,25 @@ def test_analyze_with_the_llm_engine_and_its_fallback(tmp_path: Path) -> None:
     assert "sk-test" not in ok.stderr + degraded.stderr
 
 
-@pytest.mark.parametrize(("args", "env", "message"), [
-    (["analyze", "--engine", "llm"], {}, "creative-intake: missing required setting OPENAI_API_KEY"),
-    (["analyze"], {"TIMEZONE": "Mars/Olympus"}, "creative-intake: invalid setting TIMEZONE: unknown time zone"),
-    (["analyze", "--tz", "Nowhere/City"], {}, "creative-intake: unknown time zone 'Nowhere/City'"),
-    (["run"], {}, "creative-intake: missing required setting SLACK_BOT_TOKEN"),
-    (["run"], {"SLACK_BOT_TOKEN": "xoxb-1"}, "creative-intake: missing required setting OPS_CHANNEL_ID"),
-    (["run", "--http"], {"SLACK_BOT_TOKEN": "xoxb-1", "OPS_CHANNEL_ID": "C1"},
-     "creative-intake: missing required setting SLACK_SIGNING_SECRET"),
-    (["db", "upgrade"], {"DATABASE_URL": "nonsense://"}, "creative-intake: invalid setting DATABASE_URL"),
-])
-def test_configuration_errors_are_one_line_and_exit_2(tmp_path: Path, args: list[str], env: dict[str, str],
-                                                      message: str) -> None:
+@pytest.mark.parametrize(
+    ("args", "env", "message"),
+    [
+        (["analyze", "--engine", "llm"], {}, "creative-intake: missing required setting OPENAI_API_KEY"),
+        (["analyze"], {"TIMEZONE": "Mars/Olympus"}, "creative-intake: invalid setting TIMEZONE: unknown time zone"),
+        (["analyze", "--tz", "Nowhere/City"], {}, "creative-intake: unknown time zone 'Nowhere/City'"),
+        (["run"], {}, "creative-intake: missing required setting SLACK_BOT_TOKEN"),
+        (["run"], {"SLACK_BOT_TOKEN": "xoxb-1"}, "creative-intake: missing required setting OPS_CHANNEL_ID"),
+        (
+            ["run", "--http"],
+            {"SLACK_BOT_TOKEN": "xoxb-1", "OPS_CHANNEL_ID": "C1"},
+            "creative-intake: missing required setting SLACK_SIGNING_SECRET",
+        ),
+        (["db", "upgrade"], {"DATABASE_URL": "nonsense://"}, "creative-intake: invalid setting DATABASE_URL"),
+    ],
+)
+def test_configuration_errors_are_one_line_and_exit_2(
+    tmp_path: Path, args: list[str], env: dict[str, str], message: str
+) -> None:
     result = run(*args, env=env, cwd=tmp_path)
     assert result.returncode == 2
     assert result.stderr.startswith(message)
@@ -94,8 +143,9 @@ def test_configuration_errors_are_one_line_and_exit_2(tmp_path: Path, args: list
 
 
 def test_a_broken_catalog_file_names_the_bad_entry(tmp_path: Path) -> None:
-    (tmp_path / "catalog.yml").write_text("channels: {social: x}\nrequest_types:\n"
-                                          "  other: {description: d, lead_time_days: five, effort_points: 1}\n")
+    (tmp_path / "catalog.yml").write_text(
+        "channels: {social: x}\nrequest_types:\n  other: {description: d, lead_time_days: five, effort_points: 1}\n"
+    )
     result = run("analyze", env={"CATALOG_FILE": "catalog.yml"}, stdin="x", cwd=tmp_path)
     assert result.returncode == 2
     assert result.stderr.startswith("creative-intake: CATALOG_FILE catalog.yml: request_types.other.lead_time_days")
@@ -108,8 +158,12 @@ def test_db_upgrade_creates_the_database(tmp_path: Path) -> None:
 
 
 def test_the_console_runs_a_whole_conversation(tmp_path: Path) -> None:
-    script = "\n".join([ACCEPTANCE, "Goal: drive sign-ups for the spring launch", "marketing managers in DACH",
-                        "submit", "status"]) + "\n"
+    script = (
+        "\n".join(
+            [ACCEPTANCE, "Goal: drive sign-ups for the spring launch", "marketing managers in DACH", "submit", "status"]
+        )
+        + "\n"
+    )
     result = run("console", stdin=script, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "What should this achieve, and who is it for?" in result.stdout
@@ -123,5 +177,6 @@ def test_the_console_runs_a_whole_conversation(tmp_path: Path) -> None:
 def test_no_command_without_slack_settings_starts_the_console_and_says_so(tmp_path: Path) -> None:
     result = run(stdin="help\n", cwd=tmp_path)
     assert result.returncode == 0
-    assert result.stdout.splitlines()[0] == ("No SLACK_BOT_TOKEN set: starting the terminal console instead of "
-                                             "the Slack app.")
+    assert result.stdout.splitlines()[0] == (
+        "No SLACK_BOT_TOKEN set: starting the terminal console instead of the Slack app."
+    )

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -15,13 +14,12 @@ from pathlib import Path
 import pytest
 from fakes.slack_api import FakeSlackAPI
 from slack_requests import HttpResult, event_callback, message_event, send_event
+from support import OPS, SCRIPT
 
 from storage.db import Database
 from storage.repositories import Requests
 
 SECRET = "multi-instance-secret"
-OPS = "C0OPS"
-SCRIPT = Path(sys.executable).with_name("creative-intake")
 
 
 def _free_port() -> int:
@@ -49,12 +47,24 @@ def workers(db: Database, tmp_path: Path) -> Iterator[tuple[list[str], FakeSlack
     """Three `run --http --no-scheduler` processes sharing the test database and a fake Slack."""
     with FakeSlackAPI() as fake:
         env = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG")}
-        env.update(SLACK_BOT_TOKEN="xoxb-multi", SLACK_SIGNING_SECRET=SECRET, SLACK_API_URL=fake.base_url,
-                   OPS_CHANNEL_ID=OPS, DATABASE_URL=db.url)
+        env.update(
+            SLACK_BOT_TOKEN="xoxb-multi",
+            SLACK_SIGNING_SECRET=SECRET,
+            SLACK_API_URL=fake.base_url,
+            OPS_CHANNEL_ID=OPS,
+            DATABASE_URL=db.url,
+        )
         ports = [_free_port() for _ in range(3)]
-        processes = [subprocess.Popen([str(SCRIPT), "run", "--http", "--port", str(port), "--no-scheduler"],
-                                      env=env, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-                     for port in ports]
+        processes = [
+            subprocess.Popen(
+                [str(SCRIPT), "run", "--http", "--port", str(port), "--no-scheduler"],
+                env=env,
+                cwd=tmp_path,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+            )
+            for port in ports
+        ]
         urls = [f"http://127.0.0.1:{port}" for port in ports]
         try:
             for url, process in zip(urls, processes, strict=True):
@@ -76,11 +86,12 @@ def _twice(first: str, second: str, text: str, event_id: str) -> list[HttpResult
         return [a.result(), b.result()]
 
 
-def test_three_workers_deliver_each_event_exactly_once(workers: tuple[list[str], FakeSlackAPI],
-                                                        db: Database) -> None:
+def test_three_workers_deliver_each_event_exactly_once(workers: tuple[list[str], FakeSlackAPI], db: Database) -> None:
     (a, b, c), fake = workers
-    text = ("need a 30s youtube pre-roll, 16:9, due in 3 weeks. Goal: drive sign-ups for the spring launch. "
-            "Audience: marketing managers in DACH")
+    text = (
+        "need a 30s youtube pre-roll, 16:9, due in 3 weeks. Goal: drive sign-ups for the spring launch. "
+        "Audience: marketing managers in DACH"
+    )
     assert [r.status for r in _twice(a, b, text, "EvMULTI1")] == [200, 200]
     fake.wait_for("chat.postMessage", lambda call: call.params.get("channel") == "DU1", timeout=15)
     assert [r.status for r in _twice(b, c, "submit", "EvMULTI2")] == [200, 200]
@@ -96,8 +107,7 @@ def test_three_workers_deliver_each_event_exactly_once(workers: tuple[list[str],
     assert replies[1].params["text"].startswith("Submitted as CR-0001")
 
 
-def test_concurrent_submissions_get_unique_references(workers: tuple[list[str], FakeSlackAPI],
-                                                      db: Database) -> None:
+def test_concurrent_submissions_get_unique_references(workers: tuple[list[str], FakeSlackAPI], db: Database) -> None:
     urls, fake = workers
     text = "need an email newsletter in 4 weeks, goal: renewals, audience: customers, copy attached"
     users = [f"U{n:03d}" for n in range(12)]

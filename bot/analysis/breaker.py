@@ -32,9 +32,14 @@ class BreakerState(StrEnum):
 class CircuitBreaker:
     """Thread-safe closed → open → half-open breaker; ask ``allow()`` before a call, then record its outcome."""
 
-    def __init__(self, clock: Clock, failure_threshold: int = 5, window: timedelta = timedelta(minutes=2),
-                 cooldown: timedelta = timedelta(minutes=5),
-                 on_open: Callable[[str], None] | None = None) -> None:
+    def __init__(
+        self,
+        clock: Clock,
+        failure_threshold: int = 5,
+        window: timedelta = timedelta(minutes=2),
+        cooldown: timedelta = timedelta(minutes=5),
+        on_open: Callable[[str], None] | None = None,
+    ) -> None:
         if failure_threshold < 1:
             raise ValueError("failure_threshold must be at least 1")
         self.clock = clock
@@ -103,8 +108,10 @@ class CircuitBreaker:
                 self._failures.popleft()
             if len(self._failures) < self.failure_threshold:
                 return
-            message = (f"{len(self._failures)} LLM failures within {_minutes(self.window)} (last: {reason}); "
-                       f"using the rules engine for {_minutes(self.cooldown)}")
+            message = (
+                f"{len(self._failures)} LLM failures within {_minutes(self.window)} (last: {reason}); "
+                f"using the rules engine for {_minutes(self.cooldown)}"
+            )
             self._failures.clear()
             self._opened_at = now
             self._opened_count += 1

@@ -8,8 +8,8 @@ from typing import Protocol
 
 from pydantic import BaseModel, Field
 
-from bot.briefs.model import Brief
 from bot.briefs.catalog import Catalog
+from bot.briefs.model import Brief
 
 
 @dataclass(frozen=True)

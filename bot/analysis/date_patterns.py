@@ -8,13 +8,28 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 from bot.analysis.date_words import (
-    BUSINESS, BUSINESS_AFTER, DAY, MONTH, MONTHS, NEXT, NUM, NUMBER_WORDS, ORD, THIS, UNIT, UNITS, WEEKDAY,
-    WEEKDAY_ABBR, WEEKDAYS, YEAR, alternation,
+    BUSINESS,
+    BUSINESS_AFTER,
+    DAY,
+    MONTH,
+    MONTHS,
+    NEXT,
+    NUM,
+    NUMBER_WORDS,
+    ORD,
+    THIS,
+    UNIT,
+    UNITS,
+    WEEKDAY,
+    WEEKDAY_ABBR,
+    WEEKDAYS,
+    YEAR,
+    alternation,
 )
 from bot.platform.calendar import add_workdays
 
-
 # --- resolution helpers --------------------------------------------------------------------------
+
 
 def _safe_date(year: int, month: int, day: int) -> date | None:
     try:
@@ -77,7 +92,7 @@ def _number(word: str) -> int | None:
 Resolver = Callable[[re.Match[str], date], date | None]
 
 
-def _r_iso(m: re.Match[str], today: date) -> date | None:
+def _r_iso(m: re.Match[str], _today: date) -> date | None:
     return _safe_date(int(m["y"]), int(m["m"]), int(m["d"]))
 
 
@@ -124,44 +139,44 @@ def _r_slashed(m: re.Match[str], today: date) -> date | None:
     return _roll(month, day, today)
 
 
-def _r_today(m: re.Match[str], today: date) -> date | None:
+def _r_today(_m: re.Match[str], today: date) -> date | None:
     return today
 
 
-def _r_after_tomorrow(m: re.Match[str], today: date) -> date | None:
+def _r_after_tomorrow(_m: re.Match[str], today: date) -> date | None:
     return today + timedelta(days=2)
 
 
-def _r_tomorrow(m: re.Match[str], today: date) -> date | None:
+def _r_tomorrow(_m: re.Match[str], today: date) -> date | None:
     return today + timedelta(days=1)
 
 
-def _r_end_next_week(m: re.Match[str], today: date) -> date | None:
+def _r_end_next_week(_m: re.Match[str], today: date) -> date | None:
     return _week_start(today, 1) + timedelta(days=4)
 
 
-def _r_start_next_week(m: re.Match[str], today: date) -> date | None:
+def _r_start_next_week(_m: re.Match[str], today: date) -> date | None:
     return _week_start(today, 1)
 
 
-def _r_mid_next_week(m: re.Match[str], today: date) -> date | None:
+def _r_mid_next_week(_m: re.Match[str], today: date) -> date | None:
     return _week_start(today, 1) + timedelta(days=2)
 
 
-def _r_end_of_week(m: re.Match[str], today: date) -> date | None:
+def _r_end_of_week(_m: re.Match[str], today: date) -> date | None:
     return _this_friday(today)
 
 
-def _r_end_of_month(m: re.Match[str], today: date) -> date | None:
+def _r_end_of_month(_m: re.Match[str], today: date) -> date | None:
     return _month_end(today.year, today.month)
 
 
-def _r_end_next_month(m: re.Match[str], today: date) -> date | None:
+def _r_end_next_month(_m: re.Match[str], today: date) -> date | None:
     ahead = _add_months(today.replace(day=1), 1)
     return _month_end(ahead.year, ahead.month)
 
 
-def _r_end_of_year(m: re.Match[str], today: date) -> date | None:
+def _r_end_of_year(_m: re.Match[str], today: date) -> date | None:
     return date(today.year, 12, 31)
 
 
@@ -209,62 +224,109 @@ def _weekday_of(m: re.Match[str]) -> int:
 
 _CUE_BEFORE = r"(?:by|due|until|till|til|before|on|deadline:?|eta:?)"
 _ABBR = rf"(?P<weekday>{alternation(WEEKDAY_ABBR)})\.?"
-_NOT_ORDINAL_NOUN = (r"(?!\s+(?:anniversary|edition|birthday|floor|place|time|times|century|row|grade|year|"
-                     r"version|round|attempt|slide|page|item|episode|issue|annual|street|st|avenue|draft|"
-                     r"party|position|rank|gen|generation|percentile|element|step|week|quarter|half)\b)")
+_NOT_ORDINAL_NOUN = (
+    r"(?!\s+(?:anniversary|edition|birthday|floor|place|time|times|century|row|grade|year|"
+    r"version|round|attempt|slide|page|item|episode|issue|annual|street|st|avenue|draft|"
+    r"party|position|rank|gen|generation|percentile|element|step|week|quarter|half)\b)"
+)
 _NOT_MEASURE = r"(?!\s*(?:x\b|%|[:.,]?\d|k\b|px|cm|mm|copies|flyers|slides|pages))"
 _NOT_HOLIDAY = r"(?<!black )(?<!cyber )(?<!good )"
 #: "last Friday", "letzten Freitag", "vendredi dernier", "el viernes pasado" are past days, not deadlines.
 _NOT_PAST_BEFORE = r"(?<!last )(?<!past )(?<!letzten )(?<!letzter )"
 _NOT_PAST_AFTER = r"(?!\s+(?:dernier|pasado)\b)"
 
-PATTERNS: list[tuple[re.Pattern[str], Resolver]] = [(re.compile(p), r) for p, r in (
-    (r"(?<![\d/.-])(?P<y>(?:19|20)\d\d)(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?![\d])", _r_iso),
-    (rf"\b(?:{WEEKDAY},?\s+)?(?:the\s+)?{DAY}{ORD}\s*(?:of\s+|de\s+|-\s*)?{MONTH}\b"
-     rf"(?:,?\s*(?:de\s+)?{YEAR}\b)?", _r_day_month),
-    (rf"\b(?:{WEEKDAY},?\s+)?{MONTH}\s+(?:the\s+)?{DAY}(?:st|nd|rd|th)?\b(?:,?\s*{YEAR}\b)?"
-     rf"{_NOT_MEASURE}", _r_day_month),
-    (rf"\b(?:mid|middle of|mitte|mediados de|mi)[- ]?{MONTH}\b", _r_mid_month),
-    (rf"\b(?:end of|ende|fin de|finales de|fin)\s+{MONTH}\b", _r_end_of_named_month),
-    (rf"\b{WEEKDAY},?\s+(?:the\s+)?{DAY}(?:(?:st|nd|rd|th|\.)(?!\d)|(?=\s*(?:[,;!?)]|\.(?!\d)|$)))",
-     _r_weekday_day),
-    (rf"\b(?:the\s+)?{DAY}(?:st|nd|rd|th)?\s+of next month\b", _r_day_next_month),
-    (r"(?<![\d.])(?P<d>[0-3]?\d)\.(?P<m>[01]?\d)\.(?:(?P<y>(?:19|20)?\d\d)\b)?(?![\d])", _r_dotted),
-    (r"(?<![\d/])(?!24/7\b)(?P<a>[0-3]?\d)/(?P<b>[0-3]?\d)(?:/(?P<y>(?:19|20)?\d\d))?(?![\d/])"
-     r"(?!\s*(?:page|format|split|view|scale|of)\b)", _r_slashed),
-    (rf"\b(?:in|within|dentro de|en|dans|sous|d'ici|innerhalb von|innerhalb)\s+{NUM}\s+{BUSINESS}"
-     rf"{UNIT}{BUSINESS_AFTER}(?:'s)?\b", _r_offset),
-    (rf"\b{NUM}\s+{BUSINESS}{UNIT}{BUSINESS_AFTER}\s+(?:from (?:now|today)|out)\b", _r_offset),
-    (r"\b(?:the\s+)?day after tomorrow\b|\bubermorgen\b|\bpasado manana\b|\bapres[- ]demain\b",
-     _r_after_tomorrow),
-    (r"\b(?:today|tonight|eod|end of (?:the )?day|cob|close of business|heute|hoy|aujourd'?hui)\b"
-     rf"(?!\s+(?:{alternation(WEEKDAYS)}|tomorrow))", _r_today),
-    (r"\b(?:tomorrow|tmrw|tmr|tomorow|tommorow|tommorrow|demain)\b|(?<!guten )(?<!am )\bmorgen\b"
-     r"|(?<!la )(?<!las )\bmanana\b", _r_tomorrow),
-    (rf"\b(?:el\s+|le\s+)?{NEXT}\s+{WEEKDAY}\b", _r_next_weekday),
-    (rf"\b{WEEKDAY}\s+(?:next week|{NEXT}|que viene)\b", _r_next_weekday),
-    (rf"\b{THIS}\s+{WEEKDAY}\b", _r_this_weekday),
-    (r"\b(?:end of (?:the )?next week|ende (?:der )?nachste[nr]? woche|fin de la semaine prochaine"
-     r"|(?:fin|finales) de la (?:proxima semana|semana que viene))\b", _r_end_next_week),
-    (rf"\b(?:(?:early|beginning of|start of|by|before|bis|vor|avant|antes de)\s+(?:the\s+)?{NEXT} week"
-     r"|anfang (?:der )?nachste[nr]? woche|debut de la semaine prochaine)\b", _r_start_next_week),
-    (rf"\b(?:mid[- ]?{NEXT} week|mitte (?:der )?nachste[nr]? woche)\b", _r_mid_next_week),
-    (rf"\b(?:{NEXT} week|nachste[nr]? woche|la semaine prochaine|semaine prochaine|la proxima semana"
-     r"|la semana que viene)\b", _r_end_next_week),
-    (r"\b(?:end of (?:the |this )?week|eow|ende (?:der|dieser) woche|fin de (?:la )?semaine"
-     r"|this week|diese woche|cette semaine|esta semana)\b", _r_end_of_week),
-    (r"\b(?:end of (?:the )?next month|ende (?:des )?nachsten monats|fin du mois prochain"
-     r"|fin del mes que viene|fin del proximo mes)\b", _r_end_next_month),
-    (r"\b(?:end of (?:the |this )?month|eom|month[- ]end|ende (?:des|dieses) monats|monatsende"
-     r"|fin (?:de|del) mes|finales de mes|fin du mois|fin de mois)\b", _r_end_of_month),
-    (r"\b(?:end of (?:the |this )?year|eoy|year[- ]end|jahresende|ende des jahres|fin de ano"
-     r"|fin d'annee|fin de l'annee)\b", _r_end_of_year),
-    (r"\b(?:end of (?:the )?q(?P<q>[1-4])|q(?P<q2>[1-4])[- ]end|end of (?:the |this )?quarter|eoq)\b",
-     _r_quarter),
-    (rf"{_NOT_HOLIDAY}{_NOT_PAST_BEFORE}\b{WEEKDAY}\b{_NOT_PAST_AFTER}", _r_weekday),
-    (rf"\b{_CUE_BEFORE}\s+(?P<date>{_ABBR})(?![a-z])", _r_weekday),
-    (rf"\b(?:the\s+)?{DAY}(?:st|nd|rd|th)\b{_NOT_ORDINAL_NOUN}", _r_ordinal),
-    (rf"\b(?:pour|avant|d'ici|jusqu'au|para|antes del|hasta|bis zum|bis|am)\s+(?:le\s+|el\s+)?"
-     rf"(?P<date>{DAY}(?:\.|er|e)?)(?![\d.,:/x%])"
-     r"(?!\s*(?:h\b|uhr|am|pm|copies|flyers|dias|jours|tage|slides))", _r_ordinal),
-)]
+PATTERNS: list[tuple[re.Pattern[str], Resolver]] = [
+    (re.compile(p), r)
+    for p, r in (
+        (r"(?<![\d/.-])(?P<y>(?:19|20)\d\d)(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?![\d])", _r_iso),
+        (
+            rf"\b(?:{WEEKDAY},?\s+)?(?:the\s+)?{DAY}{ORD}\s*(?:of\s+|de\s+|-\s*)?{MONTH}\b"
+            rf"(?:,?\s*(?:de\s+)?{YEAR}\b)?",
+            _r_day_month,
+        ),
+        (
+            rf"\b(?:{WEEKDAY},?\s+)?{MONTH}\s+(?:the\s+)?{DAY}(?:st|nd|rd|th)?\b(?:,?\s*{YEAR}\b)?"
+            rf"{_NOT_MEASURE}",
+            _r_day_month,
+        ),
+        (rf"\b(?:mid|middle of|mitte|mediados de|mi)[- ]?{MONTH}\b", _r_mid_month),
+        (rf"\b(?:end of|ende|fin de|finales de|fin)\s+{MONTH}\b", _r_end_of_named_month),
+        (
+            rf"\b{WEEKDAY},?\s+(?:the\s+)?{DAY}(?:(?:st|nd|rd|th|\.)(?!\d)|(?=\s*(?:[,;!?)]|\.(?!\d)|$)))",
+            _r_weekday_day,
+        ),
+        (rf"\b(?:the\s+)?{DAY}(?:st|nd|rd|th)?\s+of next month\b", _r_day_next_month),
+        (r"(?<![\d.])(?P<d>[0-3]?\d)\.(?P<m>[01]?\d)\.(?:(?P<y>(?:19|20)?\d\d)\b)?(?![\d])", _r_dotted),
+        (
+            r"(?<![\d/])(?!24/7\b)(?P<a>[0-3]?\d)/(?P<b>[0-3]?\d)(?:/(?P<y>(?:19|20)?\d\d))?(?![\d/])"
+            r"(?!\s*(?:page|format|split|view|scale|of)\b)",
+            _r_slashed,
+        ),
+        (
+            rf"\b(?:in|within|dentro de|en|dans|sous|d'ici|innerhalb von|innerhalb)\s+{NUM}\s+{BUSINESS}"
+            rf"{UNIT}{BUSINESS_AFTER}(?:'s)?\b",
+            _r_offset,
+        ),
+        (rf"\b{NUM}\s+{BUSINESS}{UNIT}{BUSINESS_AFTER}\s+(?:from (?:now|today)|out)\b", _r_offset),
+        (r"\b(?:the\s+)?day after tomorrow\b|\bubermorgen\b|\bpasado manana\b|\bapres[- ]demain\b", _r_after_tomorrow),
+        (
+            r"\b(?:today|tonight|eod|end of (?:the )?day|cob|close of business|heute|hoy|aujourd'?hui)\b"
+            rf"(?!\s+(?:{alternation(WEEKDAYS)}|tomorrow))",
+            _r_today,
+        ),
+        (
+            r"\b(?:tomorrow|tmrw|tmr|tomorow|tommorow|tommorrow|demain)\b|(?<!guten )(?<!am )\bmorgen\b"
+            r"|(?<!la )(?<!las )\bmanana\b",
+            _r_tomorrow,
+        ),
+        (rf"\b(?:el\s+|le\s+)?{NEXT}\s+{WEEKDAY}\b", _r_next_weekday),
+        (rf"\b{WEEKDAY}\s+(?:next week|{NEXT}|que viene)\b", _r_next_weekday),
+        (rf"\b{THIS}\s+{WEEKDAY}\b", _r_this_weekday),
+        (
+            r"\b(?:end of (?:the )?next week|ende (?:der )?nachste[nr]? woche|fin de la semaine prochaine"
+            r"|(?:fin|finales) de la (?:proxima semana|semana que viene))\b",
+            _r_end_next_week,
+        ),
+        (
+            rf"\b(?:(?:early|beginning of|start of|by|before|bis|vor|avant|antes de)\s+(?:the\s+)?{NEXT} week"
+            r"|anfang (?:der )?nachste[nr]? woche|debut de la semaine prochaine)\b",
+            _r_start_next_week,
+        ),
+        (rf"\b(?:mid[- ]?{NEXT} week|mitte (?:der )?nachste[nr]? woche)\b", _r_mid_next_week),
+        (
+            rf"\b(?:{NEXT} week|nachste[nr]? woche|la semaine prochaine|semaine prochaine|la proxima semana"
+            r"|la semana que viene)\b",
+            _r_end_next_week,
+        ),
+        (
+            r"\b(?:end of (?:the |this )?week|eow|ende (?:der|dieser) woche|fin de (?:la )?semaine"
+            r"|this week|diese woche|cette semaine|esta semana)\b",
+            _r_end_of_week,
+        ),
+        (
+            r"\b(?:end of (?:the )?next month|ende (?:des )?nachsten monats|fin du mois prochain"
+            r"|fin del mes que viene|fin del proximo mes)\b",
+            _r_end_next_month,
+        ),
+        (
+            r"\b(?:end of (?:the |this )?month|eom|month[- ]end|ende (?:des|dieses) monats|monatsende"
+            r"|fin (?:de|del) mes|finales de mes|fin du mois|fin de mois)\b",
+            _r_end_of_month,
+        ),
+        (
+            r"\b(?:end of (?:the |this )?year|eoy|year[- ]end|jahresende|ende des jahres|fin de ano"
+            r"|fin d'annee|fin de l'annee)\b",
+            _r_end_of_year,
+        ),
+        (r"\b(?:end of (?:the )?q(?P<q>[1-4])|q(?P<q2>[1-4])[- ]end|end of (?:the |this )?quarter|eoq)\b", _r_quarter),
+        (rf"{_NOT_HOLIDAY}{_NOT_PAST_BEFORE}\b{WEEKDAY}\b{_NOT_PAST_AFTER}", _r_weekday),
+        (rf"\b{_CUE_BEFORE}\s+(?P<date>{_ABBR})(?![a-z])", _r_weekday),
+        (rf"\b(?:the\s+)?{DAY}(?:st|nd|rd|th)\b{_NOT_ORDINAL_NOUN}", _r_ordinal),
+        (
+            rf"\b(?:pour|avant|d'ici|jusqu'au|para|antes del|hasta|bis zum|bis|am)\s+(?:le\s+|el\s+)?"
+            rf"(?P<date>{DAY}(?:\.|er|e)?)(?![\d.,:/x%])"
+            r"(?!\s*(?:h\b|uhr|am|pm|copies|flyers|dias|jours|tage|slides))",
+            _r_ordinal,
+        ),
+    )
+]

@@ -6,8 +6,21 @@ import re
 import unicodedata
 from typing import Any
 
-_QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'", "“": '"', "”": '"', "„": '"', "«": '"',
-                         "»": '"', "–": "-", "\u00a0": " ", "\u202f": " "})
+_QUOTES = str.maketrans(
+    {
+        "’": "'",
+        "‘": "'",
+        "`": "'",
+        "“": '"',
+        "”": '"',
+        "„": '"',
+        "«": '"',
+        "»": '"',
+        "–": "-",
+        "\u00a0": " ",
+        "\u202f": " ",
+    }
+)
 
 
 def fold(text: str) -> str:
@@ -26,47 +39,124 @@ def _numbered(groups: tuple[str, ...], start: int) -> dict[str, int]:
     return {fold(name): number for number, names in enumerate(groups, start=start) for name in names.split()}
 
 
-MONTHS = _numbered((
-    "january jan januar jänner janner enero ene janvier janv",
-    "february feb februar febrero fevrier fevr",
-    "march mar marz maerz marzo mars",
-    "april apr abril avril avr",
-    "may mai mayo",
-    "june jun juni junio juin",
-    "july jul juli julio juillet juil",
-    "august aug agosto aout",
-    "september sep sept septiembre setiembre septembre",
-    "october oct oktober okt octubre octobre",
-    "november nov noviembre novembre",
-    "december dec dezember dez diciembre dic decembre"), start=1)
-WEEKDAYS = _numbered((
-    "monday montag lunes lundi", "tuesday dienstag martes mardi",
-    "wednesday mittwoch miercoles mercredi", "thursday donnerstag jueves jeudi",
-    "friday freitag viernes vendredi", "saturday samstag sabado samedi",
-    "sunday sonntag domingo dimanche"), start=0)
+MONTHS = _numbered(
+    (
+        "january jan januar jänner janner enero ene janvier janv",
+        "february feb februar febrero fevrier fevr",
+        "march mar marz maerz marzo mars",
+        "april apr abril avril avr",
+        "may mai mayo",
+        "june jun juni junio juin",
+        "july jul juli julio juillet juil",
+        "august aug agosto aout",
+        "september sep sept septiembre setiembre septembre",
+        "october oct oktober okt octubre octobre",
+        "november nov noviembre novembre",
+        "december dec dezember dez diciembre dic decembre",
+    ),
+    start=1,
+)
+WEEKDAYS = _numbered(
+    (
+        "monday montag lunes lundi",
+        "tuesday dienstag martes mardi",
+        "wednesday mittwoch miercoles mercredi",
+        "thursday donnerstag jueves jeudi",
+        "friday freitag viernes vendredi",
+        "saturday samstag sabado samedi",
+        "sunday sonntag domingo dimanche",
+    ),
+    start=0,
+)
 #: Abbreviations that are also ordinary words; accepted only right after a cue ("by wed").
-WEEKDAY_ABBR = {"mon": 0, "tue": 1, "tues": 1, "wed": 2, "thu": 3, "thur": 3, "thurs": 3, "fri": 4,
-                "sat": 5, "sun": 6}
+WEEKDAY_ABBR = {"mon": 0, "tue": 1, "tues": 1, "wed": 2, "thu": 3, "thur": 3, "thurs": 3, "fri": 4, "sat": 5, "sun": 6}
 
 NUMBER_WORDS = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "couple of": 2, "a couple of": 2,
-    "ein": 1, "eine": 1, "einer": 1, "einem": 1, "zwei": 2, "drei": 3, "vier": 4, "funf": 5,
-    "sechs": 6, "sieben": 7, "acht": 8, "neun": 9, "zehn": 10,
-    "un": 1, "una": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6, "siete": 7,
-    "ocho": 8, "nueve": 9, "diez": 10,
-    "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "sept": 7, "huit": 8, "neuf": 9, "dix": 10,
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "couple of": 2,
+    "a couple of": 2,
+    "ein": 1,
+    "eine": 1,
+    "einer": 1,
+    "einem": 1,
+    "zwei": 2,
+    "drei": 3,
+    "vier": 4,
+    "funf": 5,
+    "sechs": 6,
+    "sieben": 7,
+    "acht": 8,
+    "neun": 9,
+    "zehn": 10,
+    "un": 1,
+    "una": 1,
+    "dos": 2,
+    "tres": 3,
+    "cuatro": 4,
+    "cinco": 5,
+    "seis": 6,
+    "siete": 7,
+    "ocho": 8,
+    "nueve": 9,
+    "diez": 10,
+    "une": 1,
+    "deux": 2,
+    "trois": 3,
+    "quatre": 4,
+    "cinq": 5,
+    "sept": 7,
+    "huit": 8,
+    "neuf": 9,
+    "dix": 10,
 }
 UNITS = {
-    "day": "day", "days": "day", "tag": "day", "tage": "day", "tagen": "day", "dia": "day",
-    "dias": "day", "jour": "day", "jours": "day",
-    "week": "week", "weeks": "week", "wk": "week", "wks": "week", "woche": "week", "wochen": "week",
-    "semana": "week", "semanas": "week", "semaine": "week", "semaines": "week",
+    "day": "day",
+    "days": "day",
+    "tag": "day",
+    "tage": "day",
+    "tagen": "day",
+    "dia": "day",
+    "dias": "day",
+    "jour": "day",
+    "jours": "day",
+    "week": "week",
+    "weeks": "week",
+    "wk": "week",
+    "wks": "week",
+    "woche": "week",
+    "wochen": "week",
+    "semana": "week",
+    "semanas": "week",
+    "semaine": "week",
+    "semaines": "week",
     "fortnight": "fortnight",
-    "month": "month", "months": "month", "monat": "month", "monate": "month", "monaten": "month",
-    "mes": "month", "meses": "month", "mois": "month",
-    "werktag": "bday", "werktage": "bday", "werktagen": "bday", "arbeitstag": "bday",
-    "arbeitstage": "bday", "arbeitstagen": "bday",
+    "month": "month",
+    "months": "month",
+    "monat": "month",
+    "monate": "month",
+    "monaten": "month",
+    "mes": "month",
+    "meses": "month",
+    "mois": "month",
+    "werktag": "bday",
+    "werktage": "bday",
+    "werktagen": "bday",
+    "arbeitstag": "bday",
+    "arbeitstage": "bday",
+    "arbeitstagen": "bday",
 }
 
 

@@ -40,7 +40,6 @@ from datetime import date, datetime, timedelta
 from bot.analysis.date_patterns import PATTERNS
 from bot.analysis.date_words import MONTHS, alternation, fold
 
-
 # --- cue strength --------------------------------------------------------------------------------
 
 _STRONG_BEFORE = re.compile(
@@ -48,24 +47,27 @@ _STRONG_BEFORE = re.compile(
     r"|para(?: el)?|fecha (?:limite|de entrega)|entrega|pour(?: le)?|d'ici(?: le)?|echeance|date limite"
     r"|go(?:es)? live|live on)\b[\s:,-]*(?:is\s+|on\s+|by\s+|the\s+|el\s+|le\s+|am\s+)*"
     r"|\bneed(?:ed|s)?\b[^.!?\n]{0,40}\b(?:by|on|for|before|until)\s+(?:the\s+)?"
-    r"|\b(?:go(?:es)?|send|sent|ship|ships|goes) (?:out|live)\s+(?:on\s+|by\s+)?)$")
+    r"|\b(?:go(?:es)?|send|sent|ship|ships|goes) (?:out|live)\s+(?:on\s+|by\s+)?)$"
+)
 _MEDIUM_BEFORE = re.compile(
     r"\b(?:by|before|until|till|til|antes(?: de| del)?|avant(?: le)?|hasta(?: el)?|vor|launch\w*(?: on)?"
-    r"|release\w*(?: on)?|on|for)\s+(?:the\s+)?$")
+    r"|release\w*(?: on)?|on|for)\s+(?:the\s+)?$"
+)
 _STRONG_AFTER = re.compile(r"^\s*(?:is\s+)?(?:the\s+)?(?:deadline|at the latest|latest|max)\b")
 _CLAUSE_BREAK = re.compile(r"[.!?;\n]")
 
 
 def _cue_strength(folded: str, start: int, end: int) -> int:
     """2 for a deadline cue (due, deadline, needed by, bis…), 1 for by/before/launch…, 0 otherwise."""
-    window = folded[max(0, start - 60):start]
+    window = folded[max(0, start - 60) : start]
     window = _CLAUSE_BREAK.split(window)[-1]
-    if _STRONG_BEFORE.search(window) or _STRONG_AFTER.match(folded[end:end + 20]):
+    if _STRONG_BEFORE.search(window) or _STRONG_AFTER.match(folded[end : end + 20]):
         return 2
     return 1 if _MEDIUM_BEFORE.search(window) else 0
 
 
 # --- public API ----------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class DateMention:
@@ -121,15 +123,25 @@ def parse_date(text: str, today: date) -> date | None:
 
 # --- long tail: dateparser on the short window after an explicit deadline cue --------------------
 
-_TAIL_CUE = re.compile(r"\b(?:deadline|due|by|until|before|bis|para el|pour le|avant le|antes del)\b[:\s]+"
-                       r"(?P<window>[^.!?;,\n]{3,40})")
-_TAIL_REJECT = re.compile(r"^\W*(?:\d+\s*(?:s|sec\w*|min\w*|h|hours?|x\b)|asap|next (?:month|year)|"
-                          r"this (?:month|year)|[\d\s.,:/x%-]+$)")
-_TAIL_HINT = re.compile(r"\d|\b(?:first|second|third|fourth|fifth|last|fortnight|"
-                        rf"{alternation(MONTHS)})\b")
-_DATEPARSER_SETTINGS = {"PREFER_DATES_FROM": "future", "RETURN_AS_TIMEZONE_AWARE": False,
-                        "TIMEZONE": "UTC", "REQUIRE_PARTS": ["day", "month"],
-                        "PARSERS": ["absolute-time", "relative-time"]}
+_TAIL_CUE = re.compile(
+    r"\b(?:deadline|due|by|until|before|bis|para el|pour le|avant le|antes del)\b[:\s]+"
+    r"(?P<window>[^.!?;,\n]{3,40})"
+)
+_TAIL_REJECT = re.compile(
+    r"^\W*(?:\d+\s*(?:s|sec\w*|min\w*|h|hours?|x\b)|asap|next (?:month|year)|"
+    r"this (?:month|year)|[\d\s.,:/x%-]+$)"
+)
+_TAIL_HINT = re.compile(
+    r"\d|\b(?:first|second|third|fourth|fifth|last|fortnight|"
+    rf"{alternation(MONTHS)})\b"
+)
+_DATEPARSER_SETTINGS = {
+    "PREFER_DATES_FROM": "future",
+    "RETURN_AS_TIMEZONE_AWARE": False,
+    "TIMEZONE": "UTC",
+    "REQUIRE_PARTS": ["day", "month"],
+    "PARSERS": ["absolute-time", "relative-time"],
+}
 
 
 def _long_tail(folded: str, today: date) -> date | None:

@@ -17,10 +17,9 @@ import pydantic
 from openai.types.chat import ChatCompletionMessageParam
 from pydantic import BaseModel, BeforeValidator, ConfigDict, WithJsonSchema, create_model
 
-from bot.analysis.contract import AnalysisContext, Extraction, Usage
-from bot.analysis.contract import LLMFailure
-from bot.briefs.model import FIELD_NAMES, LIST_FIELDS, Brief
+from bot.analysis.contract import AnalysisContext, Extraction, LLMFailure, Usage
 from bot.briefs.catalog import Catalog
+from bot.briefs.model import FIELD_NAMES, LIST_FIELDS, Brief
 from bot.platform.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -126,8 +125,12 @@ def failure_reason(exc: Exception) -> str:
         return f"http_{exc.status_code}"
     if isinstance(exc, openai.ContentFilterFinishReasonError):
         return "refusal"
-    invalid = (openai.LengthFinishReasonError, openai.APIResponseValidationError,
-               pydantic.ValidationError, json.JSONDecodeError)
+    invalid = (
+        openai.LengthFinishReasonError,
+        openai.APIResponseValidationError,
+        pydantic.ValidationError,
+        json.JSONDecodeError,
+    )
     return "invalid_output" if isinstance(exc, invalid) else "error"
 
 
@@ -138,9 +141,10 @@ def parsed_answer(completion: Any) -> BaseModel:
     message = completion.choices[0].message
     if message.refusal:
         raise LLMFailure("refusal")
-    if message.parsed is None:
+    parsed: BaseModel | None = message.parsed
+    if parsed is None:
         raise LLMFailure("invalid_output")
-    return message.parsed
+    return parsed
 
 
 def to_extraction(parsed: BaseModel, usage: Usage) -> Extraction:
@@ -158,8 +162,14 @@ class LLMEngine:
 
     name = "llm"
 
-    def __init__(self, api_key: str, model: str, base_url: str | None = None, timeout_s: float = 15.0,
-                 prompts_dir: Path = DEFAULT_PROMPTS_DIR) -> None:
+    def __init__(
+        self,
+        api_key: str,
+        model: str,
+        base_url: str | None = None,
+        timeout_s: float = 15.0,
+        prompts_dir: Path = DEFAULT_PROMPTS_DIR,
+    ) -> None:
         self.model = model
         self._client = openai.OpenAI(api_key=api_key, base_url=base_url, timeout=timeout_s, max_retries=0)
         self._system = load_template(prompts_dir / SYSTEM_PROMPT, {"request_types", "channels", "common_required"})
@@ -170,8 +180,11 @@ class LLMEngine:
         """The engine configured by OPENAI_* settings, or None when no API key is set."""
         if not settings.llm_enabled or settings.openai_api_key is None:
             return None
-        return cls(api_key=settings.openai_api_key.get_secret_value(), model=settings.openai_model,
-                   base_url=settings.openai_base_url)
+        return cls(
+            api_key=settings.openai_api_key.get_secret_value(),
+            model=settings.openai_model,
+            base_url=settings.openai_base_url,
+        )
 
     def system_prompt(self, catalog: Catalog) -> str:
         """Instructions plus the catalog: stable per deployment, so a cacheable prefix."""
@@ -181,8 +194,9 @@ class LLMEngine:
             for name, kind in catalog.request_types.items()
         )
         channels = "\n".join(f"- {name}: {what}" for name, what in catalog.channels.items())
-        return self._system.substitute(request_types=types, channels=channels,
-                                       common_required=", ".join(map(schema_key, catalog.common_required)))
+        return self._system.substitute(
+            request_types=types, channels=channels, common_required=", ".join(map(schema_key, catalog.common_required))
+        )
 
     def user_prompt(self, text: str, ctx: AnalysisContext) -> str:
         """Context, the current draft and the requester's text inside the delimiters."""
@@ -197,8 +211,10 @@ class LLMEngine:
 
     def messages(self, text: str, ctx: AnalysisContext) -> list[ChatCompletionMessageParam]:
         """The chat messages of one call."""
-        return [{"role": "system", "content": self.system_prompt(ctx.catalog)},
-                {"role": "user", "content": self.user_prompt(text, ctx)}]
+        return [
+            {"role": "system", "content": self.system_prompt(ctx.catalog)},
+            {"role": "user", "content": self.user_prompt(text, ctx)},
+        ]
 
     def extract(self, text: str, ctx: AnalysisContext) -> Extraction:
         """One call; any failure raises LLMFailure with a short reason, never a client exception."""
@@ -207,7 +223,8 @@ class LLMEngine:
         completion = None
         try:
             completion = self._client.chat.completions.parse(
-                model=self.model, messages=self.messages(text, ctx), response_format=schema)
+                model=self.model, messages=self.messages(text, ctx), response_format=schema
+            )
             extraction = to_extraction(parsed_answer(completion), self._usage(completion, started))
         except Exception as exc:  # SPEC 7: any LLM failure, whatever it is, falls back to rules
             reason = exc.reason if isinstance(exc, LLMFailure) else failure_reason(exc)
@@ -219,15 +236,23 @@ class LLMEngine:
     def _usage(self, completion: Any, started: float) -> Usage:
         """Latency so far and the tokens the endpoint reported (zero when unknown)."""
         usage = getattr(completion, "usage", None)
-        return Usage(engine=self.name, model=self.model,
-                     latency_ms=round((time.perf_counter() - started) * 1000, 1),
-                     prompt_tokens=getattr(usage, "prompt_tokens", 0) or 0,
-                     completion_tokens=getattr(usage, "completion_tokens", 0) or 0)
+        return Usage(
+            engine=self.name,
+            model=self.model,
+            latency_ms=round((time.perf_counter() - started) * 1000, 1),
+            prompt_tokens=getattr(usage, "prompt_tokens", 0) or 0,
+            completion_tokens=getattr(usage, "completion_tokens", 0) or 0,
+        )
 
     def _log(self, usage: Usage, outcome: str, error: str | None = None) -> None:
         """One structured line per call; never the key, the prompt or the requester's text."""
-        extra = {"model": usage.model, "latency_ms": usage.latency_ms, "prompt_tokens": usage.prompt_tokens,
-                 "completion_tokens": usage.completion_tokens, "outcome": outcome}
+        extra = {
+            "model": usage.model,
+            "latency_ms": usage.latency_ms,
+            "prompt_tokens": usage.prompt_tokens,
+            "completion_tokens": usage.completion_tokens,
+            "outcome": outcome,
+        }
         if error:
             extra["error"] = error
         log.log(logging.INFO if outcome == "ok" else logging.WARNING, "llm call", extra=extra)

@@ -1,4 +1,4 @@
-"""What an engine proposed, validated against the catalog and merged into the draft: the engine proposes, code decides."""
+"""An engine's proposal validated against the catalog and merged into the draft: the engine proposes, code decides."""
 
 from __future__ import annotations
 

@@ -27,5 +27,6 @@ def assess(brief: Brief, catalog: Catalog, today: date) -> Assessment:
     lead = catalog.lead_time(brief.request_type)
     earliest = add_workdays(today, lead) if brief.request_type else None
     rush = bool(brief.deadline and earliest and brief.deadline < earliest)
-    return Assessment(missing_fields=missing, complete=not missing, rush=rush,
-                      earliest_standard_date=earliest, lead_time_days=lead)
+    return Assessment(
+        missing_fields=missing, complete=not missing, rush=rush, earliest_standard_date=earliest, lead_time_days=lead
+    )

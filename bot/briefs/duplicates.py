@@ -11,7 +11,26 @@ from bot.briefs.model import Brief
 WINDOW_DAYS = 90
 _THRESHOLD = 0.5
 _WORD = re.compile(r"[^\W_]{3,}", re.UNICODE)
-_STOP = frozenset("the and for with our new need needs please this that from into your about want".split())
+_STOP = frozenset(
+    [
+        "the",
+        "and",
+        "for",
+        "with",
+        "our",
+        "new",
+        "need",
+        "needs",
+        "please",
+        "this",
+        "that",
+        "from",
+        "into",
+        "your",
+        "about",
+        "want",
+    ]
+)
 
 
 @dataclass(frozen=True)

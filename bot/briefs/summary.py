@@ -17,7 +17,7 @@ def derive_title(brief: Brief) -> str | None:
     kind = human(brief.request_type).capitalize()
     subject = brief.campaign or brief.objective or ", ".join(brief.platforms or brief.channels)
     title = f"{kind}: {subject}" if subject else kind
-    return title if len(title) <= MAX_TITLE else title[:MAX_TITLE - 1].rstrip() + "…"
+    return title if len(title) <= MAX_TITLE else title[: MAX_TITLE - 1].rstrip() + "…"
 
 
 def format_value(field: str, value: object) -> str:

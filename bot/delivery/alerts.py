@@ -24,8 +24,14 @@ class LLMOutageAlert:
         """Post the alert unless this hour's was posted already; True when this call posted it."""
         now = self.clock.now()
         hour = now.strftime("%Y-%m-%dT%H")
-        text = (f":warning: The LLM is unavailable — {reason}. Intake goes on with the built-in rules engine; "
-                "nothing is lost.")
-        result = send_once(lambda: claimed(self.uow, LLM_OUTAGE, self.channel, hour, now),
-                           lambda: self.port.post(self.channel, text) or True, "llm outage alert", period=hour)
+        text = (
+            f":warning: The LLM is unavailable — {reason}. Intake goes on with the built-in rules engine; "
+            "nothing is lost."
+        )
+        result = send_once(
+            lambda: claimed(self.uow, LLM_OUTAGE, self.channel, hour, now),
+            lambda: self.port.post(self.channel, text) or True,
+            "llm outage alert",
+            period=hour,
+        )
         return result is Sent.SENT

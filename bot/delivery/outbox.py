@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -22,8 +23,11 @@ from storage.uow import UnitOfWork, UnitOfWorkFactory
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
-_FIELDS = {"triage": ("triage_channel", "triage_ts"), "info": ("info_channel", "info_ts"),
-           "assignment": ("assignment_channel", "assignment_ts")}
+_FIELDS = {
+    "triage": ("triage_channel", "triage_ts"),
+    "info": ("info_channel", "info_ts"),
+    "assignment": ("assignment_channel", "assignment_ts"),
+}
 
 
 def backoff(attempts: int) -> timedelta:
@@ -39,8 +43,14 @@ class ReliablePort:
     uow: UnitOfWorkFactory
     clock: Clock
 
-    def post(self, channel: str, text: str, card: Card | None = None, thread_ts: str | None = None,
-             target: Target | None = None) -> str | None:
+    def post(
+        self,
+        channel: str,
+        text: str,
+        card: Card | None = None,
+        thread_ts: str | None = None,
+        target: Target | None = None,
+    ) -> str | None:
         try:
             ts = self.inner.post(channel, text, card, thread_ts)
         except DeliveryFailed as failure:
@@ -76,29 +86,42 @@ class ReliablePort:
         try:
             self.inner.upload_file(channel, filename, content, title, comment)
         except DeliveryFailed as failure:
-            self._enqueue(channel, f"{title}\n{comment}\n(the chart could not be uploaded)", None, None, None,
-                          failure)
+            self._enqueue(channel, f"{title}\n{comment}\n(the chart could not be uploaded)", None, None, None, failure)
 
     def publish_home(self, user: str, home: Card) -> None:
         self._best_effort(self.inner.publish_home, user, home)
 
     def _best_effort(self, call: Callable[..., None], *args: Any) -> None:
-        try:
+        with suppress(DeliveryFailed):  # logged by the port with method and error; the next refresh shows the state
             call(*args)
-        except DeliveryFailed:
-            pass  # already logged by the port with method and error; the next refresh shows the state
 
-    def _enqueue(self, channel: str, text: str, card: Card | None, thread_ts: str | None,
-                 target: Target | None, failure: DeliveryFailed) -> None:
+    def _enqueue(
+        self,
+        channel: str,
+        text: str,
+        card: Card | None,
+        thread_ts: str | None,
+        target: Target | None,
+        failure: DeliveryFailed,
+    ) -> None:
         now = self.clock.now()
-        message = OutboxMessage(channel=channel, text=text, card=card.to_json() if card else None,
-                                thread_ts=thread_ts, purpose=f"{target[0]}:{target[1]}" if target else "",
-                                attempts=1, last_error=failure.error[:200], next_attempt_at=now + backoff(1),
-                                created_at=now)
+        message = OutboxMessage(
+            channel=channel,
+            text=text,
+            card=card.to_json() if card else None,
+            thread_ts=thread_ts,
+            purpose=f"{target[0]}:{target[1]}" if target else "",
+            attempts=1,
+            last_error=failure.error[:200],
+            next_attempt_at=now + backoff(1),
+            created_at=now,
+        )
         with self.uow() as u:
             u.outbox.add(message)
-        log.warning("slack post queued", extra={"channel": channel, "error": failure.error,
-                                                "ref": target[0] if target else None})
+        log.warning(
+            "slack post queued",
+            extra={"channel": channel, "error": failure.error, "ref": target[0] if target else None},
+        )
 
 
 def deliver_due(uow: UnitOfWorkFactory, port: ChatPort, clock: Clock, alert_channel: str | None) -> tuple[int, int]:
@@ -144,12 +167,15 @@ def _remember(u: UnitOfWork, target: Target, channel: str, ts: str) -> None:
 def _alert(port: ChatPort, channel: str | None, messages: list[OutboxMessage]) -> None:
     """Log every abandoned post and tell the ops channel once for all of them."""
     for message in messages:
-        log.error("slack post given up", extra={"channel": message.channel, "error": message.last_error,
-                                                "attempts": message.attempts})
+        log.error(
+            "slack post given up",
+            extra={"channel": message.channel, "error": message.last_error, "attempts": message.attempts},
+        )
     lines = [f"• to <#{m.channel}> ({m.last_error}): “{m.text[:200]}”" for m in messages if m.channel != channel]
     if channel and lines:
-        try:
-            port.post(channel, f":warning: I gave up delivering {len(lines)} message(s) after {MAX_ATTEMPTS} "
-                      "attempts:\n" + "\n".join(lines[:20]))
-        except DeliveryFailed:
-            pass  # logged by the port; nowhere else to tell
+        with suppress(DeliveryFailed):  # logged by the port; nowhere else to tell
+            port.post(
+                channel,
+                f":warning: I gave up delivering {len(lines)} message(s) after {MAX_ATTEMPTS} "
+                "attempts:\n" + "\n".join(lines[:20]),
+            )

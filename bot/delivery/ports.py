@@ -21,8 +21,14 @@ class DeliveryFailed(Exception):
 class ChatPort(Protocol):
     """What the domain needs from Slack; ``text`` is the notification, ``card`` what the message shows."""
 
-    def post(self, channel: str, text: str, card: Card | None = None, thread_ts: str | None = None,
-             target: Target | None = None) -> str | None:
+    def post(
+        self,
+        channel: str,
+        text: str,
+        card: Card | None = None,
+        thread_ts: str | None = None,
+        target: Target | None = None,
+    ) -> str | None:
         """Post a message; its ts, or None when it was queued to be retried (see bot/delivery/outbox.py).
 
         With ``target``, the message's channel and ts are stored on that request once it is posted.

@@ -7,7 +7,6 @@ latest digest sends); everything else is grouping in Python.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -61,10 +60,10 @@ def load_snapshot(uow: UnitOfWorkFactory, catalog: Catalog) -> Snapshot:
     with uow() as u:
         designers = [m for m in u.team.all() if m.is_designer]
         requests = list(u.requests.with_status(sorted(UNDELIVERED)))
-        last = {key: LastSend(period, at) for key, (period, at) in
-                u.sends.latest((DESIGNER_DIGEST, OPS_DIGEST)).items()}
-    return Snapshot(designers=designers, requests=requests, loads=loads(designers, requests, catalog),
-                    last_sends=last)
+        last = {
+            key: LastSend(period, at) for key, (period, at) in u.sends.latest((DESIGNER_DIGEST, OPS_DIGEST)).items()
+        }
+    return Snapshot(designers=designers, requests=requests, loads=loads(designers, requests, catalog), last_sends=last)
 
 
 @dataclass(frozen=True)
@@ -127,14 +126,29 @@ def designer_digest(snapshot: Snapshot, designer: TeamMember, day: date) -> Desi
         return None
     last = snapshot.last_send(DESIGNER_DIGEST, designer.slack_id)
     risk_until = add_workdays(day, AT_RISK_WORKDAYS)
-    entries = sorted((
-        Entry(ref=r.ref or "", title=r.title, status=r.status, priority=r.priority, due=r.due_date,
-              overdue=r.due_date is not None and r.due_date < day,
-              at_risk=r.due_date is not None and day <= r.due_date <= risk_until,
-              new=r.assigned_at is not None and (last is None or r.assigned_at > last.at))
-        for r in assigned), key=_by_due)
-    return DesignerDigest(designer_id=designer.slack_id, name=designer.name or designer.slack_id, day=day,
-                          entries=tuple(entries), load=snapshot.loads[designer.slack_id])
+    entries = sorted(
+        (
+            Entry(
+                ref=r.ref or "",
+                title=r.title,
+                status=r.status,
+                priority=r.priority,
+                due=r.due_date,
+                overdue=r.due_date is not None and r.due_date < day,
+                at_risk=r.due_date is not None and day <= r.due_date <= risk_until,
+                new=r.assigned_at is not None and (last is None or r.assigned_at > last.at),
+            )
+            for r in assigned
+        ),
+        key=_by_due,
+    )
+    return DesignerDigest(
+        designer_id=designer.slack_id,
+        name=designer.name or designer.slack_id,
+        day=day,
+        entries=tuple(entries),
+        load=snapshot.loads[designer.slack_id],
+    )
 
 
 def ops_digest(snapshot: Snapshot, now: datetime, tz: str, day: date) -> OpsDigest:
@@ -142,9 +156,15 @@ def ops_digest(snapshot: Snapshot, now: datetime, tz: str, day: date) -> OpsDige
     names = {d.slack_id: d.name or d.slack_id for d in snapshot.designers}
 
     def entry(request: Request, since: datetime | None = None) -> Entry:
-        return Entry(ref=request.ref or "", title=request.title, status=request.status, priority=request.priority,
-                     due=request.due_date, assignee=names.get(request.assignee_id or "", request.assignee_id),
-                     age=age_in_workdays(since, now, tz) if since else None)
+        return Entry(
+            ref=request.ref or "",
+            title=request.title,
+            status=request.status,
+            priority=request.priority,
+            due=request.due_date,
+            assignee=names.get(request.assignee_id or "", request.assignee_id),
+            age=age_in_workdays(since, now, tz) if since else None,
+        )
 
     triage, stale, unassigned, overdue = [], [], [], []
     overdue_by: dict[str, int] = defaultdict(int)
@@ -161,13 +181,26 @@ def ops_digest(snapshot: Snapshot, now: datetime, tz: str, day: date) -> OpsDige
             overdue.append(entry(request))
             if request.assignee_id and request.status in ACTIVE:
                 overdue_by[request.assignee_id] += 1
-    rows = sorted((LoadRow(names[d.slack_id], snapshot.loads[d.slack_id],
-                           len(snapshot.by_assignee.get(d.slack_id, [])), overdue_by[d.slack_id])
-                   for d in snapshot.designers), key=lambda row: (-_utilisation(row.load), row.name))
-    return OpsDigest(day=day, awaiting_triage=tuple(sorted(triage, key=_oldest_first)),
-                     stale_info=tuple(sorted(stale, key=_oldest_first)),
-                     unassigned=tuple(sorted(unassigned, key=_by_due)), overdue=tuple(sorted(overdue, key=_by_due)),
-                     loads=tuple(rows))
+    rows = sorted(
+        (
+            LoadRow(
+                names[d.slack_id],
+                snapshot.loads[d.slack_id],
+                len(snapshot.by_assignee.get(d.slack_id, [])),
+                overdue_by[d.slack_id],
+            )
+            for d in snapshot.designers
+        ),
+        key=lambda row: (-_utilisation(row.load), row.name),
+    )
+    return OpsDigest(
+        day=day,
+        awaiting_triage=tuple(sorted(triage, key=_oldest_first)),
+        stale_info=tuple(sorted(stale, key=_oldest_first)),
+        unassigned=tuple(sorted(unassigned, key=_by_due)),
+        overdue=tuple(sorted(overdue, key=_by_due)),
+        loads=tuple(rows),
+    )
 
 
 def _utilisation(load: Load) -> float:

@@ -38,15 +38,22 @@ class Nudges:
     def text(self, request: Request) -> str:
         """The reminder, naming the request and when the question was asked."""
         asked = format_date(local_date(request.info_asked_at, self.timezone)) if request.info_asked_at else "recently"
-        return (f"Reminder: creative ops asked you a question about *{request.ref}* {escape(clamp(request.title, 80))} "
-                f"on {asked} and is waiting for your answer. Reply here to answer it; the request is on hold "
-                "until then.")
+        return (
+            f"Reminder: creative ops asked you a question about *{request.ref}* {escape(clamp(request.title, 80))} "
+            f"on {asked} and is waiting for your answer. Reply here to answer it; the request is on hold "
+            "until then."
+        )
 
     def send_due(self, port: ChatPort, now: datetime | None = None) -> int:
         """Remind every requester whose answer is one working day late; returns how many were reminded."""
         now = now or self.clock.now()
-        results = [send_once(lambda r=request: self._claim(r),
-                             lambda r=request: port.post(r.info_channel or r.requester_id, self.text(r)) or True,
-                             "nudge post", ref=request.ref)
-                   for request in self.due(now)]
-        return sum(result is Sent.SENT for result in results)
+        return sum(self._send(port, request) is Sent.SENT for request in self.due(now))
+
+    def _send(self, port: ChatPort, request: Request) -> Sent:
+        channel = request.info_channel or request.requester_id
+        return send_once(
+            lambda: self._claim(request),
+            lambda: port.post(channel, self.text(request)) or True,
+            "nudge post",
+            ref=request.ref,
+        )

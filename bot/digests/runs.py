@@ -17,7 +17,13 @@ from bot.delivery.cards import Card
 from bot.delivery.once import claimed, send_once
 from bot.delivery.ports import ChatPort
 from bot.digests.compose import (
-    DESIGNER_DIGEST, OPS_DIGEST, DesignerDigestCard, OpsDigestCard, Snapshot, designer_digest, load_snapshot,
+    DESIGNER_DIGEST,
+    OPS_DIGEST,
+    DesignerDigestCard,
+    OpsDigestCard,
+    Snapshot,
+    designer_digest,
+    load_snapshot,
     ops_digest,
 )
 from bot.digests.text import designer_notification, designer_text, ops_notification, ops_text
@@ -63,19 +69,35 @@ class _Message:
 class Digests:
     """The designer and ops digests due at an instant."""
 
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, catalog: Catalog, timezone: str, digest_time: str,
-                 ops_channel: str | None) -> None:
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        clock: Clock,
+        catalog: Catalog,
+        timezone: str,
+        digest_time: str,
+        ops_channel: str | None,
+    ) -> None:
         self.uow, self.clock, self.catalog, self.timezone = uow, clock, catalog, timezone
         self.at, self.ops_channel = parse_time(digest_time), ops_channel
 
-    def run(self, port: ChatPort | None, now: datetime, *, designers: Collection[str] | None = None,
-            ops: bool = True, scheduled: bool = True, dry_run: bool = False) -> list[Outcome]:
+    def run(
+        self,
+        port: ChatPort | None,
+        now: datetime,
+        *,
+        designers: Collection[str] | None = None,
+        ops: bool = True,
+        scheduled: bool = True,
+        dry_run: bool = False,
+    ) -> list[Outcome]:
         """Send the digests due at ``now``; returns an outcome per recipient considered.
 
         ``scheduled``: only recipients whose working day and DIGEST_TIME have come (the scheduler's rule);
         otherwise today's local date for everyone (the ``digest`` command). ``designers`` limits the
         designers (None: all); ``ops`` includes the ops digest. ``dry_run`` renders and claims nothing.
         """
+
         def day_in(tz: str) -> date | None:
             return digest_day(now, tz, self.at) if scheduled else local_date(now, tz)
 
@@ -87,17 +109,28 @@ class Digests:
                 continue
             digest = designer_digest(snapshot, designer, day)
             if digest is None:
-                outcomes.append(Outcome(DESIGNER_DIGEST, designer.slack_id, day.isoformat(),
-                                        Result.NOTHING_ASSIGNED))
+                outcomes.append(Outcome(DESIGNER_DIGEST, designer.slack_id, day.isoformat(), Result.NOTHING_ASSIGNED))
                 continue
-            message = _Message(DESIGNER_DIGEST, designer.slack_id, day, designer_notification(digest),
-                               DesignerDigestCard(digest=digest), designer_text(digest))
+            message = _Message(
+                DESIGNER_DIGEST,
+                designer.slack_id,
+                day,
+                designer_notification(digest),
+                DesignerDigestCard(digest=digest),
+                designer_text(digest),
+            )
             outcomes.append(self._deliver(port, snapshot, message, now, dry_run))
         day = day_in(self.timezone)
         if ops and day is not None:
             queue = ops_digest(snapshot, now, self.timezone, day)
-            message = _Message(OPS_DIGEST, self.ops_channel or "", day, ops_notification(queue),
-                               OpsDigestCard(digest=queue), ops_text(queue))
+            message = _Message(
+                OPS_DIGEST,
+                self.ops_channel or "",
+                day,
+                ops_notification(queue),
+                OpsDigestCard(digest=queue),
+                ops_text(queue),
+            )
             outcomes.append(self._deliver(port, snapshot, message, now, dry_run))
         return outcomes
 
@@ -105,8 +138,9 @@ class Digests:
         """The scheduler's tick: every digest due now that has not been sent for its local date."""
         return self.run(port, self.clock.now())
 
-    def _deliver(self, port: ChatPort | None, snapshot: Snapshot, message: _Message, now: datetime,
-                 dry_run: bool) -> Outcome:
+    def _deliver(
+        self, port: ChatPort | None, snapshot: Snapshot, message: _Message, now: datetime, dry_run: bool
+    ) -> Outcome:
         """Claim, then post (or only render for a dry run)."""
         period = message.day.isoformat()
         last = snapshot.last_send(message.kind, message.recipient)
@@ -115,7 +149,12 @@ class Digests:
         if dry_run:
             return Outcome(message.kind, message.recipient, period, Result.PREVIEW, message.text)
         assert port is not None, "a port is needed to send"
-        sent = send_once(lambda: claimed(self.uow, message.kind, message.recipient, period, now),
-                         lambda: port.post(message.recipient, message.notification, message.card), "digest post",
-                         kind=message.kind, recipient=message.recipient, period=period)
+        sent = send_once(
+            lambda: claimed(self.uow, message.kind, message.recipient, period, now),
+            lambda: port.post(message.recipient, message.notification, message.card),
+            "digest post",
+            kind=message.kind,
+            recipient=message.recipient,
+            period=period,
+        )
         return Outcome(message.kind, message.recipient, period, Result(sent.value))

@@ -75,9 +75,15 @@ def designer_lines(digest: DesignerDigest, fmt: LineFormat = PLAIN) -> list[str]
 def designer_summary(digest: DesignerDigest) -> str:
     """One line: how many requests, overdue, at risk and new, and the load."""
     parts = [plural(len(digest.entries), "active request")]
-    parts += [f"{n} {label}" for n, label in ((digest.count("overdue"), "overdue"),
-                                              (digest.count("at_risk"), "at risk"),
-                                              (digest.count("new"), "new since your last digest")) if n]
+    parts += [
+        f"{n} {label}"
+        for n, label in (
+            (digest.count("overdue"), "overdue"),
+            (digest.count("at_risk"), "at risk"),
+            (digest.count("new"), "new since your last digest"),
+        )
+        if n
+    ]
     return f"{', '.join(parts)}. Load {digest.load.describe()}."
 
 
@@ -88,8 +94,12 @@ def designer_notification(digest: DesignerDigest) -> str:
 
 def designer_text(digest: DesignerDigest) -> str:
     """The designer digest as plain text (dry runs)."""
-    return "\n".join([f"Digest for {digest.name} ({digest.designer_id}), {format_date(digest.day)}: "
-                      f"{designer_summary(digest)}", *shortened(designer_lines(digest))])
+    return "\n".join(
+        [
+            f"Digest for {digest.name} ({digest.designer_id}), {format_date(digest.day)}: {designer_summary(digest)}",
+            *shortened(designer_lines(digest)),
+        ]
+    )
 
 
 def _load_line(row: LoadRow, fmt: LineFormat) -> str:
@@ -107,14 +117,19 @@ def _overdue_detail(entry: Entry) -> str:
 
 def ops_lists(digest: OpsDigest, fmt: LineFormat = PLAIN) -> list[tuple[str, list[str]]]:
     """Each titled list of the ops digest, as lines."""
+
     def lines(entries: Sequence[Entry], detail: Callable[[Entry], str]) -> list[str]:
         return [fmt.ops(entry, clamp(entry.title, MAX_TITLE), detail(entry)) for entry in entries]
 
     return [
-        (f"Awaiting triage ({len(digest.awaiting_triage)})",
-         lines(digest.awaiting_triage, lambda e: f"waiting {age(e)}")),
-        (f"Waiting on the requester for more than {STALE_INFO_WORKDAYS} working days ({len(digest.stale_info)})",
-         lines(digest.stale_info, lambda e: f"asked {age(e)} ago")),
+        (
+            f"Awaiting triage ({len(digest.awaiting_triage)})",
+            lines(digest.awaiting_triage, lambda e: f"waiting {age(e)}"),
+        ),
+        (
+            f"Waiting on the requester for more than {STALE_INFO_WORKDAYS} working days ({len(digest.stale_info)})",
+            lines(digest.stale_info, lambda e: f"asked {age(e)} ago"),
+        ),
         (f"Approved, not assigned ({len(digest.unassigned)})", lines(digest.unassigned, due)),
         (f"Overdue ({len(digest.overdue)})", lines(digest.overdue, _overdue_detail)),
         ("Load", [_load_line(row, fmt) for row in digest.loads]),
@@ -123,8 +138,10 @@ def ops_lists(digest: OpsDigest, fmt: LineFormat = PLAIN) -> list[tuple[str, lis
 
 def ops_summary(digest: OpsDigest) -> str:
     """One line with the size of each list."""
-    return (f"{len(digest.awaiting_triage)} awaiting triage, {len(digest.stale_info)} waiting on requesters, "
-            f"{len(digest.unassigned)} approved but unassigned, {len(digest.overdue)} overdue.")
+    return (
+        f"{len(digest.awaiting_triage)} awaiting triage, {len(digest.stale_info)} waiting on requesters, "
+        f"{len(digest.unassigned)} approved but unassigned, {len(digest.overdue)} overdue."
+    )
 
 
 def ops_notification(digest: OpsDigest) -> str:

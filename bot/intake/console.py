@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from bot.intake.conversation import Conversation, Incoming, Reply, ReplyKind
 from bot.briefs.summary import brief_text
+from bot.intake.conversation import Conversation, Incoming, Reply, ReplyKind
 
 CONSOLE_USER = "console"
 
@@ -21,8 +21,9 @@ def render(reply: Reply) -> str:
     return "\n".join(parts)
 
 
-def run_console(conversation: Conversation, stdin: TextIO, stdout: TextIO, timezone: str,
-                user: str = CONSOLE_USER) -> int:
+def run_console(
+    conversation: Conversation, stdin: TextIO, stdout: TextIO, timezone: str, user: str = CONSOLE_USER
+) -> int:
     """Read messages line by line until end of input; print each reply."""
     stdout.write("Describe the creative work you need (type `help` for commands, Ctrl-D to quit).\n")
     while True:
@@ -34,6 +35,7 @@ def run_console(conversation: Conversation, stdin: TextIO, stdout: TextIO, timez
             return 0
         if not line.strip():
             continue
-        reply = conversation.handle(Incoming(requester_id=user, conversation_id=user, text=line.rstrip("\n"),
-                                             timezone=timezone))
+        reply = conversation.handle(
+            Incoming(requester_id=user, conversation_id=user, text=line.rstrip("\n"), timezone=timezone)
+        )
         stdout.write(render(reply) + "\n")

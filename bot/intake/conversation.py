@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from bot.analysis.analyzer import Analyzer
 from bot.analysis.contract import AnalysisContext, Extraction
@@ -19,6 +18,7 @@ from bot.briefs.model import Brief
 from bot.briefs.priority import suggest_priority
 from bot.briefs.questions import next_question
 from bot.briefs.summary import derive_title, understood
+from bot.platform.calendar import local_date
 from bot.platform.clock import Clock
 from bot.platform.text import format_date, human
 from bot.requests.lifecycle import OPEN, Status, format_ref
@@ -35,9 +35,35 @@ HELP_TEXT = (
     "request, `help` for this message."
 )
 
-_COMMANDS = {"help": "help", "?": "help", "status": "status", "cancel": "cancel", "start over": "start over",
-             "restart": "start over", "submit": "submit", "yes": "yes", "y": "yes", "yep": "yes", "ok": "yes"}
-_YES = {"yes", "y", "yep", "yeah", "new", "it's new", "its new", "new work", "yes, new", "yes new", "sí", "si", "ja", "oui"}
+_COMMANDS = {
+    "help": "help",
+    "?": "help",
+    "status": "status",
+    "cancel": "cancel",
+    "start over": "start over",
+    "restart": "start over",
+    "submit": "submit",
+    "yes": "yes",
+    "y": "yes",
+    "yep": "yes",
+    "ok": "yes",
+}
+_YES = {
+    "yes",
+    "y",
+    "yep",
+    "yeah",
+    "new",
+    "it's new",
+    "its new",
+    "new work",
+    "yes, new",
+    "yes new",
+    "sí",
+    "si",
+    "ja",
+    "oui",
+}
 _NO = {"no", "n", "nope", "duplicate", "same", "it's the same", "same one", "no, same", "nein", "non"}
 _KEEP = {"keep", "keep it", "rush", "keep rush", "keep the date", "keep as rush", "yes keep", "keep date"}
 _MOVE = {"move", "move it", "move to standard", "standard", "earliest", "use the earliest", "ok move", "move date"}
@@ -121,7 +147,7 @@ class Conversation:
 
     def today(self, timezone: str) -> date:
         """The requester's local date."""
-        return self.clock.now().astimezone(ZoneInfo(timezone)).date()
+        return local_date(self.clock.now(), timezone)
 
     def handle(self, msg: Incoming) -> Reply:
         """Answer one message: a command, an answer to a pending question, or brief content.
@@ -136,7 +162,10 @@ class Conversation:
             notice = None
             if draft is not None and now - draft.updated_at > DRAFT_EXPIRY:
                 u.drafts.delete(draft)
-                draft, notice = None, "Your previous draft expired after 7 days without messages, so this starts a new one."
+                draft, notice = (
+                    None,
+                    "Your previous draft expired after 7 days without messages, so this starts a new one.",
+                )
             reply = self._dispatch(u, draft, msg, command, now, extraction)
             reply.notice = reply.notice or notice
             return reply
@@ -149,12 +178,18 @@ class Conversation:
             draft = u.drafts.get(msg.requester_id, msg.conversation_id)
         if draft is not None and now - draft.updated_at > DRAFT_EXPIRY:
             draft = None
-        if draft is not None and (_pending_answer(draft.pending, _normal(msg.text))
-                                  or (command == "yes" and draft.asked_complete)):
+        if draft is not None and (
+            _pending_answer(draft.pending, _normal(msg.text)) or (command == "yes" and draft.asked_complete)
+        ):
             return None
         brief = Brief.model_validate(draft.brief) if draft else Brief()
-        ctx = AnalysisContext(today=self.today(msg.timezone), timezone=msg.timezone, catalog=self.catalog,
-                              draft=brief, expecting=draft.expecting if draft else None)
+        ctx = AnalysisContext(
+            today=self.today(msg.timezone),
+            timezone=msg.timezone,
+            catalog=self.catalog,
+            draft=brief,
+            expecting=draft.expecting if draft else None,
+        )
         return self.analyzer.extract(msg.text, ctx)
 
     def submit(self, requester_id: str, conversation_id: str, timezone: str = "UTC") -> Reply:
@@ -168,12 +203,19 @@ class Conversation:
         brief = brief.model_copy(update={"title": derive_title(brief)})
         with self.uow() as u:
             draft = u.drafts.get(requester_id, conversation_id, lock=True) or self._new_draft(
-                requester_id, conversation_id, now)
+                requester_id, conversation_id, now
+            )
             before = Brief.model_validate(draft.brief)
             if (brief.request_type, brief.channels) != (before.request_type, before.channels):
                 draft.engine = "form"
-            turn = _Turn(u, draft, brief, self.today(timezone),
-                         Incoming(requester_id, conversation_id, "", timezone), dict(draft.pending))
+            turn = _Turn(
+                u,
+                draft,
+                brief,
+                self.today(timezone),
+                Incoming(requester_id, conversation_id, "", timezone),
+                dict(draft.pending),
+            )
             return self._next(turn, now)
 
     def draft_brief(self, requester_id: str, conversation_id: str) -> Brief | None:
@@ -192,8 +234,15 @@ class Conversation:
 
     # -- steps -----------------------------------------------------------------------------------
 
-    def _dispatch(self, u: UnitOfWork, draft: Draft | None, msg: Incoming, command: str | None,
-                  now: datetime, extraction: Extraction | None) -> Reply:
+    def _dispatch(
+        self,
+        u: UnitOfWork,
+        draft: Draft | None,
+        msg: Incoming,
+        command: str | None,
+        now: datetime,
+        extraction: Extraction | None,
+    ) -> Reply:
         if command == "help":
             return Reply(ReplyKind.HELP, HELP_TEXT)
         if command == "status":
@@ -201,15 +250,13 @@ class Conversation:
         if command in ("cancel", "start over"):
             if draft is not None:
                 u.drafts.delete(draft)
-            text = ("Cancelled — the draft is gone." if command == "cancel"
-                    else "Starting over. What do you need?")
+            text = "Cancelled — the draft is gone." if command == "cancel" else "Starting over. What do you need?"
             return Reply(ReplyKind.CANCELLED, text if draft or command != "cancel" else "There is no draft to cancel.")
         if draft is None:
             if command == "submit":
                 return Reply(ReplyKind.HELP, "There is no draft to submit yet. " + HELP_TEXT)
             draft = self._new_draft(msg.requester_id, msg.conversation_id, now)
-        turn = _Turn(u, draft, Brief.model_validate(draft.brief), self.today(msg.timezone), msg,
-                     dict(draft.pending))
+        turn = _Turn(u, draft, Brief.model_validate(draft.brief), self.today(msg.timezone), msg, dict(draft.pending))
         pending_reply = self._answer_pending(turn, now)
         if pending_reply is not None:
             return pending_reply
@@ -218,8 +265,14 @@ class Conversation:
         return self._analyze(turn, now, extraction)
 
     def _new_draft(self, requester_id: str, conversation_id: str, now: datetime) -> Draft:
-        return Draft(requester_id=requester_id, conversation_id=conversation_id, brief={}, pending={},
-                     created_at=now, updated_at=now)
+        return Draft(
+            requester_id=requester_id,
+            conversation_id=conversation_id,
+            brief={},
+            pending={},
+            created_at=now,
+            updated_at=now,
+        )
 
     def _status(self, u: UnitOfWork, requester_id: str) -> Reply:
         open_requests = list(u.requests.for_requester(requester_id, sorted(OPEN)))
@@ -252,8 +305,13 @@ class Conversation:
         engine = fallback = None
         if turn.msg.text.strip():
             if extraction is None:  # the draft changed under a concurrent message: analyse against this one
-                ctx = AnalysisContext(today=turn.today, timezone=turn.msg.timezone, catalog=self.catalog,
-                                      draft=turn.brief, expecting=turn.draft.expecting)
+                ctx = AnalysisContext(
+                    today=turn.today,
+                    timezone=turn.msg.timezone,
+                    catalog=self.catalog,
+                    draft=turn.brief,
+                    expecting=turn.draft.expecting,
+                )
                 extraction = self.analyzer.extract(turn.msg.text, ctx)
             before = turn.brief
             turn.brief = apply(turn.brief, extraction, self.catalog)
@@ -261,7 +319,9 @@ class Conversation:
             if (turn.brief.request_type, turn.brief.channels) != (before.request_type, before.channels):
                 turn.draft.engine = engine
         if turn.msg.files:
-            turn.brief = turn.brief.model_copy(update={"assets": list(dict.fromkeys([*turn.brief.assets, *turn.msg.files]))})
+            turn.brief = turn.brief.model_copy(
+                update={"assets": list(dict.fromkeys([*turn.brief.assets, *turn.msg.files]))}
+            )
         reply = self._next(turn, now)
         reply.engine, reply.fallback_reason = engine, fallback
         return reply
@@ -283,8 +343,7 @@ class Conversation:
         if brief.deadline and brief.deadline < turn.today:
             turn.brief = brief.without("deadline")
             turn.draft.expecting = "deadline"
-            return Reply(ReplyKind.QUESTION,
-                         f"{format_date(brief.deadline)} is in the past. When do you need it by?")
+            return Reply(ReplyKind.QUESTION, f"{format_date(brief.deadline)} is in the past. When do you need it by?")
         if brief.request_type and not pending.get("duplicate_checked") and brief.objective:
             pending["duplicate_checked"] = True
             duplicates = self._duplicates(turn)
@@ -293,12 +352,18 @@ class Conversation:
                 pending["duplicate_question"] = True
                 listed = "\n".join(f"• {d.ref} “{d.title}” — {human(d.status)}" for d in duplicates)
                 turn.draft.expecting = None
-                return Reply(ReplyKind.QUESTION, f"{prefix}This looks similar to:\n{listed}\n"
-                             "Is this new work? Reply `yes` for a new request or `no` to drop this draft.")
+                return Reply(
+                    ReplyKind.QUESTION,
+                    f"{prefix}This looks similar to:\n{listed}\n"
+                    "Is this new work? Reply `yes` for a new request or `no` to drop this draft.",
+                )
         if pending.get("duplicate_question"):
             refs = ", ".join(pending.get("duplicates", []))
-            return Reply(ReplyKind.QUESTION, f"{prefix}Before we go on: is this new work, or the same as {refs}? "
-                         "Reply `yes` (new) or `no` (drop this draft).")
+            return Reply(
+                ReplyKind.QUESTION,
+                f"{prefix}Before we go on: is this new work, or the same as {refs}? "
+                "Reply `yes` (new) or `no` (drop this draft).",
+            )
         verdict = assess(brief, self.catalog, turn.today)
         if verdict.rush and brief.deadline and pending.get("rush_ok_for") != brief.deadline.isoformat():
             pending["rush_question"] = True
@@ -306,10 +371,14 @@ class Conversation:
             earliest = verdict.earliest_standard_date
             assert earliest is not None
             kind = human(brief.request_type or "other")
-            return Reply(ReplyKind.QUESTION, f"{prefix}{format_date(brief.deadline)} is sooner than the standard "
-                         f"lead time for {kind} ({verdict.lead_time_days} business days); the earliest standard "
-                         f"date is {format_date(earliest)}. Reply `keep` to keep your date as a rush, or `move` "
-                         f"to use {format_date(earliest)}.", assessment=verdict)
+            return Reply(
+                ReplyKind.QUESTION,
+                f"{prefix}{format_date(brief.deadline)} is sooner than the standard "
+                f"lead time for {kind} ({verdict.lead_time_days} business days); the earliest standard "
+                f"date is {format_date(earliest)}. Reply `keep` to keep your date as a rush, or `move` "
+                f"to use {format_date(earliest)}.",
+                assessment=verdict,
+            )
         pending.pop("rush_question", None)
         if verdict.missing_fields:
             field_name, question = next_question(verdict.missing_fields, self.catalog)
@@ -317,14 +386,20 @@ class Conversation:
             return Reply(ReplyKind.QUESTION, prefix + question, assessment=verdict)
         turn.draft.expecting = None
         rush = " (rush)" if verdict.rush else ""
-        return Reply(ReplyKind.CONFIRM, f"Here is your brief{rush}. Reply `submit` (or `yes`) to send it to "
-                     "creative ops, or tell me what to change.", brief=brief, assessment=verdict)
+        return Reply(
+            ReplyKind.CONFIRM,
+            f"Here is your brief{rush}. Reply `submit` (or `yes`) to send it to "
+            "creative ops, or tell me what to change.",
+            brief=brief,
+            assessment=verdict,
+        )
 
     def _duplicates(self, turn: _Turn) -> list[Candidate]:
         since = self.clock.now() - timedelta(days=WINDOW_DAYS)
-        candidates = [Candidate(r.ref or "", r.title, r.status, r.request_type,
-                                brief_words(Brief.model_validate(r.brief)))
-                      for r in turn.u.requests.created_since(since)]
+        candidates = [
+            Candidate(r.ref or "", r.title, r.status, r.request_type, brief_words(Brief.model_validate(r.brief)))
+            for r in turn.u.requests.created_since(since)
+        ]
         return find_duplicates(turn.brief, candidates)
 
     def _submit(self, turn: _Turn, now: datetime) -> Reply:
@@ -336,16 +411,34 @@ class Conversation:
         brief = turn.brief
         assert brief.request_type is not None
         request = Request(
-            status=Status.SUBMITTED, requester_id=turn.msg.requester_id, conversation_id=turn.msg.conversation_id,
-            title=brief.title or brief.request_type, request_type=brief.request_type, channels=brief.channels,
-            brief=brief.model_dump(mode="json"), deadline=brief.deadline, rush=verdict.rush,
-            priority=suggest_priority(brief.deadline, turn.today, verdict.rush), due_date=brief.deadline,
-            classified_by=turn.draft.engine, proposed_type=brief.request_type, proposed_channels=brief.channels,
-            duplicate_refs=turn.pending.get("duplicates", []), complete_at_submit=True,
-            created_at=now, updated_at=now, submitted_at=now)
+            status=Status.SUBMITTED,
+            requester_id=turn.msg.requester_id,
+            conversation_id=turn.msg.conversation_id,
+            title=brief.title or brief.request_type,
+            request_type=brief.request_type,
+            channels=brief.channels,
+            brief=brief.model_dump(mode="json"),
+            deadline=brief.deadline,
+            rush=verdict.rush,
+            priority=suggest_priority(brief.deadline, turn.today, verdict.rush),
+            due_date=brief.deadline,
+            classified_by=turn.draft.engine,
+            proposed_type=brief.request_type,
+            proposed_channels=brief.channels,
+            duplicate_refs=turn.pending.get("duplicates", []),
+            complete_at_submit=True,
+            created_at=now,
+            updated_at=now,
+            submitted_at=now,
+        )
         turn.u.requests.add(request, format_ref)
         assert request.id is not None
         turn.u.audit.record(request.id, turn.msg.requester_id, "status", now, old="draft", new=Status.SUBMITTED)
         turn.u.drafts.delete(turn.draft)
-        return Reply(ReplyKind.SUBMITTED, f"Submitted as {request.ref}: {request.title}. Creative ops will "
-                     "triage it; I'll keep you posted here.", brief=brief, request=request, assessment=verdict)
+        return Reply(
+            ReplyKind.SUBMITTED,
+            f"Submitted as {request.ref}: {request.title}. Creative ops will triage it; I'll keep you posted here.",
+            brief=brief,
+            request=request,
+            assessment=verdict,
+        )

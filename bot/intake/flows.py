@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from bot.briefs.catalog import Catalog
+from bot.briefs.model import Brief
 from bot.delivery.cards import Notice
 from bot.delivery.ports import ChatPort
 from bot.intake.cards import BriefCard, IntakeForm
@@ -14,7 +15,6 @@ from bot.intake.progress import working
 from bot.platform.text import format_date
 from bot.requests.home import Homes
 from bot.requests.roles import Refused
-from bot.briefs.model import Brief
 from bot.triage.card import TriageCards
 from bot.triage.service import Triage
 from storage.models import Request
@@ -27,13 +27,27 @@ WORKING_AFTER_S = 1.0
 class IntakeFlows:
     """What the chat surfaces call for intake (SPEC 2.1) and the triage post (SPEC 2.2)."""
 
-    def __init__(self, conversation: Conversation, triage: Triage, cards: TriageCards, homes: Homes,
-                 catalog: Catalog, working_after_s: float = WORKING_AFTER_S) -> None:
+    def __init__(
+        self,
+        conversation: Conversation,
+        triage: Triage,
+        cards: TriageCards,
+        homes: Homes,
+        catalog: Catalog,
+        working_after_s: float = WORKING_AFTER_S,
+    ) -> None:
         self.conversation, self.triage, self.cards, self.homes = conversation, triage, cards, homes
         self.catalog, self.working_after_s = catalog, working_after_s
 
-    def message(self, port: ChatPort, user: str, channel: str, text: str, files: list[str] | None = None,
-                thread_ts: str | None = None) -> Reply | None:
+    def message(
+        self,
+        port: ChatPort,
+        user: str,
+        channel: str,
+        text: str,
+        files: list[str] | None = None,
+        thread_ts: str | None = None,
+    ) -> Reply | None:
         """A requester's DM: an answer to an ops question, or the intake conversation."""
         if self._cancelled_request(port, user, channel, text):
             return None
@@ -44,8 +58,10 @@ class IntakeFlows:
         with working(port, channel, self.working_after_s) as indicator:
             reply = self.conversation.handle(Incoming(user, channel, text, timezone, files or []))
         if waiting:
-            reply.notice = (f"(Creative ops is still waiting for your answer about {waiting} — reply in the "
-                            "thread of their question to answer it.)")
+            reply.notice = (
+                f"(Creative ops is still waiting for your answer about {waiting} — reply in the "
+                "thread of their question to answer it.)"
+            )
         self.deliver(port, channel, reply, replace_ts=indicator.finish())
         return reply
 
@@ -60,8 +76,9 @@ class IntakeFlows:
             port.post(channel, str(refusal))
         return True
 
-    def _answered_question(self, port: ChatPort, user: str, channel: str, text: str,
-                           thread_ts: str | None) -> bool | str | None:
+    def _answered_question(
+        self, port: ChatPort, user: str, channel: str, text: str, thread_ts: str | None
+    ) -> bool | str | None:
         """Relay the message to ops if it answers their open question (its thread, or no draft in the way).
 
         True when relayed; otherwise the ref of a question still waiting (so the reply can say so), or None.
@@ -77,8 +94,9 @@ class IntakeFlows:
             port.post(channel, str(refusal), thread_ts=thread_ts)
         return True
 
-    def submit(self, port: ChatPort, user: str, conversation_id: str, dm_channel: str,
-               message_ts: str | None = None) -> Reply:
+    def submit(
+        self, port: ChatPort, user: str, conversation_id: str, dm_channel: str, message_ts: str | None = None
+    ) -> Reply:
         """The Submit button: submit the draft and replace the confirmation message."""
         reply = self.conversation.submit(user, conversation_id, port.user_timezone(user))
         self.deliver(port, dm_channel, reply, replace_ts=message_ts if reply.kind is ReplyKind.SUBMITTED else None)
@@ -87,8 +105,12 @@ class IntakeFlows:
     def deliver(self, port: ChatPort, channel: str, reply: Reply, replace_ts: str | None = None) -> None:
         """Announce a submission to ops, then show the reply in the conversation (saying if ops got it)."""
         if reply.kind is ReplyKind.SUBMITTED and reply.request is not None and not self.announce(port, reply.request):
-            reply.notice = "\n".join(filter(None, [reply.notice, "I couldn't post it to creative ops just now; "
-                                                    "I'll keep trying — nothing is lost."]))
+            reply.notice = "\n".join(
+                filter(
+                    None,
+                    [reply.notice, "I couldn't post it to creative ops just now; I'll keep trying — nothing is lost."],
+                )
+            )
         text = "\n".join(filter(None, [reply.notice, fallback_note(reply), reply.text]))
         if reply.kind is ReplyKind.CONFIRM and reply.brief is not None:
             card: BriefCard | Notice = BriefCard(intro=text, brief=reply.brief, conversation_id=channel)
@@ -114,8 +136,9 @@ class IntakeFlows:
         """Validation errors of a submitted form, by field (empty when it can be accepted)."""
         return form_errors(brief, self.catalog, self.conversation.today(port.user_timezone(user)))
 
-    def form_submitted(self, port: ChatPort, user: str, brief: Brief, conversation_id: str | None,
-                       view_id: str) -> Reply:
+    def form_submitted(
+        self, port: ChatPort, user: str, brief: Brief, conversation_id: str | None, view_id: str
+    ) -> Reply:
         """An accepted form: Edit goes back to the conversation; a new request is submitted at once."""
         timezone = port.user_timezone(user)
         dm = port.open_dm(user)
@@ -127,8 +150,12 @@ class IntakeFlows:
         self.conversation.replace_draft(user, key, brief, timezone)
         reply = self.conversation.submit(user, key, timezone)
         if reply.kind is ReplyKind.SUBMITTED and reply.request is not None and reply.request.rush:
-            reply.notice = (f"Heads-up: {format_date(reply.request.deadline)} is sooner than the standard lead time,"
-                            " so it is flagged as a rush." if reply.request.deadline else None)
+            reply.notice = (
+                f"Heads-up: {format_date(reply.request.deadline)} is sooner than the standard lead time,"
+                " so it is flagged as a rush."
+                if reply.request.deadline
+                else None
+            )
         self.deliver(port, dm, reply)
         return reply
 

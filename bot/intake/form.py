@@ -11,8 +11,11 @@ from bot.platform.text import human
 
 def form_errors(brief: Brief, catalog: Catalog, today: date) -> dict[str, str]:
     """Every missing required field, and a past deadline, by field name."""
-    errors = {name: f"Required for {human(brief.request_type or 'every request')}"
-              for name in catalog.required_fields(brief.request_type) if not brief.has(name)}
+    errors = {
+        name: f"Required for {human(brief.request_type or 'every request')}"
+        for name in catalog.required_fields(brief.request_type)
+        if not brief.has(name)
+    }
     if brief.deadline and brief.deadline < today:
         errors["deadline"] = "This date is in the past"
     return errors

@@ -27,6 +27,10 @@ class Working:
             if not self._done:
                 self.ts = self.port.post(self.channel, WORKING_TEXT)
 
+    def start(self) -> None:
+        """Start counting."""
+        self._timer.start()
+
     def finish(self) -> str | None:
         """Stop the timer; the working message's ts, if one was posted."""
         self._timer.cancel()
@@ -39,7 +43,7 @@ class Working:
 def working(port: ChatPort, channel: str, after_s: float) -> Iterator[Working]:
     """A ``Working`` that starts counting now and stops when the block ends."""
     indicator = Working(port, channel, after_s)
-    indicator._timer.start()
+    indicator.start()
     try:
         yield indicator
     finally:

@@ -37,6 +37,7 @@ def workdays_between(start: date, end: date) -> int:
             count += 1
     return count
 
+
 REPORT_WEEKDAY = 0  # Monday
 
 

@@ -162,8 +162,9 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(line, ensure_ascii=False, default=str)
 
 
-def configure_logging(level: int | str = logging.INFO, secrets: Iterable[str] = (),
-                      stream: TextIO | None = None) -> logging.Handler:
+def configure_logging(
+    level: int | str = logging.INFO, secrets: Iterable[str] = (), stream: TextIO | None = None
+) -> logging.Handler:
     """Send every logger's records to ``stream`` (stderr) as redacted JSON lines; replaces root's handlers.
 
     Safe to call again (say, once settings are known): the previous handlers are removed.
@@ -182,6 +183,9 @@ def configure_logging(level: int | str = logging.INFO, secrets: Iterable[str] = 
 
 def settings_secrets(settings: Settings, *others: str | None) -> list[str]:
     """Every secret value in ``settings`` (the SecretStr fields), and ``others`` that are set."""
-    secrets = [value.get_secret_value() for name in type(settings).model_fields
-               if isinstance(value := getattr(settings, name), SecretStr)]
+    secrets = [
+        value.get_secret_value()
+        for name in type(settings).model_fields
+        if isinstance(value := getattr(settings, name), SecretStr)
+    ]
     return [s for s in (*secrets, *others) if s]

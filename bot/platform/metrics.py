@@ -68,8 +68,9 @@ class RequestsByStatus(Collector):
             return
         up.add_metric([], 1)
         yield up
-        requests = GaugeMetricFamily(f"{PREFIX}_requests", "Creative requests in the database, by status.",
-                                     labels=["status"])
+        requests = GaugeMetricFamily(
+            f"{PREFIX}_requests", "Creative requests in the database, by status.", labels=["status"]
+        )
         for status in dict.fromkeys((*self.statuses, *sorted(counts))):
             requests.add_metric([status], counts.get(status, 0))
         yield requests
@@ -81,28 +82,47 @@ class Metrics:
     def __init__(self, counts: StatusCounts | None = None, statuses: Iterable[str] = ()) -> None:
         self.registry = CollectorRegistry()
         reg = self.registry
-        self.analyses = Counter(f"{PREFIX}_analyses", "Requester messages analysed, by the engine that answered.",
-                                ["engine"], registry=reg)
-        self.llm_calls = Counter(f"{PREFIX}_llm_calls", "LLM calls made, by outcome (ok or the failure reason).",
-                                 ["outcome"], registry=reg)
-        self.llm_latency = Histogram(f"{PREFIX}_llm_latency_seconds", "Latency of successful LLM calls.",
-                                     buckets=LLM_LATENCY_BUCKETS, registry=reg)
-        self.prompt_tokens = Counter(f"{PREFIX}_llm_prompt_tokens", "Prompt tokens of successful LLM calls.",
-                                     registry=reg)
-        self.completion_tokens = Counter(f"{PREFIX}_llm_completion_tokens",
-                                         "Completion tokens of successful LLM calls.", registry=reg)
-        self.fallbacks = Counter(f"{PREFIX}_rules_fallbacks",
-                                 "Analyses the rules engine answered because the LLM failed or was skipped.",
-                                 ["reason"], registry=reg)
-        self.slack_errors = Counter(f"{PREFIX}_slack_api_errors", "Slack Web API calls that failed.",
-                                    ["method", "error"], registry=reg)
-        self.events = Counter(f"{PREFIX}_slack_events", "Slack deliveries handled, by type.", ["type"],
-                              registry=reg)
-        self.duplicates = Counter(f"{PREFIX}_slack_duplicate_deliveries",
-                                  "Slack retries and duplicate deliveries dropped, by type.", ["type"], registry=reg)
-        self.http_latency = Histogram(f"{PREFIX}_http_request_duration_seconds",
-                                      "Time to answer an HTTP request (for /slack/events: the ack).",
-                                      ["path", "code"], buckets=ACK_LATENCY_BUCKETS, registry=reg)
+        self.analyses = Counter(
+            f"{PREFIX}_analyses", "Requester messages analysed, by the engine that answered.", ["engine"], registry=reg
+        )
+        self.llm_calls = Counter(
+            f"{PREFIX}_llm_calls", "LLM calls made, by outcome (ok or the failure reason).", ["outcome"], registry=reg
+        )
+        self.llm_latency = Histogram(
+            f"{PREFIX}_llm_latency_seconds",
+            "Latency of successful LLM calls.",
+            buckets=LLM_LATENCY_BUCKETS,
+            registry=reg,
+        )
+        self.prompt_tokens = Counter(
+            f"{PREFIX}_llm_prompt_tokens", "Prompt tokens of successful LLM calls.", registry=reg
+        )
+        self.completion_tokens = Counter(
+            f"{PREFIX}_llm_completion_tokens", "Completion tokens of successful LLM calls.", registry=reg
+        )
+        self.fallbacks = Counter(
+            f"{PREFIX}_rules_fallbacks",
+            "Analyses the rules engine answered because the LLM failed or was skipped.",
+            ["reason"],
+            registry=reg,
+        )
+        self.slack_errors = Counter(
+            f"{PREFIX}_slack_api_errors", "Slack Web API calls that failed.", ["method", "error"], registry=reg
+        )
+        self.events = Counter(f"{PREFIX}_slack_events", "Slack deliveries handled, by type.", ["type"], registry=reg)
+        self.duplicates = Counter(
+            f"{PREFIX}_slack_duplicate_deliveries",
+            "Slack retries and duplicate deliveries dropped, by type.",
+            ["type"],
+            registry=reg,
+        )
+        self.http_latency = Histogram(
+            f"{PREFIX}_http_request_duration_seconds",
+            "Time to answer an HTTP request (for /slack/events: the ack).",
+            ["path", "code"],
+            buckets=ACK_LATENCY_BUCKETS,
+            registry=reg,
+        )
         if counts is not None:
             reg.register(RequestsByStatus(counts, statuses))
 

@@ -25,8 +25,15 @@ class AssignmentCard(Card):
     @classmethod
     def of(cls, request: Request, triage_link: str | None) -> AssignmentCard:
         """The card for ``request`` as it is now."""
-        return cls(ref=request.ref or "", title=request.title, due_date=request.due_date, priority=request.priority,
-                   status=request.status, triage_link=triage_link, brief=Brief.model_validate(request.brief))
+        return cls(
+            ref=request.ref or "",
+            title=request.title,
+            due_date=request.due_date,
+            priority=request.priority,
+            status=request.status,
+            triage_link=triage_link,
+            brief=Brief.model_validate(request.brief),
+        )
 
 
 class DeliveryCard(Card):
@@ -43,5 +50,10 @@ class DeliveryCard(Card):
     @classmethod
     def of(cls, request: Request) -> DeliveryCard:
         """The card for a delivered ``request``."""
-        return cls(ref=request.ref or "", title=request.title, link=request.delivery_link or "",
-                   note=request.delivery_note, revision_count=request.revision_count)
+        return cls(
+            ref=request.ref or "",
+            title=request.title,
+            link=request.delivery_link or "",
+            note=request.delivery_note,
+            revision_count=request.revision_count,
+        )

@@ -18,14 +18,23 @@ def send_assignment(port: ChatPort, request: Request) -> None:
     link = None
     if request.triage_channel and request.triage_ts:
         link = port.permalink(request.triage_channel, request.triage_ts)
-    dm(port, request.assignee_id, f"You have a new assignment: {request.ref} {request.title}",
-       AssignmentCard.of(request, link), target=(request.ref or "", "assignment"))
+    dm(
+        port,
+        request.assignee_id,
+        f"You have a new assignment: {request.ref} {request.title}",
+        AssignmentCard.of(request, link),
+        target=(request.ref or "", "assignment"),
+    )
 
 
 def _update_assignment(port: ChatPort, request: Request) -> None:
     if request.assignment_channel and request.assignment_ts:
-        port.update(request.assignment_channel, request.assignment_ts,
-                    f"{request.ref} {request.title} ({human(request.status)})", AssignmentCard.of(request, None))
+        port.update(
+            request.assignment_channel,
+            request.assignment_ts,
+            f"{request.ref} {request.title} ({human(request.status)})",
+            AssignmentCard.of(request, None),
+        )
 
 
 def tell(port: ChatPort, change: Change) -> None:
@@ -40,8 +49,11 @@ def tell(port: ChatPort, change: Change) -> None:
         dm(port, requester, f"{title} is delivered: {request.delivery_link}", DeliveryCard.of(request))
         in_thread(port, request, f"<@{change.actor}> delivered {ref}: {request.delivery_link}")
     elif action == "request_changes":
-        dm(port, request.assignee_id or requester, f"<@{requester}> asked for changes to {title} "
-           f"(revision {request.revision_count}):\n>{change.note}")
+        dm(
+            port,
+            request.assignee_id or requester,
+            f"<@{requester}> asked for changes to {title} (revision {request.revision_count}):\n>{change.note}",
+        )
         in_thread(port, request, f"<@{requester}> asked for changes (revision {request.revision_count}).")
     elif action == "cancel":
         if request.assignee_id:

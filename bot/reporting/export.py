@@ -11,21 +11,46 @@ from bot.briefs.model import FIELD_NAMES
 from storage.models import AuditEvent, Request
 from storage.uow import UnitOfWorkFactory
 
-_COLUMNS = ("ref", "status", "requester_id", "title", "request_type", "channels", "classified_by",
-            "proposed_type", "proposed_channels", "overridden", "priority", "deadline", "due_date", "rush",
-            "assignee_id", "revision_count", "complete_at_submit", "duplicate_refs", "delivery_link",
-            "created_at", "submitted_at", "delivered_at", "closed_at")
+_COLUMNS = (
+    "ref",
+    "status",
+    "requester_id",
+    "title",
+    "request_type",
+    "channels",
+    "classified_by",
+    "proposed_type",
+    "proposed_channels",
+    "overridden",
+    "priority",
+    "deadline",
+    "due_date",
+    "rush",
+    "assignee_id",
+    "revision_count",
+    "complete_at_submit",
+    "duplicate_refs",
+    "delivery_link",
+    "created_at",
+    "submitted_at",
+    "delivered_at",
+    "closed_at",
+)
 
 
 def _row(request: Request, events: list[AuditEvent]) -> dict[str, Any]:
     data = request.model_dump(mode="json")
     row: dict[str, Any] = {name: data.get(name) for name in _COLUMNS if name != "overridden"}
     row["overridden"] = (request.proposed_type, sorted(request.proposed_channels)) != (
-        request.request_type, sorted(request.channels))
-    row["brief"] = {name: request.brief.get(name) for name in FIELD_NAMES if request.brief.get(name) not in
-                    (None, "", [])}
-    row["history"] = [{"at": e.at.isoformat(), "actor": e.actor, "action": e.action, "old": e.old, "new": e.new}
-                      for e in events]
+        request.request_type,
+        sorted(request.channels),
+    )
+    row["brief"] = {
+        name: request.brief.get(name) for name in FIELD_NAMES if request.brief.get(name) not in (None, "", [])
+    }
+    row["history"] = [
+        {"at": e.at.isoformat(), "actor": e.actor, "action": e.action, "old": e.old, "new": e.new} for e in events
+    ]
     return row
 
 
@@ -51,8 +76,9 @@ def to_csv(rows: list[dict[str, Any]]) -> str:
     writer.writeheader()
     for row in rows:
         flat = {k: ";".join(v) if isinstance(v, list) else v for k, v in row.items() if k in _COLUMNS}
-        flat.update({f"brief.{k}": ";".join(map(str, v)) if isinstance(v, list) else v
-                     for k, v in row["brief"].items()})
+        flat.update(
+            {f"brief.{k}": ";".join(map(str, v)) if isinstance(v, list) else v for k, v in row["brief"].items()}
+        )
         flat["history"] = json.dumps(row["history"], ensure_ascii=False)
         writer.writerow(flat)
     return out.getvalue()

@@ -19,7 +19,6 @@ from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-
 from bot.delivery.once import Sent, claimed, send_once
 from bot.delivery.ports import ChatPort
 from bot.platform.calendar import local_date, parse_time, report_week
@@ -49,8 +48,12 @@ class Window:
         """The ``days`` local days before ``today`` (on a Monday: the previous Monday to Sunday)."""
         zone = ZoneInfo(tz)
         first = today - timedelta(days=days)
-        return cls(first=first, last=today - timedelta(days=1), start=datetime.combine(first, time(), zone),
-                   end=datetime.combine(today, time(), zone))
+        return cls(
+            first=first,
+            last=today - timedelta(days=1),
+            start=datetime.combine(first, time(), zone),
+            end=datetime.combine(today, time(), zone),
+        )
 
     def __contains__(self, instant: datetime | None) -> bool:
         return instant is not None and self.start <= instant < self.end
@@ -93,10 +96,15 @@ def compute_figures(requests: Iterable[Request], window: Window) -> Figures:
     delivered = [r for r in rows if r.delivered_at in window and r.submitted_at is not None]
     proposed = [r for r in submitted if r.proposed_type]
     with_channels = [r for r in submitted if r.proposed_channels]
-    cycles = [(r.delivered_at - r.submitted_at).total_seconds() / 86400 for r in delivered
-              if r.delivered_at and r.submitted_at]
+    cycles = [
+        (r.delivered_at - r.submitted_at).total_seconds() / 86400
+        for r in delivered
+        if r.delivered_at and r.submitted_at
+    ]
     return Figures(
-        window=window, submitted=len(submitted), delivered=len(delivered),
+        window=window,
+        submitted=len(submitted),
+        delivered=len(delivered),
         by_type=_ranked(Counter(r.request_type for r in submitted)),
         by_channel=_ranked(Counter(channel for r in submitted for channel in r.channels)),
         median_cycle_days=statistics.median(cycles) if cycles else None,
@@ -105,7 +113,8 @@ def compute_figures(requests: Iterable[Request], window: Window) -> Figures:
         rush_share=_share([r.rush for r in submitted]),
         type_accuracy=_share([r.request_type == r.proposed_type for r in proposed]),
         channel_accuracy=_share([set(r.channels) == set(r.proposed_channels) for r in with_channels]),
-        proposals=len(proposed))
+        proposals=len(proposed),
+    )
 
 
 def _percent(value: float | None) -> str:
@@ -132,16 +141,25 @@ def summary_lines(figures: Figures) -> list[str]:
 
 def summary_text(figures: Figures) -> str:
     """The report as a message: a title and the key figures."""
-    return "\n".join([f"*Weekly creative report, {figures.window.describe()}*",
-                      *(f"• {line}" for line in summary_lines(figures))])
+    return "\n".join(
+        [f"*Weekly creative report, {figures.window.describe()}*", *(f"• {line}" for line in summary_lines(figures))]
+    )
 
 
 def _bars(ax: Axes, title: str, counts: dict[str, int], color: str) -> None:
     """One horizontal bar panel, largest on top, each bar labelled with its count."""
     ax.set_title(title, fontsize=12, loc="left")
     if not counts:
-        ax.text(0.5, 0.5, "No requests submitted", ha="center", va="center",
-                fontsize=11, color="#666666", transform=ax.transAxes)
+        ax.text(
+            0.5,
+            0.5,
+            "No requests submitted",
+            ha="center",
+            va="center",
+            fontsize=11,
+            color="#666666",
+            transform=ax.transAxes,
+        )
         ax.set_axis_off()
         return
     labels = [human(name) for name in counts][::-1]
@@ -174,8 +192,9 @@ def render_chart(figures: Figures) -> bytes:
 class WeeklyReport:
     """The report's figures from the database, and its once-a-week post to the ops channel."""
 
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, timezone: str, digest_time: str,
-                 ops_channel: str | None) -> None:
+    def __init__(
+        self, uow: UnitOfWorkFactory, clock: Clock, timezone: str, digest_time: str, ops_channel: str | None
+    ) -> None:
         self.uow, self.clock, self.timezone = uow, clock, timezone
         self.at, self.ops_channel = parse_time(digest_time), ops_channel
 
@@ -192,9 +211,13 @@ class WeeklyReport:
         """Compute, render and upload the report for the 7 days before today to the ops channel."""
         assert self.ops_channel, "OPS_CHANNEL_ID is required to post the report"
         figures = self.figures(self.window(now))
-        port.upload_file(self.ops_channel, f"creative-report-{figures.window.first.isoformat()}.png",
-                         render_chart(figures), title=f"Creative requests, {figures.window.describe()}",
-                         comment=summary_text(figures))
+        port.upload_file(
+            self.ops_channel,
+            f"creative-report-{figures.window.first.isoformat()}.png",
+            render_chart(figures),
+            title=f"Creative requests, {figures.window.describe()}",
+            comment=summary_text(figures),
+        )
         return figures
 
     def send_due(self, port: ChatPort, now: datetime | None = None) -> bool:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from zoneinfo import ZoneInfo
 
 from bot.analysis.analyzer import Analyzer
 from bot.analysis.contract import AnalysisContext, Extraction
 from bot.briefs.catalog import Catalog
 from bot.briefs.model import Brief
+from bot.platform.calendar import local_date
 from bot.platform.clock import Clock
 from bot.platform.text import human
 from bot.requests.lifecycle import TERMINAL, TRANSITIONS, IllegalTransition, next_status
@@ -34,16 +34,18 @@ class Change:
 class ChangeEngine:
     """The rules of changing a submitted request; storage only, no messages."""
 
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, catalog: Catalog, analyzer: Analyzer,
-                 timezone: str) -> None:
+    def __init__(
+        self, uow: UnitOfWorkFactory, clock: Clock, catalog: Catalog, analyzer: Analyzer, timezone: str
+    ) -> None:
         self.uow, self.clock, self.catalog, self.analyzer, self.timezone = uow, clock, catalog, analyzer, timezone
 
     def ops_today(self) -> date:
         """Today in the ops team's time zone."""
-        return self.clock.now().astimezone(ZoneInfo(self.timezone)).date()
+        return local_date(self.clock.now(), self.timezone)
 
-    def perform(self, actor: str, ref: str, action: str, *, note: str | None = None,
-                value: str | None = None) -> Change:
+    def perform(
+        self, actor: str, ref: str, action: str, *, note: str | None = None, value: str | None = None
+    ) -> Change:
         """Apply ``action`` to ``ref`` as ``actor``, or raise Refused."""
         ref = ref.upper()
         now = self.clock.now()
@@ -95,7 +97,10 @@ class ChangeEngine:
             request = u.requests.by_ref(ref)
         if request is None:
             return None
-        ctx = AnalysisContext(today=self.ops_today(), timezone=self.timezone, catalog=self.catalog,
-                              draft=Brief.model_validate(request.brief))
+        ctx = AnalysisContext(
+            today=self.ops_today(),
+            timezone=self.timezone,
+            catalog=self.catalog,
+            draft=Brief.model_validate(request.brief),
+        )
         return self.analyzer.extract(text, ctx)
-

@@ -40,8 +40,13 @@ class HomeView(Card):
 
 
 def _entry(request: Request) -> HomeEntry:
-    return HomeEntry(ref=request.ref or "", title=request.title, status=request.status, priority=request.priority,
-                     due_date=request.due_date)
+    return HomeEntry(
+        ref=request.ref or "",
+        title=request.title,
+        status=request.status,
+        priority=request.priority,
+        due_date=request.due_date,
+    )
 
 
 class Homes:
@@ -55,16 +60,31 @@ class Homes:
         with self.uow() as u:
             member = u.team.get(user)
             open_requests = list(u.requests.with_status(sorted(OPEN)))
-        sections = [HomeSection(title="Your requests", empty="No open requests.",
-                                entries=[_entry(r) for r in open_requests if r.requester_id == user])]
+        sections = [
+            HomeSection(
+                title="Your requests",
+                empty="No open requests.",
+                entries=[_entry(r) for r in open_requests if r.requester_id == user],
+            )
+        ]
         if member and member.is_designer:
-            work = sorted((r for r in open_requests if r.assignee_id == user and r.status in ACTIVE),
-                          key=lambda r: (r.due_date is None, r.due_date))
-            sections.append(HomeSection(title="Your assignments", empty="Nothing assigned to you.",
-                                        entries=[_entry(r) for r in work]))
+            work = sorted(
+                (r for r in open_requests if r.assignee_id == user and r.status in ACTIVE),
+                key=lambda r: (r.due_date is None, r.due_date),
+            )
+            sections.append(
+                HomeSection(
+                    title="Your assignments", empty="Nothing assigned to you.", entries=[_entry(r) for r in work]
+                )
+            )
         if member and member.is_ops:
-            sections.append(HomeSection(title="Triage queue", empty="The queue is empty.",
-                                        entries=[_entry(r) for r in open_requests if r.status in QUEUE]))
+            sections.append(
+                HomeSection(
+                    title="Triage queue",
+                    empty="The queue is empty.",
+                    entries=[_entry(r) for r in open_requests if r.status in QUEUE],
+                )
+            )
         return HomeView(sections=sections)
 
     def publish(self, port: ChatPort, user: str) -> None:

@@ -39,21 +39,35 @@ TRANSITIONS: dict[str, dict[Status, Status]] = {
     "approve": {_S.SUBMITTED: _S.APPROVED, _S.NEEDS_INFO: _S.APPROVED},
     "ask": {_S.SUBMITTED: _S.NEEDS_INFO, _S.NEEDS_INFO: _S.NEEDS_INFO},
     "answer": {_S.NEEDS_INFO: _S.SUBMITTED},
-    "assign": {_S.SUBMITTED: _S.ASSIGNED, _S.NEEDS_INFO: _S.ASSIGNED, _S.APPROVED: _S.ASSIGNED,
-               _S.ASSIGNED: _S.ASSIGNED, _S.BLOCKED: _S.ASSIGNED},
+    "assign": {
+        _S.SUBMITTED: _S.ASSIGNED,
+        _S.NEEDS_INFO: _S.ASSIGNED,
+        _S.APPROVED: _S.ASSIGNED,
+        _S.ASSIGNED: _S.ASSIGNED,
+        _S.BLOCKED: _S.ASSIGNED,
+    },
     "start": {_S.ASSIGNED: _S.IN_PROGRESS, _S.BLOCKED: _S.IN_PROGRESS, _S.REVISION_REQUESTED: _S.IN_PROGRESS},
     "block": {_S.ASSIGNED: _S.BLOCKED, _S.IN_PROGRESS: _S.BLOCKED, _S.REVISION_REQUESTED: _S.BLOCKED},
     "deliver": {_S.IN_PROGRESS: _S.DELIVERED, _S.BLOCKED: _S.DELIVERED, _S.REVISION_REQUESTED: _S.DELIVERED},
     "request_changes": {_S.DELIVERED: _S.REVISION_REQUESTED},
     "accept": {_S.DELIVERED: _S.CLOSED},
-    "reject": {status: _S.REJECTED for status in OPEN},
-    "cancel": {status: _S.CANCELLED for status in OPEN},
+    "reject": dict.fromkeys(OPEN, _S.REJECTED),
+    "cancel": dict.fromkeys(OPEN, _S.CANCELLED),
 }
 
-_VERBS = {"approve": "approved", "ask": "asked for information on", "answer": "answered",
-          "assign": "assigned", "start": "started", "block": "blocked", "deliver": "delivered",
-          "request_changes": "asked for changes to", "accept": "accepted", "reject": "rejected",
-          "cancel": "cancelled"}
+_VERBS = {
+    "approve": "approved",
+    "ask": "asked for information on",
+    "answer": "answered",
+    "assign": "assigned",
+    "start": "started",
+    "block": "blocked",
+    "deliver": "delivered",
+    "request_changes": "asked for changes to",
+    "accept": "accepted",
+    "reject": "rejected",
+    "cancel": "cancelled",
+}
 
 
 class IllegalTransition(Exception):
@@ -66,8 +80,9 @@ def next_status(current: str, action: str) -> Status:
     target = TRANSITIONS[action].get(status)
     if target is None:
         allowed = ", ".join(human(s.value) for s in TRANSITIONS[action]) or "no status"
-        raise IllegalTransition(f"It can't be {_VERBS[action]} while it is {human(status.value)} "
-                                f"(only when {allowed}).")
+        raise IllegalTransition(
+            f"It can't be {_VERBS[action]} while it is {human(status.value)} (only when {allowed})."
+        )
     return target
 
 

@@ -67,9 +67,14 @@ def _merge_answer(e: Edit, text: str, extraction: Extraction) -> None:
     """The requester's answer updates the brief; ops' routing (type, channels) stays as it is."""
     request = e.request
     brief = Brief.model_validate(request.brief)
-    updated = apply(brief, extraction, e.catalog).model_copy(update={
-        "request_type": brief.request_type, "channels": brief.channels, "title": brief.title,
-        "notes": "\n".join(filter(None, [brief.notes, f"Answer to ops: {text}"]))})
+    updated = apply(brief, extraction, e.catalog).model_copy(
+        update={
+            "request_type": brief.request_type,
+            "channels": brief.channels,
+            "title": brief.title,
+            "notes": "\n".join(filter(None, [brief.notes, f"Answer to ops: {text}"])),
+        }
+    )
     request.brief = updated.model_dump(mode="json")
     if updated.deadline and updated.deadline != request.deadline:
         request.deadline = request.due_date = updated.deadline
@@ -118,8 +123,7 @@ def _rechannel(e: Edit) -> Values:
     names = channel_names(_require(e.value, "channels"), e.catalog)
     unknown = [c for c in names if c not in e.catalog.channels]
     if unknown or not names:
-        raise Refused(f"Unknown channel {', '.join(unknown) or '(none)'}; use "
-                      f"{', '.join(e.catalog.channel_names)}.")
+        raise Refused(f"Unknown channel {', '.join(unknown) or '(none)'}; use {', '.join(e.catalog.channel_names)}.")
     old, e.request.channels, e.request.classified_by = ", ".join(e.request.channels), names, "ops"
     e.request.brief = {**e.request.brief, "channels": names}
     return old, ", ".join(names)
@@ -127,6 +131,7 @@ def _rechannel(e: Edit) -> Values:
 
 def channel_names(text: str, catalog: Catalog) -> list[str]:
     """``social, paid ads`` or ``social email``: commas and "and" separate; spaces join or separate."""
+
     def name(part: str) -> str:
         return re.sub(r"\s+", "_", part.strip().lower())
 
@@ -160,20 +165,30 @@ def _with_reason(what: str) -> Callable[[Edit], Values]:
     def check(e: Edit) -> Values:
         _require(e.note, what)
         return None, None
+
     return check
 
 
 def _comment(e: Edit) -> Values:
     assert e.request.id is not None
-    e.u.comments.add(Comment(request_id=e.request.id, author=e.actor, text=_require(e.note, "a comment"),
-                             at=e.now))
+    e.u.comments.add(Comment(request_id=e.request.id, author=e.actor, text=_require(e.note, "a comment"), at=e.now))
     return None, None
 
 
 _MUTATIONS: dict[str, Callable[[Edit], Values]] = {
-    "ask": _ask, "answer": _answer, "assign": _assign, "priority": _priority, "due": _due, "type": _retype,
-    "channels": _rechannel, "deliver": _deliver, "request_changes": _request_changes, "accept": _accept,
-    "block": _with_reason("what is blocking you"), "reject": _with_reason("a reason"), "comment": _comment,
+    "ask": _ask,
+    "answer": _answer,
+    "assign": _assign,
+    "priority": _priority,
+    "due": _due,
+    "type": _retype,
+    "channels": _rechannel,
+    "deliver": _deliver,
+    "request_changes": _request_changes,
+    "accept": _accept,
+    "block": _with_reason("what is blocking you"),
+    "reject": _with_reason("a reason"),
+    "comment": _comment,
 }
 
 

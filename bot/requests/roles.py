@@ -8,9 +8,22 @@ from storage.uow import UnitOfWork
 OPS, DESIGNER, REQUESTER = "ops", "designer", "requester"
 
 ROLES: dict[str, str] = {
-    "approve": OPS, "reject": OPS, "ask": OPS, "assign": OPS, "priority": OPS, "due": OPS, "type": OPS,
-    "channels": OPS, "comment": OPS, "start": DESIGNER, "block": DESIGNER, "deliver": DESIGNER,
-    "answer": REQUESTER, "request_changes": REQUESTER, "accept": REQUESTER, "cancel": REQUESTER,
+    "approve": OPS,
+    "reject": OPS,
+    "ask": OPS,
+    "assign": OPS,
+    "priority": OPS,
+    "due": OPS,
+    "type": OPS,
+    "channels": OPS,
+    "comment": OPS,
+    "start": DESIGNER,
+    "block": DESIGNER,
+    "deliver": DESIGNER,
+    "answer": REQUESTER,
+    "request_changes": REQUESTER,
+    "accept": REQUESTER,
+    "cancel": REQUESTER,
 }
 
 
@@ -29,5 +42,4 @@ def authorize(u: UnitOfWork, actor: str, request: Request, action: str) -> None:
         who = f"<@{request.assignee_id}>" if request.assignee_id else "nobody yet"
         raise Refused(f"Only the assigned designer ({who}) reports progress on {request.ref}; nothing changed.")
     elif role == REQUESTER and actor != request.requester_id:
-        raise Refused(f"Only the requester (<@{request.requester_id}>) can do that for {request.ref}; "
-                      "nothing changed.")
+        raise Refused(f"Only the requester (<@{request.requester_id}>) can do that for {request.ref}; nothing changed.")

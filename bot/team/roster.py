@@ -82,9 +82,17 @@ def sync_roster(uow: UnitOfWorkFactory, roster: Roster) -> int:
     with uow() as u:
         u.team.clear_roles()
         for designer in roster.designers:
-            u.team.upsert(TeamMember(slack_id=designer.slack_id, name=designer.name, is_designer=True,
-                                     is_ops=designer.slack_id in roster.ops_managers, skills=designer.skills,
-                                     capacity_points=designer.capacity_points, timezone=designer.timezone))
+            u.team.upsert(
+                TeamMember(
+                    slack_id=designer.slack_id,
+                    name=designer.name,
+                    is_designer=True,
+                    is_ops=designer.slack_id in roster.ops_managers,
+                    skills=designer.skills,
+                    capacity_points=designer.capacity_points,
+                    timezone=designer.timezone,
+                )
+            )
         designers = {d.slack_id for d in roster.designers}
         for ops_id in roster.ops_managers:
             if ops_id not in designers:

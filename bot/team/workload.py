@@ -37,8 +37,9 @@ def loads(designers: Iterable[TeamMember], requests: Iterable[Request], catalog:
     return {d.slack_id: Load(d.slack_id, points.get(d.slack_id, 0), d.capacity_points) for d in designers}
 
 
-def suggest_assignee(request_type: str, designers: Sequence[TeamMember], current: dict[str, Load],
-                     catalog: Catalog) -> Load | None:
+def suggest_assignee(
+    request_type: str, designers: Sequence[TeamMember], current: dict[str, Load], catalog: Catalog
+) -> Load | None:
     """The designer with this skill and the most free capacity that still fits the request, if any."""
     effort = catalog.effort(request_type)
     skilled = [current[d.slack_id] for d in designers if request_type in d.skills and d.slack_id in current]

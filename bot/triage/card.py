@@ -66,24 +66,41 @@ class TriageCards:
             designers = [m for m in u.team.all() if m.is_designer]
             active = u.requests.with_status(sorted(ACTIVE))
             events = u.audit.for_request(request.id) if request.id else []
-        suggestion = suggest_assignee(request.request_type, designers, loads(designers, active, self.catalog),
-                                      self.catalog)
+        suggestion = suggest_assignee(
+            request.request_type, designers, loads(designers, active, self.catalog), self.catalog
+        )
         brief = Brief.model_validate(request.brief)
         verdict = assess(brief, self.catalog, (request.submitted_at or request.created_at).date())
         return TriageCard(
-            ref=request.ref or "", title=request.title, requester_id=request.requester_id, status=request.status,
-            request_type=request.request_type, classified_by=request.classified_by, channels=request.channels,
-            deadline=request.deadline, rush=request.rush, lead_time_days=self.catalog.lead_time(request.request_type),
-            priority=request.priority, missing_fields=verdict.missing_fields, duplicate_refs=request.duplicate_refs,
+            ref=request.ref or "",
+            title=request.title,
+            requester_id=request.requester_id,
+            status=request.status,
+            request_type=request.request_type,
+            classified_by=request.classified_by,
+            channels=request.channels,
+            deadline=request.deadline,
+            rush=request.rush,
+            lead_time_days=self.catalog.lead_time(request.request_type),
+            priority=request.priority,
+            missing_fields=verdict.missing_fields,
+            duplicate_refs=request.duplicate_refs,
             suggested_assignee=suggestion.designer if suggestion else None,
-            suggested_load=suggestion.describe() if suggestion else None, assignee_id=request.assignee_id,
-            brief=brief, history=[describe(e) for e in events if e.action != "status"])
+            suggested_load=suggestion.describe() if suggestion else None,
+            assignee_id=request.assignee_id,
+            brief=brief,
+            history=[describe(e) for e in events if e.action != "status"],
+        )
 
     def post(self, port: ChatPort, request: Request) -> str | None:
         """Post a new request's triage message to the ops channel; its ts, or None when it was queued."""
         assert self.ops_channel, "OPS_CHANNEL_ID is required to run the Slack app"
-        ts = port.post(self.ops_channel, f"New request {request.ref}: {request.title}", self.card(request),
-                       target=(request.ref or "", "triage"))
+        ts = port.post(
+            self.ops_channel,
+            f"New request {request.ref}: {request.title}",
+            self.card(request),
+            target=(request.ref or "", "triage"),
+        )
         if ts:
             request.triage_channel, request.triage_ts = self.ops_channel, ts
         return ts
@@ -91,5 +108,9 @@ class TriageCards:
     def refresh(self, port: ChatPort, request: Request) -> None:
         """Show the request's current state in its triage message (chat.update)."""
         if request.triage_channel and request.triage_ts:
-            port.update(request.triage_channel, request.triage_ts,
-                        f"{request.ref}: {request.title} ({human(request.status)})", self.card(request))
+            port.update(
+                request.triage_channel,
+                request.triage_ts,
+                f"{request.ref}: {request.title} ({human(request.status)})",
+                self.card(request),
+            )

@@ -18,8 +18,12 @@ def tell(port: ChatPort, change: Change) -> None:
     elif action == "reject":
         dm(port, requester, f"{title} was rejected by creative ops: {change.note}")
     elif action == "ask":
-        dm(port, requester, f"Creative ops has a question about {title}:\n>{change.note}\n"
-           "Reply in this thread to answer.", target=(ref or "", "info"))
+        dm(
+            port,
+            requester,
+            f"Creative ops has a question about {title}:\n>{change.note}\nReply in this thread to answer.",
+            target=(ref or "", "info"),
+        )
     elif action == "answer":
         in_thread(port, request, f"<@{requester}> answered:\n>{change.note}")
         dm(port, requester, f"Thanks — I've passed your answer on to creative ops ({ref}).")
@@ -27,5 +31,8 @@ def tell(port: ChatPort, change: Change) -> None:
         send_assignment(port, request)
         dm(port, requester, f"{title} is assigned to <@{request.assignee_id}>.")
     elif action in FIELD_CHANGES:
-        dm(port, requester, f"Creative ops changed the {FIELD_CHANGES[action]} of {title}: "
-           f"{change.old or 'none'} → {change.new}.")
+        dm(
+            port,
+            requester,
+            f"Creative ops changed the {FIELD_CHANGES[action]} of {title}: {change.old or 'none'} → {change.new}.",
+        )

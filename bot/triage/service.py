@@ -23,12 +23,14 @@ from storage.uow import UnitOfWorkFactory
 class Triage:
     """Changes plus what people see of them."""
 
-    def __init__(self, uow: UnitOfWorkFactory, changes: ChangeEngine, cards: TriageCards, homes: Homes,
-                 directory: Directory) -> None:
+    def __init__(
+        self, uow: UnitOfWorkFactory, changes: ChangeEngine, cards: TriageCards, homes: Homes, directory: Directory
+    ) -> None:
         self.uow, self.changes, self.cards, self.homes, self.directory = uow, changes, cards, homes, directory
 
-    def perform(self, port: ChatPort, actor: str, ref: str, action: str, *, note: str | None = None,
-                value: str | None = None) -> Change:
+    def perform(
+        self, port: ChatPort, actor: str, ref: str, action: str, *, note: str | None = None, value: str | None = None
+    ) -> Change:
         """Apply a change (or raise Refused), then update the triage message and tell whoever it concerns."""
         change = self.changes.perform(actor, ref, action, note=note, value=value)
         if action != "comment":
@@ -45,11 +47,16 @@ class Triage:
             return help_text()
         if command.name == "status":
             return status_text(request)
-        simple = {"approve": ("approve", None, None), "reject": ("reject", command.argument, None),
-                  "ask": ("ask", command.argument, None),
-                  "assign": ("assign", None, command.mentioned_user() or command.argument),
-                  "priority": ("priority", None, command.argument), "due": ("due", None, command.argument),
-                  "type": ("type", None, command.argument), "channels": ("channels", None, command.argument)}
+        simple = {
+            "approve": ("approve", None, None),
+            "reject": ("reject", command.argument, None),
+            "ask": ("ask", command.argument, None),
+            "assign": ("assign", None, command.mentioned_user() or command.argument),
+            "priority": ("priority", None, command.argument),
+            "due": ("due", None, command.argument),
+            "type": ("type", None, command.argument),
+            "channels": ("channels", None, command.argument),
+        }
         action, note, value = simple[command.name]
         self.perform(port, actor, request.ref or "", action, note=note, value=value)
         return None
@@ -89,5 +96,6 @@ def status_text(request: Request) -> str:
     """The current state in one message."""
     due = format_date(request.due_date) if request.due_date else "none"
     who = f"<@{request.assignee_id}>" if request.assignee_id else "unassigned"
-    return (f"{request.ref} is *{human(request.status)}* · priority {request.priority} · due {due}"
-            f" · {who}" + (f" · revisions {request.revision_count}" if request.revision_count else ""))
+    return f"{request.ref} is *{human(request.status)}* · priority {request.priority} · due {due} · {who}" + (
+        f" · revisions {request.revision_count}" if request.revision_count else ""
+    )

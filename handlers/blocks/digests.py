@@ -43,8 +43,13 @@ def _sections(title: str, lines: list[str]) -> list[Block]:
 
 def designer_blocks(digest: DesignerDigest) -> list[Block]:
     """The designer digest DM."""
-    return fit_message([header(f"Your requests for {format_date(digest.day)}"), context(designer_summary(digest)),
-                        *_sections("By due date", designer_lines(digest, RICH))])
+    return fit_message(
+        [
+            header(f"Your requests for {format_date(digest.day)}"),
+            context(designer_summary(digest)),
+            *_sections("By due date", designer_lines(digest, RICH)),
+        ]
+    )
 
 
 def ops_blocks(digest: OpsDigest) -> list[Block]:

@@ -27,12 +27,25 @@ VIEW_DELIVERED = "prod_delivered_form"
 VIEW_CHANGES = "delivery_changes_form"
 
 ACTION_IDS: dict[Action, str] = {
-    Action.SUBMIT: ACTION_SUBMIT, Action.EDIT: ACTION_EDIT, Action.NEW_REQUEST: ACTION_NEW_REQUEST,
-    Action.APPROVE: TRIAGE_APPROVE, Action.REQUEST_INFO: TRIAGE_REQUEST_INFO, Action.REJECT: TRIAGE_REJECT,
-    Action.ASSIGN: TRIAGE_ASSIGN, Action.PRIORITY: TRIAGE_PRIORITY, Action.START: PROD_START,
-    Action.BLOCKED: PROD_BLOCKED, Action.DELIVERED: PROD_DELIVERED, Action.ACCEPT: DELIVERY_ACCEPT,
+    Action.SUBMIT: ACTION_SUBMIT,
+    Action.EDIT: ACTION_EDIT,
+    Action.NEW_REQUEST: ACTION_NEW_REQUEST,
+    Action.APPROVE: TRIAGE_APPROVE,
+    Action.REQUEST_INFO: TRIAGE_REQUEST_INFO,
+    Action.REJECT: TRIAGE_REJECT,
+    Action.ASSIGN: TRIAGE_ASSIGN,
+    Action.PRIORITY: TRIAGE_PRIORITY,
+    Action.START: PROD_START,
+    Action.BLOCKED: PROD_BLOCKED,
+    Action.DELIVERED: PROD_DELIVERED,
+    Action.ACCEPT: DELIVERY_ACCEPT,
     Action.REQUEST_CHANGES: DELIVERY_CHANGES,
 }
 #: The action forms: the lifecycle action a form asks text for → its callback id.
-FORM_VIEWS: dict[str, str] = {"ask": VIEW_ASK, "reject": VIEW_REJECT, "block": VIEW_BLOCKED,
-                              "request_changes": VIEW_CHANGES, "deliver": VIEW_DELIVERED}
+FORM_VIEWS: dict[str, str] = {
+    "ask": VIEW_ASK,
+    "reject": VIEW_REJECT,
+    "block": VIEW_BLOCKED,
+    "request_changes": VIEW_CHANGES,
+    "deliver": VIEW_DELIVERED,
+}

@@ -5,24 +5,33 @@ from __future__ import annotations
 from typing import Any
 
 from bot.briefs.catalog import Catalog
-from bot.briefs.model import FIELD_LABELS, LIST_FIELDS, Brief
+from bot.briefs.model import FIELD_LABELS, FIELD_NAMES, LIST_FIELDS, Brief
 from bot.briefs.summary import brief_lines
-from bot.delivery.cards import Notice
+from bot.delivery.cards import Action, Notice
 from bot.intake.cards import BriefCard, IntakeForm
 from bot.platform.text import clamp, escape, human
 from handlers.blocks.ids import ACTION_IDS, VIEW_INTAKE
 from handlers.blocks.kit import (
-    MAX_INPUT_VALUE, Block, actions, button, context, field_sections, fit_message, header, metadata, modal, plain,
+    MAX_INPUT_VALUE,
+    Block,
+    actions,
+    button,
+    context,
+    field_sections,
+    fit_message,
+    header,
+    metadata,
+    modal,
+    plain,
     section,
 )
 
-#: Form inputs after type, channels and deadline, in the order shown.
-_TEXT_INPUTS: tuple[str, ...] = (
-    "objective", "audience", "platforms", "formats", "duration", "copy", "url", "quantity", "slide_count",
-    "source_asset", "markets", "usage", "campaign", "budget", "approver", "notes",
+#: Form inputs after type, channels and deadline, in the order shown (the title is derived, assets are files).
+_TEXT_INPUTS: tuple[str, ...] = tuple(
+    name for name in FIELD_NAMES if name not in {"title", "request_type", "channels", "deadline", "assets"}
 )
 _MULTILINE = {"objective", "audience", "copy", "notes"}
-_BUTTONS = {"submit": ("Submit", "primary"), "edit": ("Edit", None)}
+_BUTTONS = {Action.SUBMIT: ("Submit", "primary"), Action.EDIT: ("Edit", None)}
 
 
 def brief_pairs(brief: Brief) -> list[tuple[str, str]]:
@@ -37,16 +46,24 @@ def notice_blocks(card: Notice) -> list[Block]:
 
 def brief_blocks(card: BriefCard) -> list[Block]:
     """The full brief with Submit and Edit (SPEC 2.1 step 6)."""
-    buttons = [button(_BUTTONS[a][0], ACTION_IDS[a], card.conversation_id, style=_BUTTONS[a][1])
-               for a in card.actions]
-    blocks = [section(escape(card.intro)), header(card.brief.title or "Your brief"),
-              *field_sections(brief_pairs(card.brief)), actions("intake_confirm", *buttons)]
+    buttons = [button(_BUTTONS[a][0], ACTION_IDS[a], card.conversation_id, style=_BUTTONS[a][1]) for a in card.actions]
+    blocks = [
+        section(escape(card.intro)),
+        header(card.brief.title or "Your brief"),
+        *field_sections(brief_pairs(card.brief)),
+        actions("intake_confirm", *buttons),
+    ]
     return fit_message(blocks)
 
 
 def _input(block_id: str, label: str, element: Block, hint: str | None = None) -> Block:
-    block: Block = {"type": "input", "block_id": block_id, "optional": True, "label": plain(label, 2000),
-                    "element": element}
+    block: Block = {
+        "type": "input",
+        "block_id": block_id,
+        "optional": True,
+        "label": plain(label, 2000),
+        "element": element,
+    }
     if hint:
         block["hint"] = plain(hint, 2000)
     return block
@@ -63,8 +80,7 @@ def intake_view(form: IntakeForm, catalog: Catalog) -> Block:
     """The intake modal: the catalog's types and channels and every brief field, prefilled from a draft."""
     brief = form.brief
     type_options = [{"text": plain(human(name).capitalize(), 75), "value": name} for name in catalog.type_names]
-    channel_options = [{"text": plain(human(name).capitalize(), 75), "value": name}
-                       for name in catalog.channel_names]
+    channel_options = [{"text": plain(human(name).capitalize(), 75), "value": name} for name in catalog.channel_names]
     kind: Block = {"type": "static_select", "action_id": "value", "options": type_options}
     if brief.request_type in catalog.request_types:
         kind["initial_option"] = next(o for o in type_options if o["value"] == brief.request_type)
@@ -81,21 +97,30 @@ def intake_view(form: IntakeForm, catalog: Catalog) -> Block:
         _input("deadline", "Deadline", deadline),
     ]
     for name in _TEXT_INPUTS:
-        element: Block = {"type": "plain_text_input", "action_id": "value", "multiline": name in _MULTILINE,
-                          "max_length": MAX_INPUT_VALUE}
+        element: Block = {
+            "type": "plain_text_input",
+            "action_id": "value",
+            "multiline": name in _MULTILINE,
+            "max_length": MAX_INPUT_VALUE,
+        }
         initial = _initial_text(brief, name)
         if initial:
             element["initial_value"] = initial
         hint = "Comma-separated" if name in LIST_FIELDS else None
         blocks.append(_input(name, FIELD_LABELS[name], element, hint))
-    blocks.append(context("Required for every request: type, channels, deadline, objective and audience; "
-                          "each type adds its own (e.g. video: duration and formats)."))
+    blocks.append(
+        context(
+            "Required for every request: type, channels, deadline, objective and audience; "
+            "each type adds its own (e.g. video: duration and formats)."
+        )
+    )
     data = {"conversation": form.conversation_id} if form.conversation_id else {}
     return modal(VIEW_INTAKE, "New creative request", blocks, metadata(data), submit="Submit")
 
 
 def form_brief(values: dict[str, dict[str, dict[str, Any]]]) -> Brief:
     """The brief a submitted intake modal describes."""
+
     def raw(block_id: str) -> dict[str, Any]:
         return values.get(block_id, {}).get("value", {})
 

@@ -50,7 +50,7 @@ def section(text: str, accessory: Block | None = None) -> Block:
 def field_sections(pairs: list[tuple[str, str]]) -> list[Block]:
     """``*label*\\nvalue`` fields, ten to a section, each within the field limit."""
     fields = [mrkdwn(f"*{label}*\n{value}", MAX_FIELD_TEXT) for label, value in pairs]
-    return [{"type": "section", "fields": fields[i:i + MAX_FIELDS]} for i in range(0, len(fields), MAX_FIELDS)]
+    return [{"type": "section", "fields": fields[i : i + MAX_FIELDS]} for i in range(0, len(fields), MAX_FIELDS)]
 
 
 def context(*texts: str) -> Block:
@@ -95,11 +95,16 @@ def metadata(data: dict[str, Any]) -> str:
     return text
 
 
-def modal(callback_id: str, title: str, blocks: list[Block], private_metadata: str = "",
-          submit: str = "Submit") -> Block:
+def modal(
+    callback_id: str, title: str, blocks: list[Block], private_metadata: str = "", submit: str = "Submit"
+) -> Block:
     """A modal view within Slack's limits."""
     return {
-        "type": "modal", "callback_id": callback_id, "title": plain(title, MAX_MODAL_TITLE),
-        "submit": plain(submit, MAX_MODAL_TITLE), "close": plain("Cancel", MAX_MODAL_TITLE),
-        "private_metadata": private_metadata, "blocks": blocks[:MAX_VIEW_BLOCKS],
+        "type": "modal",
+        "callback_id": callback_id,
+        "title": plain(title, MAX_MODAL_TITLE),
+        "submit": plain(submit, MAX_MODAL_TITLE),
+        "close": plain("Cancel", MAX_MODAL_TITLE),
+        "private_metadata": private_metadata,
+        "blocks": blocks[:MAX_VIEW_BLOCKS],
     }

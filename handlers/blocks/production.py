@@ -10,12 +10,27 @@ from bot.production.cards import AssignmentCard, DeliveryCard
 from bot.requests.forms import ActionForm
 from handlers.blocks.ids import ACTION_IDS, FORM_VIEWS, VIEW_DELIVERED
 from handlers.blocks.intake import brief_pairs
-from handlers.blocks.kit import Block, actions, button, context, field_sections, fit_message, header, metadata, modal
-from handlers.blocks.kit import plain, section
+from handlers.blocks.kit import (
+    Block,
+    actions,
+    button,
+    context,
+    field_sections,
+    fit_message,
+    header,
+    metadata,
+    modal,
+    plain,
+    section,
+)
 
-_BUTTONS = {Action.START: ("Start", "primary"), Action.BLOCKED: ("Blocked", None),
-            Action.DELIVERED: ("Delivered", None), Action.ACCEPT: ("Accept", "primary"),
-            Action.REQUEST_CHANGES: ("Request changes", None)}
+_BUTTONS = {
+    Action.START: ("Start", "primary"),
+    Action.BLOCKED: ("Blocked", None),
+    Action.DELIVERED: ("Delivered", None),
+    Action.ACCEPT: ("Accept", "primary"),
+    Action.REQUEST_CHANGES: ("Request changes", None),
+}
 #: Text modals: action → (title, label, submit label).
 _TEXT_MODALS: dict[str, tuple[str, str, str]] = {
     "ask": ("Request info", "Question for the requester", "Ask"),
@@ -33,41 +48,63 @@ def assignment_blocks(card: AssignmentCard) -> list[Block]:
     """The designer's assignment DM with Start, Blocked and Delivered."""
     due = format_date(card.due_date) if card.due_date else "no due date"
     where = f" · <{card.triage_link}|triage thread>" if card.triage_link else ""
-    return fit_message([
-        header(f"{card.ref} · {card.title}"),
-        section(f"Assigned to you · due *{due}* · priority *{card.priority}* · status "
-                f"*{human(card.status)}*{where}"),
-        *field_sections(brief_pairs(card.brief)),
-        actions(f"production:{card.ref}", *_buttons(card.ref, card.actions)),
-    ])
+    return fit_message(
+        [
+            header(f"{card.ref} · {card.title}"),
+            section(
+                f"Assigned to you · due *{due}* · priority *{card.priority}* · status *{human(card.status)}*{where}"
+            ),
+            *field_sections(brief_pairs(card.brief)),
+            actions(f"production:{card.ref}", *_buttons(card.ref, card.actions)),
+        ]
+    )
 
 
 def delivery_blocks(card: DeliveryCard) -> list[Block]:
     """The requester's delivery DM with Accept and Request changes."""
     note = f"\n>{escape(card.note)}" if card.note else ""
-    return fit_message([
-        section(f"*{card.ref} · {escape(card.title)}* is delivered: {escape(card.link)}{note}"),
-        context(f"Revision {card.revision_count}" if card.revision_count else "First delivery"),
-        actions(f"delivery:{card.ref}", *_buttons(card.ref, card.actions)),
-    ])
+    return fit_message(
+        [
+            section(f"*{card.ref} · {escape(card.title)}* is delivered: {escape(card.link)}{note}"),
+            context(f"Revision {card.revision_count}" if card.revision_count else "First delivery"),
+            actions(f"delivery:{card.ref}", *_buttons(card.ref, card.actions)),
+        ]
+    )
 
 
 def action_view(form: ActionForm) -> Block:
     """The modal an action asks its text in: one field, or the delivery link and a note."""
     if form.action == "deliver":
-        link: Block = {"type": "input", "block_id": "link", "label": plain("Delivery link"),
-                       "element": {"type": "url_text_input", "action_id": "value"}}
-        note: Block = {"type": "input", "block_id": "note", "optional": True, "label": plain("Note"),
-                       "element": {"type": "plain_text_input", "action_id": "value", "multiline": True,
-                                   "max_length": 3000}}
-        return modal(VIEW_DELIVERED, "Delivered", [section(f"*{form.ref}*"), link, note],
-                     metadata({"ref": form.ref}), submit="Deliver")
+        link: Block = {
+            "type": "input",
+            "block_id": "link",
+            "label": plain("Delivery link"),
+            "element": {"type": "url_text_input", "action_id": "value"},
+        }
+        note: Block = {
+            "type": "input",
+            "block_id": "note",
+            "optional": True,
+            "label": plain("Note"),
+            "element": {"type": "plain_text_input", "action_id": "value", "multiline": True, "max_length": 3000},
+        }
+        return modal(
+            VIEW_DELIVERED,
+            "Delivered",
+            [section(f"*{form.ref}*"), link, note],
+            metadata({"ref": form.ref}),
+            submit="Deliver",
+        )
     title, label, submit = _TEXT_MODALS[form.action]
-    field: Block = {"type": "input", "block_id": "text", "label": plain(label, 2000),
-                    "element": {"type": "plain_text_input", "action_id": "value", "multiline": True,
-                                "max_length": 3000}}
-    return modal(FORM_VIEWS[form.action], title, [section(f"*{form.ref}*"), field], metadata({"ref": form.ref}),
-                 submit=submit)
+    field: Block = {
+        "type": "input",
+        "block_id": "text",
+        "label": plain(label, 2000),
+        "element": {"type": "plain_text_input", "action_id": "value", "multiline": True, "max_length": 3000},
+    }
+    return modal(
+        FORM_VIEWS[form.action], title, [section(f"*{form.ref}*"), field], metadata({"ref": form.ref}), submit=submit
+    )
 
 
 def modal_value(values: dict[str, Any], block_id: str) -> str:

@@ -11,18 +11,27 @@ from handlers.blocks.intake import brief_pairs
 from handlers.blocks.kit import Block, actions, button, context, divider, field_sections, fit_message, header, plain
 
 _DECIDED_BY = {"llm": "LLM", "rules": "rules engine", "ops": "ops", "form": "requester's form"}
-_BUTTONS = {Action.APPROVE: ("Approve", "primary"), Action.REQUEST_INFO: ("Request info", None),
-            Action.REJECT: ("Reject", "danger")}
+_BUTTONS = {
+    Action.APPROVE: ("Approve", "primary"),
+    Action.REQUEST_INFO: ("Request info", None),
+    Action.REJECT: ("Reject", "danger"),
+}
 
 
 def triage_blocks(card: TriageCard) -> list[Block]:
     """The ops channel summary of a request with its triage controls."""
     deadline = format_date(card.deadline) if card.deadline else "none"
-    rush = (f" — :rotating_light: *rush* (standard lead time {card.lead_time_days} business days)" if card.rush
-            else f" (lead time {card.lead_time_days} business days)")
+    rush = (
+        f" — :rotating_light: *rush* (standard lead time {card.lead_time_days} business days)"
+        if card.rush
+        else f" (lead time {card.lead_time_days} business days)"
+    )
     complete = "missing " + ", ".join(card.missing_fields) if card.missing_fields else "complete"
-    assignee = (f"<@{card.suggested_assignee}> ({card.suggested_load})" if card.suggested_assignee
-                else "no designer with this skill and free capacity")
+    assignee = (
+        f"<@{card.suggested_assignee}> ({card.suggested_load})"
+        if card.suggested_assignee
+        else "no designer with this skill and free capacity"
+    )
     summary = [
         ("Requester", f"<@{card.requester_id}>"),
         ("Status", human(card.status)),
@@ -36,8 +45,12 @@ def triage_blocks(card: TriageCard) -> list[Block]:
     ]
     if card.assignee_id:
         summary.append(("Assigned to", f"<@{card.assignee_id}>"))
-    blocks: list[Block] = [header(f"{card.ref} · {card.title}"), *field_sections(summary), divider(),
-                           *field_sections(brief_pairs(card.brief))]
+    blocks: list[Block] = [
+        header(f"{card.ref} · {card.title}"),
+        *field_sections(summary),
+        divider(),
+        *field_sections(brief_pairs(card.brief)),
+    ]
     if card.history:
         blocks.append(context(*card.history[-10:]))  # built by code from validated values
     blocks.append(_controls(card))
@@ -58,7 +71,13 @@ def _controls(card: TriageCard) -> Block:
             elements.append(assign)
         elif action is Action.PRIORITY:
             options = [{"text": plain(p.capitalize()), "value": p} for p in PRIORITIES]
-            elements.append({"type": "static_select", "action_id": ACTION_IDS[action],
-                             "placeholder": plain("Priority"), "options": options,
-                             "initial_option": next(o for o in options if o["value"] == card.priority)})
+            elements.append(
+                {
+                    "type": "static_select",
+                    "action_id": ACTION_IDS[action],
+                    "placeholder": plain("Priority"),
+                    "options": options,
+                    "initial_option": next(o for o in options if o["value"] == card.priority),
+                }
+            )
     return actions(f"triage:{card.ref}", *elements)

@@ -10,16 +10,32 @@ from slack_bolt import Ack, App
 from bot.requests.forms import ActionForm
 from bot.requests.roles import Refused
 from handlers.blocks.ids import (
-    ACTION_EDIT, ACTION_NEW_REQUEST, ACTION_SUBMIT, DELIVERY_ACCEPT, DELIVERY_CHANGES, PROD_BLOCKED, PROD_DELIVERED,
-    PROD_START, TRIAGE_APPROVE, TRIAGE_ASSIGN, TRIAGE_PRIORITY, TRIAGE_REJECT, TRIAGE_REQUEST_INFO,
+    ACTION_EDIT,
+    ACTION_NEW_REQUEST,
+    ACTION_SUBMIT,
+    DELIVERY_ACCEPT,
+    DELIVERY_CHANGES,
+    PROD_BLOCKED,
+    PROD_DELIVERED,
+    PROD_START,
+    TRIAGE_APPROVE,
+    TRIAGE_ASSIGN,
+    TRIAGE_PRIORITY,
+    TRIAGE_REJECT,
+    TRIAGE_REQUEST_INFO,
 )
 from handlers.context import HandlerContext
 
 #: Buttons that change the request at once: action id → lifecycle action.
 DIRECT: dict[str, str] = {TRIAGE_APPROVE: "approve", PROD_START: "start", DELIVERY_ACCEPT: "accept"}
 #: Buttons that ask for text in a form first: action id → lifecycle action.
-WITH_FORM: dict[str, str] = {TRIAGE_REQUEST_INFO: "ask", TRIAGE_REJECT: "reject", PROD_BLOCKED: "block",
-                             PROD_DELIVERED: "deliver", DELIVERY_CHANGES: "request_changes"}
+WITH_FORM: dict[str, str] = {
+    TRIAGE_REQUEST_INFO: "ask",
+    TRIAGE_REJECT: "reject",
+    PROD_BLOCKED: "block",
+    PROD_DELIVERED: "deliver",
+    DELIVERY_CHANGES: "request_changes",
+}
 #: Selects on the triage message: action id → (action, how to read the chosen value).
 SELECTS: dict[str, tuple[str, Callable[[dict[str, Any]], str | None]]] = {
     TRIAGE_ASSIGN: ("assign", lambda action: action.get("selected_user")),
@@ -45,14 +61,16 @@ def register(app: App, ctx: HandlerContext) -> None:
 
     def on_submit(body: dict[str, Any], action: dict[str, Any]) -> None:
         channel = body["channel"]["id"]
-        services.intake.submit(port, body["user"]["id"], action.get("value") or channel, channel,
-                               body.get("message", {}).get("ts"))
+        services.intake.submit(
+            port, body["user"]["id"], action.get("value") or channel, channel, body.get("message", {}).get("ts")
+        )
 
     @app.action(ACTION_EDIT)
     def on_edit(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
         ack()
-        services.intake.open_form(port, body["trigger_id"], body["user"]["id"],
-                                  action.get("value") or body["channel"]["id"])
+        services.intake.open_form(
+            port, body["trigger_id"], body["user"]["id"], action.get("value") or body["channel"]["id"]
+        )
 
     @app.action(ACTION_NEW_REQUEST)
     def on_new_request(ack: Ack, body: dict[str, Any]) -> None:

@@ -19,8 +19,12 @@ def register(app: App, ctx: HandlerContext) -> None:
     def on_mention(event: dict[str, Any]) -> None:
         port, user = ctx.chat, event["user"]
         dm = port.open_dm(user)
-        port.ephemeral(event["channel"], user, "I've sent you a DM so we can put the brief together there.",
-                       thread_ts=event.get("thread_ts"))
+        port.ephemeral(
+            event["channel"],
+            user,
+            "I've sent you a DM so we can put the brief together there.",
+            thread_ts=event.get("thread_ts"),
+        )
         ctx.services.intake.message(port, user, dm, strip_mention(event.get("text") or "") or "help")
 
     app.event("app_mention")(ack=ack_fast, lazy=[ctx.once(on_mention)])

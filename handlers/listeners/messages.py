@@ -25,8 +25,7 @@ def is_requester_dm(event: dict[str, Any]) -> bool:
 def is_thread_reply(event: dict[str, Any], channel: str | None) -> bool:
     """A human's reply in a thread of ``channel`` (Slack sends no message_replied subtype for these)."""
     thread_ts = event.get("thread_ts")
-    return (event.get("channel") == channel and bool(thread_ts) and thread_ts != event.get("ts")
-            and _human(event))
+    return event.get("channel") == channel and bool(thread_ts) and thread_ts != event.get("ts") and _human(event)
 
 
 def register(app: App, ctx: HandlerContext) -> None:
@@ -39,8 +38,9 @@ def register(app: App, ctx: HandlerContext) -> None:
         text = strip_mention(event.get("text") or "")
         if is_requester_dm(event):
             files = [f["permalink"] for f in event.get("files", []) if f.get("permalink")]
-            ctx.services.intake.message(ctx.chat, event["user"], event["channel"], text, files,
-                                        thread_ts=event.get("thread_ts"))
+            ctx.services.intake.message(
+                ctx.chat, event["user"], event["channel"], text, files, thread_ts=event.get("thread_ts")
+            )
         elif is_thread_reply(event, ctx.ops_channel):
             ctx.services.triage.thread_reply(ctx.chat, event["user"], event["channel"], event["thread_ts"], text)
 

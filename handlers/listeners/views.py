@@ -75,8 +75,9 @@ def register(app: App, ctx: HandlerContext) -> None:
             return
         note, value = _inputs(view)
         try:
-            services.triage.perform(port, user, _metadata(view).get("ref", ""), TEXT_FORMS[view["callback_id"]],
-                                    note=note, value=value)
+            services.triage.perform(
+                port, user, _metadata(view).get("ref", ""), TEXT_FORMS[view["callback_id"]], note=note, value=value
+            )
         except Refused as refusal:
             port.post(port.open_dm(user), str(refusal))
 

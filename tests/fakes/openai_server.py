@@ -127,8 +127,9 @@ class FakeOpenAI:
         self._stopping = threading.Event()
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
         self._httpd.daemon_threads = True
-        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05},
-                                        name="fake-openai", daemon=True)
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, name="fake-openai", daemon=True
+        )
 
     @property
     def base_url(self) -> str:
@@ -182,27 +183,35 @@ class FakeOpenAI:
         prompt = prompt_tokens(body)
         completion = estimate_tokens(content or behaviour.refusal or "")
         usage = behaviour.usage or {
-            "prompt_tokens": prompt, "completion_tokens": completion, "total_tokens": prompt + completion,
+            "prompt_tokens": prompt,
+            "completion_tokens": completion,
+            "total_tokens": prompt + completion,
         }
         return {
             "id": f"chatcmpl-fake{len(self.requests)}",
             "object": "chat.completion",
             "created": int(time.time()),
             "model": self.model or body.get("model", "fake-model"),
-            "choices": [{
-                "index": 0,
-                "message": {"role": "assistant", "content": content, "refusal": behaviour.refusal},
-                "logprobs": None,
-                "finish_reason": behaviour.finish_reason,
-            }],
+            "choices": [
+                {
+                    "index": 0,
+                    "message": {"role": "assistant", "content": content, "refusal": behaviour.refusal},
+                    "logprobs": None,
+                    "finish_reason": behaviour.finish_reason,
+                }
+            ],
             "usage": usage,
         }
 
 
 def error_body(code: int, message: str) -> dict[str, Any]:
     """OpenAI's error shape."""
-    kinds = {400: "invalid_request_error", 401: "invalid_request_error", 404: "invalid_request_error",
-             429: "rate_limit_exceeded"}
+    kinds = {
+        400: "invalid_request_error",
+        401: "invalid_request_error",
+        404: "invalid_request_error",
+        429: "rate_limit_exceeded",
+    }
     kind = kinds.get(code, "server_error")
     return {"error": {"message": message, "type": kind, "param": None, "code": kind}}
 

@@ -30,6 +30,7 @@ while the caller is still waiting for its answer.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import threading
@@ -441,8 +442,15 @@ class FakeSlackAPI:
             return error
         channel = _conversation_for(p["channel"])
         ts = self._next_ts()
-        message = {"type": "message", "text": p.get("text") or "", "user": BOT_USER_ID, "bot_id": BOT_ID,
-                   "app_id": APP_ID, "team": TEAM_ID, "ts": ts}
+        message = {
+            "type": "message",
+            "text": p.get("text") or "",
+            "user": BOT_USER_ID,
+            "bot_id": BOT_ID,
+            "app_id": APP_ID,
+            "team": TEAM_ID,
+            "ts": ts,
+        }
         for key in ("blocks", "attachments", "thread_ts", "metadata"):
             if p.get(key):
                 message[key] = p[key]
@@ -458,8 +466,9 @@ class FakeSlackAPI:
         if error:
             return error
         channel, ts = p["channel"], p["ts"]
-        previous = self._messages.get((channel, ts), {"type": "message", "user": BOT_USER_ID, "bot_id": BOT_ID,
-                                                      "ts": ts})
+        previous = self._messages.get(
+            (channel, ts), {"type": "message", "user": BOT_USER_ID, "bot_id": BOT_ID, "ts": ts}
+        )
         message = {**previous, "text": p.get("text") or "", "edited": {"user": BOT_USER_ID, "ts": self._next_ts()}}
         for key in ("blocks", "attachments"):
             if key in p:
@@ -476,7 +485,11 @@ class FakeSlackAPI:
         channel, ts = p.get("channel"), p.get("message_ts")
         if not channel or not ts:
             return _error("message_not_found")
-        return {"ok": True, "channel": channel, "permalink": f"{WORKSPACE_URL}archives/{channel}/p{ts.replace('.', '')}"}
+        return {
+            "ok": True,
+            "channel": channel,
+            "permalink": f"{WORKSPACE_URL}archives/{channel}/p{ts.replace('.', '')}",
+        }
 
     def _conversations_open(self, p: dict[str, Any]) -> dict[str, Any]:
         if p.get("channel"):
@@ -530,9 +543,17 @@ class FakeSlackAPI:
         problems = view_problems(view)
         if problems:
             return _error("invalid_arguments", *problems)
-        echoed = {**view, "id": view_id, "team_id": TEAM_ID, "app_id": APP_ID, "bot_id": BOT_ID,
-                  "state": {"values": {}}, "hash": f"{next(self._serial)}.hash", "root_view_id": view_id,
-                  "previous_view_id": None}
+        echoed = {
+            **view,
+            "id": view_id,
+            "team_id": TEAM_ID,
+            "app_id": APP_ID,
+            "bot_id": BOT_ID,
+            "state": {"values": {}},
+            "hash": f"{next(self._serial)}.hash",
+            "root_view_id": view_id,
+            "previous_view_id": None,
+        }
         echoed.setdefault("private_metadata", "")
         echoed.setdefault("callback_id", "")
         return {"ok": True, "view": echoed}
@@ -564,11 +585,17 @@ class FakeSlackAPI:
             if upload is None or upload.content is None:
                 return _error("file_not_found")
             title = item.get("title") or upload.filename
-            completed.append({
-                "id": item["id"], "name": upload.filename, "title": title, "size": len(upload.content),
-                "user": BOT_USER_ID, "channels": [channel] if channel else [],
-                "permalink": f"{WORKSPACE_URL}files/{BOT_USER_ID}/{item['id']}/{upload.filename}",
-            })
+            completed.append(
+                {
+                    "id": item["id"],
+                    "name": upload.filename,
+                    "title": title,
+                    "size": len(upload.content),
+                    "user": BOT_USER_ID,
+                    "channels": [channel] if channel else [],
+                    "permalink": f"{WORKSPACE_URL}files/{BOT_USER_ID}/{item['id']}/{upload.filename}",
+                }
+            )
         return {"ok": True, "files": completed}
 
 
@@ -643,7 +670,7 @@ class _Handler(BaseHTTPRequestHandler):
 def _route(path: str) -> str | None:
     """The recorded method name for a request path, or None for an unknown path."""
     if path.startswith("/api/"):
-        return path[len("/api/"):]
+        return path[len("/api/") :]
     if path.startswith("/hooks/"):
         return "response_url"
     if path.startswith("/upload/"):
@@ -661,8 +688,8 @@ def _request_params(method: str, path: str, query: str, headers: dict[str, str],
 def _token_of(headers: dict[str, str], params: dict[str, Any]) -> str | None:
     """The token sent as ``Authorization: Bearer …`` (preferred) or as a ``token`` parameter."""
     auth = headers.get("authorization", "")
-    if auth.startswith("Bearer ") and auth[len("Bearer "):].strip():
-        return auth[len("Bearer "):].strip()
+    if auth.startswith("Bearer ") and auth[len("Bearer ") :].strip():
+        return auth[len("Bearer ") :].strip()
     return params.get("token") or None
 
 
@@ -694,10 +721,8 @@ def _decode_json_strings(params: dict[str, Any]) -> dict[str, Any]:
     for key in _JSON_STRING_PARAMS:
         value = params.get(key)
         if isinstance(value, str) and value.lstrip()[:1] in ("[", "{"):
-            try:
+            with contextlib.suppress(json.JSONDecodeError):  # left as sent: the validators then report it
                 params[key] = json.loads(value)
-            except json.JSONDecodeError:
-                pass  # left as sent: the validators then report it
     return params
 
 

@@ -4,6 +4,7 @@ collects the app's acks (RFC 6455 text frames; pings answered; one client at a t
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import json
 import queue
@@ -48,10 +49,8 @@ class FakeSocketMode:
         """Stop listening and drop the connection."""
         for sock in (self._client, self._listener):
             if sock is not None:
-                try:
+                with contextlib.suppress(OSError):
                     sock.close()
-                except OSError:
-                    pass
 
     def _serve(self) -> None:
         try:
@@ -62,13 +61,19 @@ class FakeSocketMode:
         request = b""
         while b"\r\n\r\n" not in request:
             request += client.recv(4096)
-        key = next(line.split(":", 1)[1].strip() for line in request.decode().split("\r\n")
-                   if line.lower().startswith("sec-websocket-key:"))
+        key = next(
+            line.split(":", 1)[1].strip()
+            for line in request.decode().split("\r\n")
+            if line.lower().startswith("sec-websocket-key:")
+        )
         accept = base64.b64encode(hashlib.sha1((key + _GUID).encode()).digest()).decode()
-        client.sendall(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                        f"Sec-WebSocket-Accept: {accept}\r\n\r\n").encode())
-        self._frame(0x1, json.dumps({"type": "hello", "num_connections": 1,
-                                     "debug_info": {"host": "fake"}}).encode())
+        client.sendall(
+            (
+                "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                f"Sec-WebSocket-Accept: {accept}\r\n\r\n"
+            ).encode()
+        )
+        self._frame(0x1, json.dumps({"type": "hello", "num_connections": 1, "debug_info": {"host": "fake"}}).encode())
         self._connected.set()
         self._read_frames(client)
 

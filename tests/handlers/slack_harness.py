@@ -4,30 +4,39 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import pytest
 from fakes.slack_api import Call, FakeSlackAPI
 from slack_requests import (
-    HttpResult, app_mention_event, block_actions, event_callback, message_event, send_command, send_event,
-    send_interaction, serve_wsgi, shortcut, view_submission,
+    HttpResult,
+    app_mention_event,
+    block_actions,
+    event_callback,
+    message_event,
+    send_command,
+    send_event,
+    send_interaction,
+    serve_wsgi,
+    shortcut,
+    view_submission,
 )
+from support import OPS, make_services
+from support import stored as stored_in
 
 from bot.platform.clock import FixedClock
-from bootstrap import build_services
 from bot.services import Services
-from bot.platform.settings import load_settings
 from handlers.app import create_app
 from handlers.server import wsgi_app
 from storage.db import Database
+from storage.models import Request
 
 T = TypeVar("T")
 SECRET = "test-signing-secret"
 BOT_TOKEN = "xoxb-test-token-123"
-OPS = "C0OPS"
 
 
 @dataclass
@@ -64,18 +73,15 @@ class SlackHarness:
 
     def next_post(self, channel: str, count: int = 1) -> Call:
         """Wait until ``channel`` has received ``count`` posts in all; the last of them."""
-        return self.fake.wait_for("chat.postMessage", lambda c: c.params.get("channel") == channel,
-                                  count=count)[-1]
+        return self.fake.wait_for("chat.postMessage", lambda c: c.params.get("channel") == channel, count=count)[-1]
 
 
 @contextmanager
 def serving(db: Database, clock: FixedClock, **overrides: Any) -> Iterator[SlackHarness]:
     """The app served on 127.0.0.1, wired to a fake Slack and the test database; settings may be overridden."""
     with FakeSlackAPI() as fake:
-        settings = load_settings(**{"slack_bot_token": BOT_TOKEN, "slack_signing_secret": SECRET,
-                                    "slack_api_url": fake.base_url, "ops_channel_id": OPS,
-                                    "database_url": db.url, **overrides})
-        services = build_services(settings, clock, db=db)
+        settings = {"slack_bot_token": BOT_TOKEN, "slack_signing_secret": SECRET, **overrides}
+        services = make_services(db, clock, fake, **settings)
         executor = ThreadPoolExecutor(max_workers=4)
         app = create_app(services, executor=executor)
         try:
@@ -94,8 +100,13 @@ def slack(db: Database, clock: FixedClock) -> Iterator[SlackHarness]:
 
 def button_labels(blocks: list[dict[str, Any]]) -> list[str]:
     """The labels of every button in ``blocks``."""
-    return [e["text"]["text"] for b in blocks if b.get("type") == "actions" for e in b["elements"]
-            if e.get("type") == "button"]
+    return [
+        e["text"]["text"]
+        for b in blocks
+        if b.get("type") == "actions"
+        for e in b["elements"]
+        if e.get("type") == "button"
+    ]
 
 
 def block_text(blocks: list[dict[str, Any]]) -> str:
@@ -126,20 +137,38 @@ OPS_MANAGER = "U0OPS1"
 DESIGNER = "U0DES1"
 OTHER_DESIGNER = "U0DES2"
 REQUESTER = "U1"
-COMPLETE_VIDEO = ("need a 30s youtube pre-roll, 16:9, due in 3 weeks. Goal: drive sign-ups for the spring launch. "
-                  "Audience: marketing managers in DACH")
+COMPLETE_VIDEO = (
+    "need a 30s youtube pre-roll, 16:9, due in 3 weeks. Goal: drive sign-ups for the spring launch. "
+    "Audience: marketing managers in DACH"
+)
 
 
 def with_roster(slack: SlackHarness) -> None:
     """An ops manager and two video designers (Berlin, Los Angeles)."""
     from bot.team.roster import DesignerEntry, Roster, sync_roster
 
-    sync_roster(slack.services.uow, Roster(ops_managers=[OPS_MANAGER], designers=[
-        DesignerEntry(slack_id=DESIGNER, name="Dana", skills=["video", "social_graphic"], capacity_points=20,
-                      timezone="Europe/Berlin"),
-        DesignerEntry(slack_id=OTHER_DESIGNER, name="Lee", skills=["video"], capacity_points=10,
-                      timezone="America/Los_Angeles"),
-    ]))
+    sync_roster(
+        slack.services.uow,
+        Roster(
+            ops_managers=[OPS_MANAGER],
+            designers=[
+                DesignerEntry(
+                    slack_id=DESIGNER,
+                    name="Dana",
+                    skills=["video", "social_graphic"],
+                    capacity_points=20,
+                    timezone="Europe/Berlin",
+                ),
+                DesignerEntry(
+                    slack_id=OTHER_DESIGNER,
+                    name="Lee",
+                    skills=["video"],
+                    capacity_points=10,
+                    timezone="America/Los_Angeles",
+                ),
+            ],
+        ),
+    )
 
 
 def submitted(slack: SlackHarness, user: str = REQUESTER, text: str = COMPLETE_VIDEO) -> tuple[str, str]:
@@ -155,14 +184,9 @@ def submitted(slack: SlackHarness, user: str = REQUESTER, text: str = COMPLETE_V
     return ref, triage.response["ts"]
 
 
-def stored(slack: SlackHarness, ref: str) -> Any:
+def stored(slack: SlackHarness, ref: str) -> Request:
     """The request row as stored now."""
-    from storage.repositories import Requests
-
-    with slack.services.db.session() as session:
-        request = Requests(session).by_ref(ref)
-        assert request is not None
-        return request
+    return stored_in(slack.services.db, ref)
 
 
 def updates_of(slack: SlackHarness, ts: str) -> list[Call]:

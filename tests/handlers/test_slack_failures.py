@@ -5,12 +5,21 @@ from __future__ import annotations
 from datetime import timedelta
 
 from slack_harness import (
-    COMPLETE_VIDEO, DESIGNER, OPS, SECRET, SlackHarness, eventually, stored, submitted, thread, with_roster,
+    COMPLETE_VIDEO,
+    DESIGNER,
+    OPS,
+    SECRET,
+    SlackHarness,
+    eventually,
+    stored,
+    submitted,
+    thread,
+    with_roster,
 )
 from slack_requests import post, signed_headers
 
-from bot.platform.clock import FixedClock
 from bot.delivery.outbox import MAX_ATTEMPTS, deliver_due
+from bot.platform.clock import FixedClock
 from storage.repositories import Outbox
 
 
@@ -98,9 +107,11 @@ def test_a_deleted_ops_channel_keeps_the_request_and_tells_the_requester(slack: 
 
 
 def test_malformed_payloads_are_refused_without_side_effects(slack: SlackHarness) -> None:
-    for body, content_type in [(b"{not json", "application/json"),
-                               (b"payload=%7Bbroken", "application/x-www-form-urlencoded"),
-                               (b'{"type": "event_callback", "event": {"type": "message"}}', "application/json")]:
+    for body, content_type in [
+        (b"{not json", "application/json"),
+        (b"payload=%7Bbroken", "application/x-www-form-urlencoded"),
+        (b'{"type": "event_callback", "event": {"type": "message"}}', "application/json"),
+    ]:
         result = post(slack.url + "/slack/events", body, signed_headers(SECRET, body, content_type))
         assert result.status < 500, (body, result)
     slack.fake.quiesce(quiet=0.3)

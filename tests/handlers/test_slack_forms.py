@@ -17,8 +17,7 @@ def form_values(**fields: Any) -> dict[str, Any]:
         if name == "request_type":
             values[name] = {"value": {"type": "static_select", "selected_option": {"value": value}}}
         elif name == "channels":
-            values[name] = {"value": {"type": "multi_static_select",
-                                      "selected_options": [{"value": v} for v in value]}}
+            values[name] = {"value": {"type": "multi_static_select", "selected_options": [{"value": v} for v in value]}}
         elif name == "deadline":
             values[name] = {"value": {"type": "datepicker", "selected_date": value}}
         else:
@@ -26,8 +25,14 @@ def form_values(**fields: Any) -> dict[str, Any]:
     return values
 
 
-COMPLETE = dict(request_type="email", channels=["email"], deadline="2026-03-20", objective="Renewals up 5%",
-                audience="Customers whose plan ends in Q2", copy="Copy attached in the doc")
+COMPLETE = {
+    "request_type": "email",
+    "channels": ["email"],
+    "deadline": "2026-03-20",
+    "objective": "Renewals up 5%",
+    "audience": "Customers whose plan ends in Q2",
+    "copy": "Copy attached in the doc",
+}
 
 
 def test_the_shortcut_opens_the_form_with_the_catalog(slack: SlackHarness) -> None:
@@ -36,13 +41,19 @@ def test_the_shortcut_opens_the_form_with_the_catalog(slack: SlackHarness) -> No
     assert view["callback_id"] == VIEW_INTAKE and view["title"]["text"] == "New creative request"
     type_options = [o["value"] for o in view["blocks"][0]["element"]["options"]]
     assert type_options == slack.services.catalog.type_names
-    assert [b["block_id"] for b in view["blocks"][:5]] == ["request_type", "channels", "deadline", "objective",
-                                                            "audience"]
+    assert [b["block_id"] for b in view["blocks"][:5]] == [
+        "request_type",
+        "channels",
+        "deadline",
+        "objective",
+        "audience",
+    ]
 
 
 def test_missing_required_fields_come_back_as_form_errors(slack: SlackHarness) -> None:
-    result = slack.submit_view(VIEW_INTAKE, form_values(request_type="video", channels=["social"],
-                                                        deadline="2026-02-01", objective="Launch"))
+    result = slack.submit_view(
+        VIEW_INTAKE, form_values(request_type="video", channels=["social"], deadline="2026-02-01", objective="Launch")
+    )
     body = result.json()
     assert result.status == 200 and body["response_action"] == "errors"
     assert set(body["errors"]) == {"audience", "duration", "formats", "deadline"}
@@ -68,8 +79,10 @@ def test_a_short_deadline_in_the_form_is_flagged_as_rush(slack: SlackHarness) ->
 
 
 def test_edit_opens_the_form_filled_with_the_draft_and_returns_to_the_conversation(slack: SlackHarness) -> None:
-    slack.dm("need a 30s youtube pre-roll, 16:9, due in 3 weeks. Goal: drive sign-ups for the spring launch. "
-             "Audience: marketing managers in DACH")
+    slack.dm(
+        "need a 30s youtube pre-roll, 16:9, due in 3 weeks. Goal: drive sign-ups for the spring launch. "
+        "Audience: marketing managers in DACH"
+    )
     slack.next_post("DU1")
     slack.click(ACTION_EDIT, user_id="U1", channel_id="DU1", value="DU1")
     view = slack.fake.wait_for("views.open")[0].params["view"]
@@ -79,9 +92,15 @@ def test_edit_opens_the_form_filled_with_the_draft_and_returns_to_the_conversati
     assert by_id["audience"]["element"]["initial_value"] == "marketing managers in DACH"
     assert json.loads(view["private_metadata"]) == {"conversation": "DU1"}
 
-    values = form_values(request_type="video", channels=["video_platforms", "paid_ads"], deadline="2026-03-27",
-                         objective="drive sign-ups for the spring launch", audience="marketing managers in DACH",
-                         duration="30s", formats="16:9, 9:16")
+    values = form_values(
+        request_type="video",
+        channels=["video_platforms", "paid_ads"],
+        deadline="2026-03-27",
+        objective="drive sign-ups for the spring launch",
+        audience="marketing managers in DACH",
+        duration="30s",
+        formats="16:9, 9:16",
+    )
     slack.submit_view(VIEW_INTAKE, values, user_id="U1", private_metadata=view["private_metadata"])
     confirm = slack.next_post("DU1", count=2)
     assert button_labels(confirm.params["blocks"]) == ["Submit", "Edit"]

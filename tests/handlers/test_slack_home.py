@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from slack_harness import DESIGNER, OPS_MANAGER, REQUESTER, SlackHarness, block_text, eventually, submitted, thread, with_roster
+from slack_harness import (
+    DESIGNER,
+    OPS_MANAGER,
+    REQUESTER,
+    SlackHarness,
+    block_text,
+    eventually,
+    submitted,
+    thread,
+    with_roster,
+)
 
 from handlers.blocks.ids import ACTION_NEW_REQUEST, VIEW_INTAKE
 
@@ -15,8 +25,9 @@ def home_of(slack: SlackHarness, user: str, count: int = 1) -> str:
 
 
 def opened(slack: SlackHarness, user: str) -> None:
-    slack.event({"type": "app_home_opened", "user": user, "channel": f"D{user}", "tab": "home",
-                 "event_ts": "1700000000.000001"})
+    slack.event(
+        {"type": "app_home_opened", "user": user, "channel": f"D{user}", "tab": "home", "event_ts": "1700000000.000001"}
+    )
 
 
 def test_each_role_sees_its_part(slack: SlackHarness) -> None:

@@ -8,8 +8,21 @@ from test_slack_forms import form_values
 from bot.platform.text import ELLIPSIS
 from handlers.blocks.ids import ACTION_EDIT, ACTION_SUBMIT, VIEW_INTAKE
 
-TEXT_FIELDS = ("objective", "audience", "duration", "copy", "url", "quantity", "slide_count", "source_asset",
-               "usage", "campaign", "budget", "approver", "notes")
+TEXT_FIELDS = (
+    "objective",
+    "audience",
+    "duration",
+    "copy",
+    "url",
+    "quantity",
+    "slide_count",
+    "source_asset",
+    "usage",
+    "campaign",
+    "budget",
+    "approver",
+    "notes",
+)
 LIST_FIELDS = ("platforms", "formats", "markets")
 
 
@@ -18,8 +31,7 @@ def test_an_enormous_brief_fits_every_surface(slack: SlackHarness) -> None:
     slack.next_post("DU1")
     huge = {name: (name + " " + "x" * 2990)[:3000] for name in TEXT_FIELDS}
     huge.update({name: ", ".join(f"{name}{i}" + "y" * 200 for i in range(13))[:3000] for name in LIST_FIELDS})
-    values = form_values(request_type="video", channels=["video_platforms", "paid_ads"], deadline="2026-03-27",
-                         **huge)
+    values = form_values(request_type="video", channels=["video_platforms", "paid_ads"], deadline="2026-03-27", **huge)
     assert slack.submit_view(VIEW_INTAKE, values, user_id="U1", private_metadata='{"conversation":"DU1"}').status == 200
 
     confirm = slack.next_post("DU1", count=2)

@@ -10,19 +10,42 @@ from slack_harness import serving
 from bot.platform.clock import FixedClock
 from storage.db import Database
 
-PROPOSAL = {"request_type": "video", "channels": ["video_platforms", "paid_ads"], "deadline": "2026-03-23",
-            "objective": None, "audience": None, "platforms": ["youtube"], "formats": ["16:9"], "duration": "30s",
-            "copy_text": None, "url": None, "quantity": None, "slide_count": None, "source_asset": None,
-            "markets": [], "usage": None, "campaign": None, "budget": None, "assets": [], "approver": None,
-            "notes": None, "cleared": []}
+PROPOSAL = {
+    "request_type": "video",
+    "channels": ["video_platforms", "paid_ads"],
+    "deadline": "2026-03-23",
+    "objective": None,
+    "audience": None,
+    "platforms": ["youtube"],
+    "formats": ["16:9"],
+    "duration": "30s",
+    "copy_text": None,
+    "url": None,
+    "quantity": None,
+    "slide_count": None,
+    "source_asset": None,
+    "markets": [],
+    "usage": None,
+    "campaign": None,
+    "budget": None,
+    "assets": [],
+    "approver": None,
+    "notes": None,
+    "cleared": [],
+}
 
 
 def test_one_llm_call_per_requester_message_and_none_for_commands(db: Database, clock: FixedClock) -> None:
     with FakeOpenAI() as llm:
         llm.responder = lambda request: reply(PROPOSAL)
         with serving(db, clock, openai_api_key="sk-test", openai_base_url=llm.base_url) as slack:
-            messages = ["need a 30s youtube pre-roll, 16:9, due in 3 weeks", "help", "status",
-                        "goal: sign-ups, audience: marketers in DACH", "cancel"]
+            messages = [
+                "need a 30s youtube pre-roll, 16:9, due in 3 weeks",
+                "help",
+                "status",
+                "goal: sign-ups, audience: marketers in DACH",
+                "cancel",
+            ]
             for count, text in enumerate(messages, start=1):
                 slack.dm(text)
                 slack.next_post("DU1", count=count)

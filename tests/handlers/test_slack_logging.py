@@ -46,8 +46,9 @@ def logged(buffer: io.StringIO, message: str, timeout: float = 5.0) -> dict[str,
 def test_ack_and_lazy_listener_lines_carry_the_event_id(stream: io.StringIO) -> None:
     executor = ContextExecutor(max_workers=2)
     with FakeSlackAPI() as fake:
-        app = App(client=WebClient(token=BOT_TOKEN, base_url=fake.base_url), signing_secret=SECRET,
-                  listener_executor=executor)
+        app = App(
+            client=WebClient(token=BOT_TOKEN, base_url=fake.base_url), signing_secret=SECRET, listener_executor=executor
+        )
 
         def ack_mention(ack: Ack) -> None:
             log.info("acked")

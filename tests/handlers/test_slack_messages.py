@@ -97,9 +97,8 @@ def test_cancel_drops_the_draft(slack: SlackHarness) -> None:
 
 
 def test_a_retried_or_duplicated_event_is_answered_once(slack: SlackHarness) -> None:
-    from slack_requests import event_callback, message_event, send_event
-
     from slack_harness import SECRET
+    from slack_requests import event_callback, message_event, send_event
 
     payload = event_callback(message_event(VIDEO, user="U1", channel="DU1"), event_id="EvDUP1")
     assert send_event(slack.url, SECRET, payload).status == 200
@@ -136,7 +135,9 @@ def test_dates_use_the_requesters_slack_time_zone(slack: SlackHarness) -> None:
 
 
 def test_shared_files_are_attached_as_assets(slack: SlackHarness) -> None:
-    files = [{"id": "F1", "name": "moodboard.png", "permalink": "https://files.slack.com/files-pri/T1-F1/moodboard.png"}]
+    files = [
+        {"id": "F1", "name": "moodboard.png", "permalink": "https://files.slack.com/files-pri/T1-F1/moodboard.png"}
+    ]
     slack.dm("need an email newsletter, moodboard attached", subtype="file_share", files=files)
     slack.next_post("DU1")
     brief = slack.services.conversation.draft_brief("U1", "DU1")

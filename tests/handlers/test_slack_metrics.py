@@ -2,51 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
 from urllib.error import HTTPError
 from urllib.request import urlopen
 
 import pytest
-from fakes.slack_api import FakeSlackAPI
 from prometheus_client.parser import text_string_to_metric_families
-from slack_harness import BOT_TOKEN, OPS, SECRET, SlackHarness
-from slack_requests import HttpResult, serve_wsgi
-from support import add_requests
+from slack_harness import SlackHarness
+from slack_requests import HttpResult
+from support import add_request
 
-from bot.platform.clock import FixedClock
-from bot.platform.metrics import Metrics
-from bootstrap import build_services
-from bot.platform.settings import load_settings
-from handlers.app import create_app
-from handlers.server import wsgi_app
-from storage.db import Database
-
-METRIC_NAMES = ("creative_intake_requests", "creative_intake_database_up", "creative_intake_llm_calls",
-                "creative_intake_llm_latency_seconds", "creative_intake_llm_prompt_tokens",
-                "creative_intake_llm_completion_tokens", "creative_intake_rules_fallbacks",
-                "creative_intake_slack_api_errors", "creative_intake_slack_events",
-                "creative_intake_http_request_duration_seconds")
-NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def slack(db: Database, clock: FixedClock) -> Iterator[SlackHarness]:
-    """The harness's ``slack`` fixture, overridden: the app served with the services' Metrics."""
-    with FakeSlackAPI() as fake:
-        settings = load_settings(slack_bot_token=BOT_TOKEN, slack_signing_secret=SECRET,
-                                 slack_api_url=fake.base_url, ops_channel_id=OPS, database_url=db.url)
-        services = build_services(settings, clock, db=db)
-        executor = ThreadPoolExecutor(max_workers=4)
-        app = create_app(services, executor=executor)
-        try:
-            with serve_wsgi(wsgi_app(app, services)) as url:
-                yield SlackHarness(url=url, fake=fake, services=services)
-        finally:
-            executor.shutdown(wait=True)
-
-
+METRIC_NAMES = (
+    "creative_intake_requests",
+    "creative_intake_database_up",
+    "creative_intake_llm_calls",
+    "creative_intake_llm_latency_seconds",
+    "creative_intake_llm_prompt_tokens",
+    "creative_intake_llm_completion_tokens",
+    "creative_intake_rules_fallbacks",
+    "creative_intake_slack_api_errors",
+    "creative_intake_slack_events",
+    "creative_intake_http_request_duration_seconds",
+)
 
 
 def get(url: str) -> HttpResult:
@@ -61,8 +37,11 @@ def scrape(url: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
     result = get(url + "/metrics")
     assert result.status == 200
     assert result.headers["content-type"] == "text/plain; version=0.0.4; charset=utf-8"
-    return {(s.name, tuple(sorted(s.labels.items()))): s.value
-            for family in text_string_to_metric_families(result.body) for s in family.samples}
+    return {
+        (s.name, tuple(sorted(s.labels.items()))): s.value
+        for family in text_string_to_metric_families(result.body)
+        for s in family.samples
+    }
 
 
 def test_metrics_are_prometheus_text_with_every_family(slack: SlackHarness) -> None:
@@ -77,7 +56,8 @@ def test_metrics_are_prometheus_text_with_every_family(slack: SlackHarness) -> N
 def test_requests_by_status_reflects_the_database(slack: SlackHarness) -> None:
     assert scrape(slack.url)[("creative_intake_requests", (("status", "submitted"),))] == 0
 
-    add_requests(slack.services.db, NOW, "submitted", "submitted", "assigned")
+    for status in ("submitted", "submitted", "assigned"):
+        add_request(slack.services.db, status=status)
 
     got = scrape(slack.url)
     assert got[("creative_intake_requests", (("status", "submitted"),))] == 2
@@ -90,8 +70,9 @@ def test_a_dm_is_timed_as_an_ack_and_counted_as_an_analysis(slack: SlackHarness)
     slack.next_post("DU1")
 
     got = scrape(slack.url)
-    assert got[("creative_intake_http_request_duration_seconds_count",
-                (("code", "200"), ("path", "/slack/events")))] == 1
+    assert (
+        got[("creative_intake_http_request_duration_seconds_count", (("code", "200"), ("path", "/slack/events")))] == 1
+    )
     assert got[("creative_intake_analyses_total", (("engine", "rules"),))] == 1
 
 

@@ -6,12 +6,28 @@ from typing import Any
 
 import pytest
 from slack_harness import (
-    DESIGNER, OPS, OPS_MANAGER, OTHER_DESIGNER, REQUESTER, SlackHarness, block_text, eventually, stored, submitted,
-    thread, with_roster,
+    DESIGNER,
+    OPS,
+    OPS_MANAGER,
+    OTHER_DESIGNER,
+    REQUESTER,
+    SlackHarness,
+    block_text,
+    eventually,
+    stored,
+    submitted,
+    thread,
+    with_roster,
 )
 
 from handlers.blocks.ids import (
-    DELIVERY_ACCEPT, DELIVERY_CHANGES, PROD_BLOCKED, PROD_DELIVERED, PROD_START, VIEW_BLOCKED, VIEW_CHANGES,
+    DELIVERY_ACCEPT,
+    DELIVERY_CHANGES,
+    PROD_BLOCKED,
+    PROD_DELIVERED,
+    PROD_START,
+    VIEW_BLOCKED,
+    VIEW_CHANGES,
     VIEW_DELIVERED,
 )
 from storage.repositories import Audit
@@ -49,8 +65,7 @@ def test_start_delivered_request_changes_delivered_accept(assigned: tuple[SlackH
     eventually(lambda: any("is in progress" in t for t in dms(slack, REQUESTER)))
 
     press(slack, PROD_DELIVERED, DESIGNER, ref)
-    assert form(slack, VIEW_DELIVERED, DESIGNER, 1, link="https://drive.example/cut-v1",
-                note="First cut").status == 200
+    assert form(slack, VIEW_DELIVERED, DESIGNER, 1, link="https://drive.example/cut-v1", note="First cut").status == 200
     delivery = eventually(lambda: [c for c in slack.posts(f"D{REQUESTER}") if "is delivered" in c.params["text"]])
     assert [e["text"]["text"] for e in delivery[0].params["blocks"][-1]["elements"]] == ["Accept", "Request changes"]
     assert "https://drive.example/cut-v1" in block_text(delivery[0].params["blocks"])
@@ -76,32 +91,50 @@ def test_start_delivered_request_changes_delivered_accept(assigned: tuple[SlackH
     assert actions == ["status", "assign", "start", "deliver", "request_changes", "start", "deliver", "accept"]
     final = stored(slack, ref)
     assert final.delivery_link == "https://drive.example/cut-v2" and final.closed_at is not None
-    thread_notes = [c.params["text"] for c in slack.fake.calls("chat.postMessage")
-                    if c.params.get("thread_ts") == ts]
-    assert any("delivered" in n for n in thread_notes) and any("accepted the delivery" in n for n in thread_notes)
+
+    def thread_notes() -> list[str] | None:
+        """The ops thread's notes once they tell of a delivery and of the acceptance.
+
+        The acceptance note is posted after the designer's DM waited for above, so it is waited for itself.
+        """
+        notes = [c.params["text"] for c in slack.fake.calls("chat.postMessage") if c.params.get("thread_ts") == ts]
+        told = any("delivered" in n for n in notes) and any("accepted the delivery" in n for n in notes)
+        return notes if told else None
+
+    notes = eventually(thread_notes)
+    assert any("delivered" in n for n in notes) and any("accepted the delivery" in n for n in notes)
 
 
 def test_blocked_asks_why_and_tells_the_ops_thread(assigned: tuple[SlackHarness, str, str]) -> None:
     slack, ref, ts = assigned
     press(slack, PROD_BLOCKED, DESIGNER, ref)
     form(slack, VIEW_BLOCKED, DESIGNER, 1, text="Waiting for the product shots")
-    note = slack.fake.wait_for("chat.postMessage", lambda c: c.params.get("thread_ts") == ts
-                               and "blocked" in c.params["text"])[0]
+    note = slack.fake.wait_for(
+        "chat.postMessage", lambda c: c.params.get("thread_ts") == ts and "blocked" in c.params["text"]
+    )[0]
     assert note.params["channel"] == OPS and "Waiting for the product shots" in note.params["text"]
     assert stored(slack, ref).status == "blocked"
-    assignment = eventually(lambda: [c for c in slack.fake.calls("chat.update")
-                                     if c.params.get("channel") == f"D{DESIGNER}"])
+    assignment = eventually(
+        lambda: [c for c in slack.fake.calls("chat.update") if c.params.get("channel") == f"D{DESIGNER}"]
+    )
     assert "status *blocked*" in block_text(assignment[-1].params["blocks"])
 
 
-@pytest.mark.parametrize(("action_id", "user", "opens_form"), [
-    (PROD_START, OTHER_DESIGNER, False), (PROD_START, REQUESTER, False), (PROD_START, OPS_MANAGER, False),
-    (PROD_BLOCKED, OTHER_DESIGNER, True), (PROD_DELIVERED, REQUESTER, True),
-    (DELIVERY_ACCEPT, DESIGNER, False), (DELIVERY_CHANGES, "U9", True),
-])
-def test_only_the_right_person_can_press_each_production_button(assigned: tuple[SlackHarness, str, str],
-                                                                  action_id: str, user: str,
-                                                                  opens_form: bool) -> None:
+@pytest.mark.parametrize(
+    ("action_id", "user", "opens_form"),
+    [
+        (PROD_START, OTHER_DESIGNER, False),
+        (PROD_START, REQUESTER, False),
+        (PROD_START, OPS_MANAGER, False),
+        (PROD_BLOCKED, OTHER_DESIGNER, True),
+        (PROD_DELIVERED, REQUESTER, True),
+        (DELIVERY_ACCEPT, DESIGNER, False),
+        (DELIVERY_CHANGES, "U9", True),
+    ],
+)
+def test_only_the_right_person_can_press_each_production_button(
+    assigned: tuple[SlackHarness, str, str], action_id: str, user: str, opens_form: bool
+) -> None:
     slack, ref, _ = assigned
     before = stored(slack, ref).status
     press(slack, action_id, user, ref)
@@ -114,9 +147,12 @@ def test_only_the_right_person_can_press_each_production_button(assigned: tuple[
 
 def test_a_refused_form_submission_changes_nothing(assigned: tuple[SlackHarness, str, str]) -> None:
     slack, ref, _ = assigned
-    result = slack.submit_view(VIEW_DELIVERED, {"link": {"value": {"type": "url_text_input",
-                                                                    "value": "https://x.example"}}},
-                               user_id=OTHER_DESIGNER, private_metadata=f'{{"ref":"{ref}"}}')
+    result = slack.submit_view(
+        VIEW_DELIVERED,
+        {"link": {"value": {"type": "url_text_input", "value": "https://x.example"}}},
+        user_id=OTHER_DESIGNER,
+        private_metadata=f'{{"ref":"{ref}"}}',
+    )
     assert result.json()["response_action"] == "errors"
     assert "assigned designer" in result.json()["errors"]["link"]
     assert stored(slack, ref).status == "assigned"
@@ -129,6 +165,7 @@ def test_the_requester_can_withdraw_a_request(assigned: tuple[SlackHarness, str,
     slack.dm(f"Cancel {ref}", user=REQUESTER)
     eventually(lambda: stored(slack, ref).status == "cancelled")
     eventually(lambda: any("cancelled" in t for t in dms(slack, DESIGNER)))
-    note = slack.fake.wait_for("chat.postMessage", lambda c: c.params.get("thread_ts") == ts
-                               and "cancelled" in c.params["text"])[0]
+    note = slack.fake.wait_for(
+        "chat.postMessage", lambda c: c.params.get("thread_ts") == ts and "cancelled" in c.params["text"]
+    )[0]
     assert note.params["channel"] == OPS

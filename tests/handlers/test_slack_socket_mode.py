@@ -8,10 +8,9 @@ from fakes.slack_api import FakeSlackAPI
 from fakes.socket_mode import FakeSocketMode
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_requests import event_callback, message_event
+from support import make_services
 
 from bot.platform.clock import FixedClock
-from bootstrap import build_services
-from bot.platform.settings import load_settings
 from handlers.app import create_app
 from storage.db import Database
 
@@ -21,16 +20,22 @@ def test_a_dm_over_socket_mode_is_acked_and_answered(db: Database, clock: FixedC
     executor = ThreadPoolExecutor(max_workers=2)
     with FakeSlackAPI() as fake:
         fake.socket_mode_url = socket_mode.url
-        settings = load_settings(slack_bot_token="xoxb-socket", slack_app_token="xapp-socket",
-                                 slack_api_url=fake.base_url, ops_channel_id="C0OPS", database_url=db.url)
-        services = build_services(settings, clock, db=db)
+        services = make_services(db, clock, fake, slack_bot_token="xoxb-socket", slack_app_token="xapp-socket")
         handler = SocketModeHandler(create_app(services, socket_mode=True, executor=executor), "xapp-socket")
         try:
             handler.connect()
             socket_mode.wait_connected()
             payload = event_callback(message_event("need an email newsletter", user="U1", channel="DU1"))
-            socket_mode.send({"envelope_id": "env-1", "type": "events_api", "accepts_response_payload": False,
-                              "retry_attempt": 0, "retry_reason": "", "payload": payload})
+            socket_mode.send(
+                {
+                    "envelope_id": "env-1",
+                    "type": "events_api",
+                    "accepts_response_payload": False,
+                    "retry_attempt": 0,
+                    "retry_reason": "",
+                    "payload": payload,
+                }
+            )
             assert socket_mode.next_received()["envelope_id"] == "env-1"
             reply = fake.wait_for("chat.postMessage", lambda c: c.params.get("channel") == "DU1", timeout=10)[0]
             assert "email" in reply.params["text"]

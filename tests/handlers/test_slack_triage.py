@@ -8,13 +8,31 @@ from datetime import date
 
 import pytest
 from slack_harness import (
-    DESIGNER, OPS, OPS_MANAGER, REQUESTER, SECRET, SlackHarness, block_text, eventually, stored, submitted, thread,
-    updates_of, with_roster,
+    DESIGNER,
+    OPS,
+    OPS_MANAGER,
+    REQUESTER,
+    SECRET,
+    SlackHarness,
+    block_text,
+    eventually,
+    stored,
+    submitted,
+    thread,
+    updates_of,
+    with_roster,
 )
 from slack_requests import block_actions, send_interaction
 
-from handlers.blocks.ids import TRIAGE_APPROVE, TRIAGE_ASSIGN, TRIAGE_PRIORITY, TRIAGE_REJECT, TRIAGE_REQUEST_INFO
-from handlers.blocks.ids import VIEW_ASK, VIEW_REJECT
+from handlers.blocks.ids import (
+    TRIAGE_APPROVE,
+    TRIAGE_ASSIGN,
+    TRIAGE_PRIORITY,
+    TRIAGE_REJECT,
+    TRIAGE_REQUEST_INFO,
+    VIEW_ASK,
+    VIEW_REJECT,
+)
 from storage.repositories import Audit, Comments
 
 
@@ -79,8 +97,10 @@ def test_request_info_and_the_answer_round_trip(triage: tuple[SlackHarness, str,
     view = slack.fake.wait_for("views.open")[0].params["view"]
     assert view["callback_id"] == VIEW_ASK
     values = {"text": {"value": {"type": "plain_text_input", "value": "Which markets should it run in?"}}}
-    assert slack.submit_view(VIEW_ASK, values, user_id=OPS_MANAGER,
-                             private_metadata=view["private_metadata"]).status == 200
+    assert (
+        slack.submit_view(VIEW_ASK, values, user_id=OPS_MANAGER, private_metadata=view["private_metadata"]).status
+        == 200
+    )
     question = eventually(lambda: [c for c in slack.posts(f"D{REQUESTER}") if "question" in c.params["text"]])[0]
     assert "Which markets should it run in?" in question.params["text"]
     assert stored(slack, ref).status == "needs_info"
@@ -95,18 +115,21 @@ def test_request_info_and_the_answer_round_trip(triage: tuple[SlackHarness, str,
 
 
 def test_an_answer_typed_outside_the_thread_is_relayed_when_there_is_no_draft(
-        triage: tuple[SlackHarness, str, str]) -> None:
+    triage: tuple[SlackHarness, str, str],
+) -> None:
     slack, ref, ts = triage
     thread(slack, "ask who signs off the final cut?", ts)
     eventually(lambda: stored(slack, ref).info_ts)
     slack.dm("Maria from brand signs off", user=REQUESTER)
-    slack.fake.wait_for("chat.postMessage", lambda c: c.params.get("thread_ts") == ts
-                        and "Maria from brand" in c.params["text"])
+    slack.fake.wait_for(
+        "chat.postMessage", lambda c: c.params.get("thread_ts") == ts and "Maria from brand" in c.params["text"]
+    )
     eventually(lambda: stored(slack, ref).status == "submitted")
 
 
 def test_with_a_draft_open_a_top_level_message_goes_to_the_draft_and_says_ops_is_waiting(
-        triage: tuple[SlackHarness, str, str]) -> None:
+    triage: tuple[SlackHarness, str, str],
+) -> None:
     slack, ref, ts = triage
     slack.dm("need an email newsletter", user=REQUESTER)
     eventually(lambda: slack.services.conversation.draft_brief(REQUESTER, f"D{REQUESTER}"))
@@ -124,21 +147,35 @@ def test_reject_button_asks_for_a_reason_and_tells_the_requester(triage: tuple[S
     slack, ref, ts = triage
     slack.click(TRIAGE_REJECT, user_id=OPS_MANAGER, channel_id=OPS, message_ts=ts, value=ref)
     view = slack.fake.wait_for("views.open")[0].params["view"]
-    empty = slack.submit_view(VIEW_REJECT, {"text": {"value": {"type": "plain_text_input", "value": ""}}},
-                              user_id=OPS_MANAGER, private_metadata=view["private_metadata"])
+    empty = slack.submit_view(
+        VIEW_REJECT,
+        {"text": {"value": {"type": "plain_text_input", "value": ""}}},
+        user_id=OPS_MANAGER,
+        private_metadata=view["private_metadata"],
+    )
     assert empty.json()["response_action"] == "errors"
     values = {"text": {"value": {"type": "plain_text_input", "value": "Duplicate of the agency brief"}}}
     slack.submit_view(VIEW_REJECT, values, user_id=OPS_MANAGER, private_metadata=view["private_metadata"])
-    eventually(lambda: any("rejected by creative ops: Duplicate of the agency brief" in t
-                           for t in requester_dms(slack)))
+    eventually(
+        lambda: any("rejected by creative ops: Duplicate of the agency brief" in t for t in requester_dms(slack))
+    )
     assert stored(slack, ref).status == "rejected"
 
 
 def test_assign_select_assigns_and_dms_the_designer(triage: tuple[SlackHarness, str, str]) -> None:
     slack, ref, ts = triage
-    send_interaction(slack.url, SECRET, block_actions(TRIAGE_ASSIGN, user_id=OPS_MANAGER, channel_id=OPS,
-                                                      message_ts=ts, selected_user=DESIGNER,
-                                                      block_id=f"triage:{ref}"))
+    send_interaction(
+        slack.url,
+        SECRET,
+        block_actions(
+            TRIAGE_ASSIGN,
+            user_id=OPS_MANAGER,
+            channel_id=OPS,
+            message_ts=ts,
+            selected_user=DESIGNER,
+            block_id=f"triage:{ref}",
+        ),
+    )
     dm = slack.next_post(f"D{DESIGNER}")
     assert [e["text"]["text"] for e in dm.params["blocks"][-1]["elements"]] == ["Start", "Blocked", "Delivered"]
     assert "triage thread" in block_text(dm.params["blocks"])
@@ -157,26 +194,40 @@ def test_assigning_someone_outside_the_roster_is_refused(triage: tuple[SlackHarn
 
 def test_priority_select(triage: tuple[SlackHarness, str, str]) -> None:
     slack, ref, ts = triage
-    send_interaction(slack.url, SECRET, block_actions(TRIAGE_PRIORITY, user_id=OPS_MANAGER, channel_id=OPS,
-                                                      message_ts=ts, selected_option="urgent",
-                                                      block_id=f"triage:{ref}"))
+    send_interaction(
+        slack.url,
+        SECRET,
+        block_actions(
+            TRIAGE_PRIORITY,
+            user_id=OPS_MANAGER,
+            channel_id=OPS,
+            message_ts=ts,
+            selected_option="urgent",
+            block_id=f"triage:{ref}",
+        ),
+    )
     eventually(lambda: stored(slack, ref).priority == "urgent")
     eventually(lambda: "Priority normal → urgent" in latest_triage_text(slack, ts) if updates_of(slack, ts) else False)
 
 
-@pytest.mark.parametrize(("command", "check"), [
-    ("approve", lambda r: r.status == "approved"),
-    ("APPROVE", lambda r: r.status == "approved"),
-    ("<@UBOT> approve", lambda r: r.status == "approved"),
-    ("reject out of scope for this quarter", lambda r: r.status == "rejected"),
-    ("ask which markets?", lambda r: r.status == "needs_info" and r.info_ts),
-    (f"assign <@{DESIGNER}>", lambda r: r.status == "assigned" and r.assignee_id == DESIGNER),
-    ("Priority High", lambda r: r.priority == "high"),
-    ("due March 27", lambda r: r.due_date == date(2026, 3, 27)),
-    ("type social_graphic", lambda r: r.request_type == "social_graphic" and r.classified_by == "ops"
-     and r.proposed_type == "video"),
-    ("channels social, paid ads", lambda r: r.channels == ["social", "paid_ads"] and r.classified_by == "ops"),
-])
+@pytest.mark.parametrize(
+    ("command", "check"),
+    [
+        ("approve", lambda r: r.status == "approved"),
+        ("APPROVE", lambda r: r.status == "approved"),
+        ("<@UBOT> approve", lambda r: r.status == "approved"),
+        ("reject out of scope for this quarter", lambda r: r.status == "rejected"),
+        ("ask which markets?", lambda r: r.status == "needs_info" and r.info_ts),
+        (f"assign <@{DESIGNER}>", lambda r: r.status == "assigned" and r.assignee_id == DESIGNER),
+        ("Priority High", lambda r: r.priority == "high"),
+        ("due March 27", lambda r: r.due_date == date(2026, 3, 27)),
+        (
+            "type social_graphic",
+            lambda r: r.request_type == "social_graphic" and r.classified_by == "ops" and r.proposed_type == "video",
+        ),
+        ("channels social, paid ads", lambda r: r.channels == ["social", "paid_ads"] and r.classified_by == "ops"),
+    ],
+)
 def test_thread_commands(triage: tuple[SlackHarness, str, str], command: str, check) -> None:  # type: ignore[no-untyped-def]
     slack, ref, ts = triage
     told_before = len(requester_dms(slack))
@@ -187,8 +238,9 @@ def test_thread_commands(triage: tuple[SlackHarness, str, str], command: str, ch
 
 
 @pytest.mark.parametrize(("command", "expected"), [("status", "is *submitted*"), ("help", "`assign <@designer>`")])
-def test_status_and_help_reply_in_the_thread(triage: tuple[SlackHarness, str, str], command: str,
-                                             expected: str) -> None:
+def test_status_and_help_reply_in_the_thread(
+    triage: tuple[SlackHarness, str, str], command: str, expected: str
+) -> None:
     slack, ref, ts = triage
     thread(slack, command, ts)
     reply = slack.fake.wait_for("chat.postMessage", lambda c: c.params.get("thread_ts") == ts)[0]
@@ -252,8 +304,15 @@ def test_export_has_proposal_override_and_history(triage: tuple[SlackHarness, st
     eventually(lambda: stored(slack, ref).status == "approved")
     row = export_rows(slack.services.uow)[0]
     assert (row["ref"], row["proposed_type"], row["request_type"], row["overridden"]) == (
-        ref, "video", "social_graphic", True)
+        ref,
+        "video",
+        "social_graphic",
+        True,
+    )
     assert [(h["action"], h["old"], h["new"]) for h in row["history"]] == [
-        ("status", "draft", "submitted"), ("type", "video", "social_graphic"), ("approve", "submitted", "approved")]
+        ("status", "draft", "submitted"),
+        ("type", "video", "social_graphic"),
+        ("approve", "submitted", "approved"),
+    ]
     csv_text = to_csv([row])
     assert ref in csv_text and json.loads(csv_text.splitlines()[1].split(",", 1)[0] and '""') == ""

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.analysis.dates import fold
+from bot.analysis.date_words import fold
 from bot.analysis.rules.lexicon import lexicon, words
-
 
 _ADAPT = words(r"adapt\w*|anpass\w*|version(?:s|es)? (?:for|para|pour|fur)")
 
@@ -43,8 +42,11 @@ def classify(folded: str, markets: list[str]) -> Classification:
 
 def _adapted_type(folded: str) -> str | None:
     """The type of the work a localization adapts ("banners localized" → display_ad)."""
-    scores = {name: sum(w for w, p in rules if p.search(folded))
-              for name, rules in lexicon().types.items() if name not in ("localization", "copywriting")}
+    scores = {
+        name: sum(w for w, p in rules if p.search(folded))
+        for name, rules in lexicon().types.items()
+        if name not in ("localization", "copywriting")
+    }
     best = max(scores, key=lambda name: scores[name])
     return best if scores[best] >= 3 else None
 
@@ -52,10 +54,17 @@ def _adapted_type(folded: str) -> str | None:
 def infer_channels(folded: str, request_type: str | None, implied: bool, usage: str | None) -> list[str]:
     """Channels from cues (limited by the type where the lexicon says so), the type and the usage."""
     lex = lexicon()
-    found = [name for name, cues in lex.channels.items()
-             if any(c.pattern.search(folded) and (c.types is None or request_type in c.types) for c in cues)]
-    if "social" in found and "paid_ads" in found and not lex.organic.search(folded) \
-            and request_type != "social_graphic":
+    found = [
+        name
+        for name, cues in lex.channels.items()
+        if any(c.pattern.search(folded) and (c.types is None or request_type in c.types) for c in cues)
+    ]
+    if (
+        "social" in found
+        and "paid_ads" in found
+        and not lex.organic.search(folded)
+        and request_type != "social_graphic"
+    ):
         found.remove("social")
     if implied and request_type:
         found = [*lex.type_channels.get(request_type, []), *found]

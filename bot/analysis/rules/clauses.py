@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from bot.analysis.dates import fold
+from bot.analysis.date_words import fold
 from bot.analysis.rules.lexicon import lexicon
 from bot.analysis.rules.message import Message
 
@@ -17,7 +17,8 @@ _CLAUSE_END = re.compile(
     r"|fri(?:day)?|sat(?:urday)?|sun(?:day)?)\b))"
     r"|,\s*(?=(?:due|deadline|by|need|needed|copy|text|format|size|asap|please|pls|thanks|thx|can|could|we|i|it"
     r"|they|target\w*|aimed|audience|goal|objective|for|on|with|and|in|square|vertical|horizontal|landscape"
-    r"|portrait|story|carousel|a[0-6]\b|launch\w*|go(?:es)? live|[\d~]))")
+    r"|portrait|story|carousel|a[0-6]\b|launch\w*|go(?:es)? live|[\d~]))"
+)
 
 
 def clause(message: Message, start: int, limit: int = 160) -> tuple[str, int]:
@@ -27,26 +28,36 @@ def clause(message: Message, start: int, limit: int = 160) -> tuple[str, int]:
     return message.text(start, end), end
 
 
-_OBJECTIVE_LABEL = re.compile(r"\b(?:goal|objective|aim|purpose|kpi|ziel|objetivo|objectif)\b\s*"
-                              r"(?::|=|-|\bis\b|\bes\b|\bist\b|\best\b)\s*(?:to\s+|es,?\s+|it'?s\s+)?(?=\S)")
-_SO_THAT = re.compile(r"\b(?:so that|so(?=\s+(?:people|customers|users|everyone|visitors|they|we|our|the|new|all)\b)"
-                      r"|in order to|damit|para que|pour que|afin de|afin que)\s+")
+_OBJECTIVE_LABEL = re.compile(
+    r"\b(?:goal|objective|aim|purpose|kpi|ziel|objetivo|objectif)\b\s*"
+    r"(?::|=|-|\bis\b|\bes\b|\bist\b|\best\b)\s*(?:to\s+|es,?\s+|it'?s\s+)?(?=\S)"
+)
+_SO_THAT = re.compile(
+    r"\b(?:so that|so(?=\s+(?:people|customers|users|everyone|visitors|they|we|our|the|new|all)\b)"
+    r"|in order to|damit|para que|pour que|afin de|afin que)\s+"
+)
 _PURPOSE_CLAUSE = re.compile(
     r"\b(?:that|which)\s+(?:should|must|needs? to|has to|will)?\s*(?P<v>(?:walks?|helps?|explains?|shows?"
     r"|teach(?:es)?|introduces?|announces?|promotes?|invites?|reminds?|encourages?|drives?|highlights?|showcases?"
     r"|celebrates?|educates?|convinces?|positions?|appeals?|persuades?|inspires?)\b)"
     r"|\b(?:should|must|needs? to|has to|have to)\s+(?P<m>position|appeal|convince|inspire|persuade|drive|attract"
-    r"|stand out|resonate|excite|educate|explain|encourage)\b")
+    r"|stand out|resonate|excite|educate|explain|encourage)\b"
+)
 _UM_ZU = re.compile(r"\bum\s+(?P<v>[^.!?;\n,]{3,80}?\bzu\s+\w+)")
 _REQUESTER_BEFORE = re.compile(
     r"\b(?:want|wants|wanted|need|needs|needed|like|love|have|has|had|going|able|trying|try|hoping|hope|would"
-    r"|'d|how|what|where|when|used|plan|planning|ready|due|you|me|him|her|them|us|set|supposed|got)\s*$")
+    r"|'d|how|what|where|when|used|plan|planning|ready|due|you|me|him|her|them|us|set|supposed|got)\s*$"
+)
 #: After "want to"/"need to", these verbs usually ask for the work itself ("I need to get a poster").
-_REQUEST_VERB = re.compile(r"^(?:get|have|make|use|show|present|book|try|bring|push|build)\b"
-                           r"(?!\s+(?:more|\d)|(?:\s+[\w-]+){1,3}\s+to\b)")
+_REQUEST_VERB = re.compile(
+    r"^(?:get|have|make|use|show|present|book|try|bring|push|build)\b"
+    r"(?!\s+(?:more|\d)|(?:\s+[\w-]+){1,3}\s+to\b)"
+)
 _NOT_PURPOSE_AFTER = re.compile(r"^(?:get|have|make)\s+(?:it|this|that|these|those)\b|^\w+\s+(?:done|ready)\b")
-_NARRATIVE = re.compile(r"\b(?:we'?re|we are|i'?m|i am|they'?re|is|are|was|were|be|been|our|the|a|an|this|that"
-                        r"|your|their|for|of)\s*$")
+_NARRATIVE = re.compile(
+    r"\b(?:we'?re|we are|i'?m|i am|they'?re|is|are|was|were|be|been|our|the|a|an|this|that"
+    r"|your|their|for|of)\s*$"
+)
 
 
 def extract_objective(message: Message) -> str | None:
@@ -59,8 +70,11 @@ def extract_objective(message: Message) -> str | None:
     for m in lex.objective_to.finditer(folded):
         start = m.start("en") if m["en"] else m.start("es") if m["es"] else m.start("fr")
         value = clause(message, start)[0]
-        if m["en"] and _REQUESTER_BEFORE.search(folded[max(0, m.start() - 12):m.start()]) \
-                and _REQUEST_VERB.search(fold(value)):
+        if (
+            m["en"]
+            and _REQUESTER_BEFORE.search(folded[max(0, m.start() - 12) : m.start()])
+            and _REQUEST_VERB.search(fold(value))
+        ):
             continue
         if not _NOT_PURPOSE_AFTER.search(fold(value)):
             return value
@@ -69,33 +83,149 @@ def extract_objective(message: Message) -> str | None:
     if m := _UM_ZU.search(folded):
         return message.text(*m.span("v"))
     for m in lex.gerunds.finditer(folded):
-        if not _NARRATIVE.search(folded[max(0, m.start() - 10):m.start()]):
+        if not _NARRATIVE.search(folded[max(0, m.start() - 10) : m.start()]):
             return clause(message, m.start())[0]
     return None
 
 
-_AUDIENCE_LABEL = re.compile(r"\b(?:target(?:\s+(?:audience|group))?|audience|zielgruppe|publico(?: objetivo)?"
-                             r"|cible|destinatarios)\b\s*(?::|=|-|\bis\b|\bare\b|\bes\b|\bist\b|\best\b)\s*(?=\S)")
-_AUDIENCE_VERB = re.compile(r"\b(?:targeting|targeted at|targets|aimed at|aimed towards|geared (?:to|towards)"
-                            r"|directed at|intended for|meant for|dirigido a|destinado a|dirige vers|destine a"
-                            r"|a destination de|richtet sich an)\s+(?=\S)")
-_AUDIENCE_PREP = re.compile(r"\b(?:(?P<to>to)|for|towards|among|amongst|aux|aupres des|aupres de|a los|a las"
-                            r"|para los|para las|pour les|fur|an|with|(?:mit|con|avec)(?=\s+(?:all|allen|alle|todos"
-                            r"|tous|toutes)\b))\s+(?=\S)")
+_AUDIENCE_LABEL = re.compile(
+    r"\b(?:target(?:\s+(?:audience|group))?|audience|zielgruppe|publico(?: objetivo)?"
+    r"|cible|destinatarios)\b\s*(?::|=|-|\bis\b|\bare\b|\bes\b|\bist\b|\best\b)\s*(?=\S)"
+)
+_AUDIENCE_VERB = re.compile(
+    r"\b(?:targeting|targeted at|targets|aimed at|aimed towards|geared (?:to|towards)"
+    r"|directed at|intended for|meant for|dirigido a|destinado a|dirige vers|destine a"
+    r"|a destination de|richtet sich an)\s+(?=\S)"
+)
+_AUDIENCE_PREP = re.compile(
+    r"\b(?:(?P<to>to)|for|towards|among|amongst|aux|aupres des|aupres de|a los|a las"
+    r"|para los|para las|pour les|fur|an|with|(?:mit|con|avec)(?=\s+(?:all|allen|alle|todos"
+    r"|tous|toutes)\b))\s+(?=\S)"
+)
 _NP_STOP = frozenset(
-    "to for by about on with from of at in into so that who which because before after until due need needs "
-    "please pls is are will can should would this these it its among amongst towards across via through per "
-    "over under than like as para por con de del la las los el pour "
-    "avec sur dans du des le les fur mit von zu um bis im am auf".split())
-_NP_JOIN = frozenset("and & or und y et + /".split())
+    [
+        "to",
+        "for",
+        "by",
+        "about",
+        "on",
+        "with",
+        "from",
+        "of",
+        "at",
+        "in",
+        "into",
+        "so",
+        "that",
+        "who",
+        "which",
+        "because",
+        "before",
+        "after",
+        "until",
+        "due",
+        "need",
+        "needs",
+        "please",
+        "pls",
+        "is",
+        "are",
+        "will",
+        "can",
+        "should",
+        "would",
+        "this",
+        "these",
+        "it",
+        "its",
+        "among",
+        "amongst",
+        "towards",
+        "across",
+        "via",
+        "through",
+        "per",
+        "over",
+        "under",
+        "than",
+        "like",
+        "as",
+        "para",
+        "por",
+        "con",
+        "de",
+        "del",
+        "la",
+        "las",
+        "los",
+        "el",
+        "pour",
+        "avec",
+        "sur",
+        "dans",
+        "du",
+        "des",
+        "le",
+        "les",
+        "fur",
+        "mit",
+        "von",
+        "zu",
+        "um",
+        "bis",
+        "im",
+        "am",
+        "auf",
+    ]
+)
+_NP_JOIN = frozenset(["and", "&", "or", "und", "y", "et", "+", "/"])
 TOKEN = re.compile(r"[\w'&+/-]+")
 _AGE = re.compile(r"^(?:\d{2}\s?[-–]\s?\d{2}\+?|\d{2}\+|aged|ages)$")
-_QUALIFIER = frozenset("at in from across aged of".split())
+_QUALIFIER = frozenset(["at", "in", "from", "across", "aged", "of"])
 #: Words that may precede a people noun inside a longer phrase ("existing customers", "IT directors").
 _MODIFIERS = frozenset(
-    "new existing current past potential prospective future young old senior junior small large big local global "
-    "enterprise business b2b b2c it hr tech key loyal active lapsed returning regular international national "
-    "online premium female male busy working all our".split())
+    [
+        "new",
+        "existing",
+        "current",
+        "past",
+        "potential",
+        "prospective",
+        "future",
+        "young",
+        "old",
+        "senior",
+        "junior",
+        "small",
+        "large",
+        "big",
+        "local",
+        "global",
+        "enterprise",
+        "business",
+        "b2b",
+        "b2c",
+        "it",
+        "hr",
+        "tech",
+        "key",
+        "loyal",
+        "active",
+        "lapsed",
+        "returning",
+        "regular",
+        "international",
+        "national",
+        "online",
+        "premium",
+        "female",
+        "male",
+        "busy",
+        "working",
+        "all",
+        "our",
+    ]
+)
 
 
 @lru_cache(maxsize=1)
@@ -105,14 +235,14 @@ def _people_head() -> re.Pattern[str]:
 
 def _stops(message: Message, token: re.Match[str]) -> bool:
     """Whether a token ends a noun phrase ("IT" in capitals is a word, not the pronoun)."""
-    return token.group() in _NP_STOP and message.body[token.start():token.end()] != "IT"
+    return token.group() in _NP_STOP and message.body[token.start() : token.end()] != "IT"
 
 
 def _people_phrase(message: Message, start: int) -> str | None:
     """A noun phrase at ``start`` whose head names people ("CFOs at mid-size companies"), or None."""
     tokens: list[re.Match[str]] = []
     for m in TOKEN.finditer(message.folded, start):
-        gap = message.folded[tokens[-1].end() if tokens else start:m.start()]
+        gap = message.folded[tokens[-1].end() if tokens else start : m.start()]
         if len(tokens) >= 7 or (gap.strip() and gap.strip() not in "&+/~") or _stops(message, m):
             break
         tokens.append(m)
@@ -122,7 +252,7 @@ def _people_phrase(message: Message, start: int) -> str | None:
     if not words or words[0] in _NP_JOIN:
         return None
     head = _people_head()
-    heads = [i for i, w in enumerate(words) if head.fullmatch(w) or (i and head.fullmatch(f"{words[i-1]} {w}"))]
+    heads = [i for i, w in enumerate(words) if head.fullmatch(w) or (i and head.fullmatch(f"{words[i - 1]} {w}"))]
     last = next((i for i in reversed(heads) if _ends_phrase(words, i)), None)
     if last is None:
         return None
@@ -133,8 +263,10 @@ def _people_phrase(message: Message, start: int) -> str | None:
     return message.text(start, end) or None
 
 
-_POST_MODIFIER = re.compile(r"looking|interested|based|living|working|using|shopping|visiting|attending|buying"
-                            r"|planning|considering|searching|signed|registered|subscribed|located|who|that")
+_POST_MODIFIER = re.compile(
+    r"looking|interested|based|living|working|using|shopping|visiting|attending|buying"
+    r"|planning|considering|searching|signed|registered|subscribed|located|who|that"
+)
 
 
 def _ends_phrase(words: list[str], i: int) -> bool:
@@ -162,7 +294,7 @@ def _people_in(message: Message, start: int, end: int) -> str | None:
 
 def _modifier(message: Message, token: re.Match[str]) -> bool:
     """A word that can qualify a people noun: a known modifier, a compound or an acronym."""
-    word, original = token.group(), message.body[token.start():token.end()]
+    word, original = token.group(), message.body[token.start() : token.end()]
     return word in _MODIFIERS or "-" in word or (original.isupper() and len(original) > 1)
 
 
@@ -198,7 +330,8 @@ _USAGE = re.compile(
     r"|\bfor use\s+(?P<b>(?:on|in|across|as|at)\b)|\busage\s*:\s*(?P<c>)"
     r"|\b(?:will|'ll|to|needs? to|has to|must|should)\s+(?:go|appear|live|run|sit|work)\s+(?P<d>(?:on|in|across)\b)"
     r"|\bse (?:usara|utilizara|usa|utiliza)\s+(?P<e>(?:en|para|como)\b)"
-    r"|\b(?:sera|seront) utilise[es]{0,2}\s+(?P<f>(?:sur|dans|pour|comme)\b)|\butilisation\s*:\s*(?P<g>)")
+    r"|\b(?:sera|seront) utilise[es]{0,2}\s+(?P<f>(?:sur|dans|pour|comme)\b)|\butilisation\s*:\s*(?P<g>)"
+)
 _USAGE_DE = re.compile(r"\bwird\s+(?P<v>[^.!?;\n]{3,80}?)\s+(?:benutzt|verwendet|genutzt|eingesetzt)\b")
 _USAGE_FOR = re.compile(r"\bfor\s+(?:the\s+|our\s+|a\s+|an\s+)?")
 

@@ -7,10 +7,14 @@ import re
 from bot.analysis.rules.clauses import clause
 from bot.analysis.rules.message import Message, trim
 
-_COPY_WORD = (r"(?:copy|text|texts|texto|texte|wording|headline|tagline|slogan|cta|caption|message|titel|titre"
-              r"|claim|quotes)")
-_QUOTED = re.compile(rf"\b(?:{_COPY_WORD}|says?|saying|reads?|reading|line)\b[^\"'\n]{{0,20}}?"
-                     r"(?:(?P<q>\")(?P<a>[^\"\n]{2,200})\"|(?<![\w])'(?P<b>[^'\n]{2,200}?)'(?!\w))")
+_COPY_WORD = (
+    r"(?:copy|text|texts|texto|texte|wording|headline|tagline|slogan|cta|caption|message|titel|titre"
+    r"|claim|quotes)"
+)
+_QUOTED = re.compile(
+    rf"\b(?:{_COPY_WORD}|says?|saying|reads?|reading|line)\b[^\"'\n]{{0,20}}?"
+    r"(?:(?P<q>\")(?P<a>[^\"\n]{2,200})\"|(?<![\w])'(?P<b>[^'\n]{2,200}?)'(?!\w))"
+)
 _COPY_LABEL = re.compile(rf"\b{_COPY_WORD}\s*:\s*(?P<v>[^\s\"'.!?;\d][^\n.!?;]{{2,160}})")
 _COPY_PROVIDED = re.compile(
     rf"\b{_COPY_WORD}\s+(?:is\s+|are\s+|will be\s+)?(?:attached|enclosed|below|above|ready|done|final|approved"
@@ -24,12 +28,14 @@ _COPY_PROVIDED = re.compile(
     r"|drafted)\b|\b(?:provided|supplied|written) by\b"
     rf"|\b(?:we have|we've got|got|have)\s+(?:the\s+)?{_COPY_WORD}\b"
     rf"|\b{_COPY_WORD}\s+(?:lo|la|le)?\s*(?:mando|envio|paso|escribo|pongo|schicke|sende|liefere|schreibe"
-    r"|envoie|fournis|ecris)\b")
+    r"|envoie|fournis|ecris)\b"
+)
 _COPY_NEEDED = re.compile(
     rf"\bno {_COPY_WORD}(?: yet)?\b|\b{_COPY_WORD}\s+(?:is\s+)?(?:needed|tbd|tbc|to be (?:written|defined|confirmed)"
     rf"|missing|pending)\b|\bneed(?:s)?\s+(?:the\s+|some\s+)?{_COPY_WORD}\b|\bwrite\s+(?:the\s+|some\s+)?"
     rf"{_COPY_WORD}\b|\bwrite it\b|\b{_COPY_WORD}\s+written\b|\bdon'?t have (?:any )?{_COPY_WORD}\b"
-    r"|\bneeds? copywriting\b|\bsin texto\b|\bohne text\b|\bsans texte\b")
+    r"|\bneeds? copywriting\b|\bsin texto\b|\bohne text\b|\bsans texte\b"
+)
 
 
 def extract_copy(message: Message) -> str | None:

@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from bot.analysis.contract import AnalysisContext
-from bot.analysis.dates import fold
+from bot.analysis.date_words import fold
 from bot.analysis.rules.classify import classify, infer_channels
 from bot.analysis.rules.fields import named, number
 from bot.analysis.rules.lexicon import lexicon
@@ -14,26 +14,39 @@ from bot.analysis.rules.message import Message, trim
 from bot.briefs.model import LIST_FIELDS
 
 ADDITIVE = re.compile(r"\b(?:also|too|as well|plus|add|additionally|another|auch|tambien|aussi|ademas)\b")
-CORRECTION = re.compile(r"\b(?:instead|actually|change|make it|switch|rather|not|correction|wrong|nicht|statt"
-                        r"|en lugar|plutot|au lieu)\b")
-_CLEAR_DEADLINE = re.compile(r"\bno (?:hard |fixed |real |specific )?(?:deadline|due date)\b|\bwithout (?:a )?deadline"
-                             r"|\bkeine? (?:deadline|frist|abgabetermin)\b|\bsin (?:fecha(?: limite)?|deadline)\b"
-                             r"|\bpas de (?:deadline|date limite)\b")
-_CLEAR_FIELD = re.compile(r"\b(?:remove|drop|delete|clear|forget|scrap|no longer need)\s+(?:the\s+)?(?P<f>deadline"
-                          r"|due date|budget|approver|url|link|campaign|notes?|copy|assets|formats?|platforms?"
-                          r"|markets?|audience|objective|usage)\b")
-_FIELD_ALIASES = {"due date": "deadline", "link": "url", "note": "notes", "format": "formats",
-                  "platform": "platforms", "market": "markets"}
+CORRECTION = re.compile(
+    r"\b(?:instead|actually|change|make it|switch|rather|not|correction|wrong|nicht|statt"
+    r"|en lugar|plutot|au lieu)\b"
+)
+_CLEAR_DEADLINE = re.compile(
+    r"\bno (?:hard |fixed |real |specific )?(?:deadline|due date)\b|\bwithout (?:a )?deadline"
+    r"|\bkeine? (?:deadline|frist|abgabetermin)\b|\bsin (?:fecha(?: limite)?|deadline)\b"
+    r"|\bpas de (?:deadline|date limite)\b"
+)
+_CLEAR_FIELD = re.compile(
+    r"\b(?:remove|drop|delete|clear|forget|scrap|no longer need)\s+(?:the\s+)?(?P<f>deadline"
+    r"|due date|budget|approver|url|link|campaign|notes?|copy|assets|formats?|platforms?"
+    r"|markets?|audience|objective|usage)\b"
+)
+_FIELD_ALIASES = {
+    "due date": "deadline",
+    "link": "url",
+    "note": "notes",
+    "format": "formats",
+    "platform": "platforms",
+    "market": "markets",
+}
 #: Fields whose presence shows that a message says more than a bare answer to the bot's question.
-SUBSTANTIVE = ("platforms", "formats", "deadline", "duration", "url", "quantity", "slide_count", "copy",
-               "source_asset")
+SUBSTANTIVE = ("platforms", "formats", "deadline", "duration", "url", "quantity", "slide_count", "copy", "source_asset")
 _SPLIT = re.compile(r"\s*(?:,|;|\band\b|\bund\b|\by\b|\bet\b|&|\+|/)\s*")
 
 
-_NOT_YET = re.compile(r"\b(?:not sure (?:about|of) (?:the |a )?|(?:don'?t|do not) (?:have|know) (?:the |a |any )?"
-                      r"|no (?:idea (?:about|of) (?:the )?)?)(?P<f>url|link|budget|approver|campaign|usage|quantity"
-                      r"|audience|objective|goal)\b(?: yet)?|\b(?P<g>url|link|budget|approver|campaign|usage|quantity"
-                      r"|audience|objective|goal)\s+(?:is\s+)?(?:tbd|tbc|unknown|not decided|undecided)\b")
+_NOT_YET = re.compile(
+    r"\b(?:not sure (?:about|of) (?:the |a )?|(?:don'?t|do not) (?:have|know) (?:the |a |any )?"
+    r"|no (?:idea (?:about|of) (?:the )?)?)(?P<f>url|link|budget|approver|campaign|usage|quantity"
+    r"|audience|objective|goal)\b(?: yet)?|\b(?P<g>url|link|budget|approver|campaign|usage|quantity"
+    r"|audience|objective|goal)\s+(?:is\s+)?(?:tbd|tbc|unknown|not decided|undecided)\b"
+)
 _NOT_YET_ALIASES = {"link": "url", "goal": "objective"}
 
 
@@ -67,8 +80,7 @@ def answer_expected(field: str, message: Message, ctx: AnalysisContext) -> Any:
         if field == "channels":
             return [c for item in items for c in infer_channels(fold(item), None, False, None) or [fold(item)]]
         if field == "platforms":
-            return [(named(lex.platforms, fold(item), set()) or [fold(item).replace(" ", "_")])[0]
-                    for item in items]
+            return [(named(lex.platforms, fold(item), set()) or [fold(item).replace(" ", "_")])[0] for item in items]
         return items
     if field in ("url", "source_asset") and message.links:
         return message.links[0]

@@ -39,13 +39,42 @@ def extract_markets(message: Message, negated: set[str]) -> list[str]:
     return list(dict.fromkeys(name for _, name in sorted(hits)))
 
 
-_NOT_CAMPAIGN_NAME = (r"(?!\s+(?:visuals?|assets?|images?|banners?|materials?|creatives?|videos?|pages?|landing"
-                      r"|key visuals?|graphics?|copy|files?))")
-_CAMPAIGN = re.compile(r"\b(?:campaign|kampagne|campana|campagne)\s*:\s*(?P<v>[^\n.!?;,]{2,60})"
-                       rf"|(?:\"|')(?P<q>[^\"'\n]{{2,40}})(?:\"|')\s+(?:campaign|kampagne)\b{_NOT_CAMPAIGN_NAME}"
-                       rf"|(?<![\w&-])(?P<w>(?:[\w&-]+\s){{1,3}})(?:campaign|kampagne)\b{_NOT_CAMPAIGN_NAME}")
-_CAMPAIGN_STOP = frozenset("the a an our this that for of in on to with and new your their my existing current "
-                           "next upcoming whole entire".split())
+_NOT_CAMPAIGN_NAME = (
+    r"(?!\s+(?:visuals?|assets?|images?|banners?|materials?|creatives?|videos?|pages?|landing"
+    r"|key visuals?|graphics?|copy|files?))"
+)
+_CAMPAIGN = re.compile(
+    r"\b(?:campaign|kampagne|campana|campagne)\s*:\s*(?P<v>[^\n.!?;,]{2,60})"
+    rf"|(?:\"|')(?P<q>[^\"'\n]{{2,40}})(?:\"|')\s+(?:campaign|kampagne)\b{_NOT_CAMPAIGN_NAME}"
+    rf"|(?<![\w&-])(?P<w>(?:[\w&-]+\s){{1,3}})(?:campaign|kampagne)\b{_NOT_CAMPAIGN_NAME}"
+)
+_CAMPAIGN_STOP = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "our",
+        "this",
+        "that",
+        "for",
+        "of",
+        "in",
+        "on",
+        "to",
+        "with",
+        "and",
+        "new",
+        "your",
+        "their",
+        "my",
+        "existing",
+        "current",
+        "next",
+        "upcoming",
+        "whole",
+        "entire",
+    ]
+)
 
 
 def extract_campaign(message: Message) -> str | None:
@@ -77,9 +106,11 @@ def extract_budget(message: Message) -> str | None:
 
 
 _WHO = r"(<@\w+>|@[\w.-]+|[A-Z][a-zà-ÿ]+(?: [A-Z][a-zà-ÿ]+)?)"
-_APPROVER = re.compile(rf"(?i:approv(?:ed|al) by|approver\s*:|sign[- ]?off (?:from|by)|signed off by"
-                       rf"|needs? (?:sign[- ]?off|approval) from|final (?:ok|say) (?:from|by))\s+{_WHO}"
-                       rf"|{_WHO}\s+(?i:needs to|has to|will|must|should)\s+(?i:approve|sign off)")
+_APPROVER = re.compile(
+    rf"(?i:approv(?:ed|al) by|approver\s*:|sign[- ]?off (?:from|by)|signed off by"
+    rf"|needs? (?:sign[- ]?off|approval) from|final (?:ok|say) (?:from|by))\s+{_WHO}"
+    rf"|{_WHO}\s+(?i:needs to|has to|will|must|should)\s+(?i:approve|sign off)"
+)
 
 
 def extract_approver(message: Message) -> str | None:

@@ -55,18 +55,33 @@ from bot.analysis.rules.classify import classify, infer_channels
 from bot.analysis.rules.clauses import extract_audience, extract_objective, extract_usage
 from bot.analysis.rules.copy_text import extract_copy
 from bot.analysis.rules.corrections import (
-    ADDITIVE, CORRECTION, SUBSTANTIVE, answer_expected, cleared_fields, not_yet_known,
+    ADDITIVE,
+    CORRECTION,
+    SUBSTANTIVE,
+    answer_expected,
+    cleared_fields,
+    not_yet_known,
 )
 from bot.analysis.rules.details import (
-    extract_approver, extract_budget, extract_campaign, extract_markets, extract_notes, sort_links,
+    extract_approver,
+    extract_budget,
+    extract_campaign,
+    extract_markets,
+    extract_notes,
+    sort_links,
 )
 from bot.analysis.rules.fields import (
-    VIDEO_HINT, extract_duration, extract_formats, extract_quantity, extract_slide_count, named, negations,
+    VIDEO_HINT,
+    extract_duration,
+    extract_formats,
+    extract_quantity,
+    extract_slide_count,
+    named,
+    negations,
 )
 from bot.analysis.rules.lexicon import lexicon
 from bot.analysis.rules.message import Message, prepare
 from bot.briefs.model import LIST_FIELDS, Brief
-
 
 _URL_SAID = re.compile(r"\burl\b[^.\n]{0,20}?(\S+\.\w{2,})")
 
@@ -80,8 +95,7 @@ def _request_type(folded: str, markets: list[str], ctx: AnalysisContext) -> str 
     return found.request_type
 
 
-def _fields(message: Message, folded: str, negated: set[str], kind: str | None,
-            ctx: AnalysisContext) -> dict[str, Any]:
+def _fields(message: Message, folded: str, negated: set[str], kind: str | None, ctx: AnalysisContext) -> dict[str, Any]:
     """Every section 4 field but type and channels that the message states (None when it does not)."""
     platforms = named(lexicon().platforms, folded, negated)
     social = bool(platforms) or kind in ("social_graphic", "display_ad")
@@ -102,15 +116,20 @@ def _fields(message: Message, folded: str, negated: set[str], kind: str | None,
         "deadline": find_deadline(message.body, ctx.today),
     }
     fields["audience"] = extract_audience(message, fields["objective"])
-    fields.update(sort_links(message.links, kind == "localization" or ctx.expecting == "source_asset",
-                             kind == "landing_page" or ctx.expecting == "url"))
+    fields.update(
+        sort_links(
+            message.links,
+            kind == "localization" or ctx.expecting == "source_asset",
+            kind == "landing_page" or ctx.expecting == "url",
+        )
+    )
     if kind == "landing_page" and "url" not in fields and (m := _URL_SAID.search(folded)):
         fields["url"] = message.text(*m.span(1))
     return fields
 
 
 def _with_draft_lists(fields: dict[str, Any], folded: str, draft: Brief) -> None:
-    """"Also TikTok": list values join the draft's instead of replacing them."""
+    """ "Also TikTok": list values join the draft's instead of replacing them."""
     if ADDITIVE.search(folded):
         for name in ("channels", "platforms", "formats", "markets"):
             if fields.get(name) and draft.get(name):
@@ -154,8 +173,9 @@ def analyse(text: str, ctx: AnalysisContext) -> tuple[dict[str, Any], list[str]]
     kind = request_type or ctx.draft.request_type
     fields = _fields(message, folded, negated, kind, ctx)
     implied = bool(request_type) and (request_type != ctx.draft.request_type or not ctx.draft.channels)
-    fields.update(request_type=request_type, markets=markets,
-                  channels=infer_channels(folded, kind, implied, fields["usage"]))
+    fields.update(
+        request_type=request_type, markets=markets, channels=infer_channels(folded, kind, implied, fields["usage"])
+    )
     _with_draft_lists(fields, folded, ctx.draft)
     update = {name: value for name, value in fields.items() if value not in (None, "", [])}
     update = {**not_yet_known(folded), **update}
@@ -176,5 +196,8 @@ class RulesEngine:
         cleared += [name for name, value in fields.items() if value == [] and name in LIST_FIELDS]
         update = Brief.model_validate({k: v for k, v in fields.items() if v != []})
         latency = (time.perf_counter() - started) * 1000
-        return Extraction(update=update, cleared=list(dict.fromkeys(cleared)),
-                          usage=Usage(engine=self.name, latency_ms=round(latency, 3)))
+        return Extraction(
+            update=update,
+            cleared=list(dict.fromkeys(cleared)),
+            usage=Usage(engine=self.name, latency_ms=round(latency, 3)),
+        )

@@ -18,8 +18,10 @@ def named(patterns: dict[str, re.Pattern[str]], folded: str, negated: set[str]) 
     return [name for _, name in sorted(mentions(patterns, folded, negated))]
 
 
-_NEGATION = re.compile(r"\b(?:not|no|instead of|rather than|remove|drop|without|except|minus|nicht|kein\w*|sin"
-                       r"|sans|pas)\s+(?:the\s+|on\s+|for\s+|in\s+|para\s+|pour\s+|fur\s+|auf\s+)?(?P<item>[\w/-]+)")
+_NEGATION = re.compile(
+    r"\b(?:not|no|instead of|rather than|remove|drop|without|except|minus|nicht|kein\w*|sin"
+    r"|sans|pas)\s+(?:the\s+|on\s+|for\s+|in\s+|para\s+|pour\s+|fur\s+|auf\s+)?(?P<item>[\w/-]+)"
+)
 
 
 def negations(folded: str, *tables: dict[str, re.Pattern[str]]) -> tuple[set[str], str]:
@@ -34,10 +36,12 @@ def negations(folded: str, *tables: dict[str, re.Pattern[str]]) -> tuple[set[str
     return names, blank(folded, spans)
 
 
-_SIZE = re.compile(r"(?<![\w.])(?P<w>\d{2,5}(?:[.,]\d+)?)\s?[x×]\s?(?P<h>\d{2,5}(?:[.,]\d+)?)\s?"
-                   r"(?P<u>px|cm|mm|in|\")?(?!\w)"
-                   r"|(?<![\w.])(?P<w2>\d{1,3}(?:[.,]\d+)?)\s?[x×]\s?(?P<h2>\d{1,3}(?:[.,]\d+)?)\s?"
-                   r"(?P<u2>cm|mm|m|in|\")(?!\w)")
+_SIZE = re.compile(
+    r"(?<![\w.])(?P<w>\d{2,5}(?:[.,]\d+)?)\s?[x×]\s?(?P<h>\d{2,5}(?:[.,]\d+)?)\s?"
+    r"(?P<u>px|cm|mm|in|\")?(?!\w)"
+    r"|(?<![\w.])(?P<w2>\d{1,3}(?:[.,]\d+)?)\s?[x×]\s?(?P<h2>\d{1,3}(?:[.,]\d+)?)\s?"
+    r"(?P<u2>cm|mm|m|in|\")(?!\w)"
+)
 _RATIO = re.compile(r"(?<![\d:.])(1\.91|21|16|9|5|4|3|2|1)\s?:\s?(16|9|5|4|3|2|1)(?![\d:])")
 _RATIOS = {"1:1", "4:5", "5:4", "9:16", "16:9", "4:3", "3:4", "2:3", "3:2", "21:9", "1.91:1", "2:1", "1:2"}
 _PAPER = re.compile(r"(?<!\w)(?:din\s?)?a([0-6])(?!\w)|(?<![\w/])(4|8|18|24|48)/1(?![\w/])")
@@ -59,31 +63,47 @@ def extract_formats(folded: str, negated: set[str], social: bool) -> list[str]:
 
 _SECONDS = r"s|secs?|seconds?|seg|segundos?|sek|sekund\w*|secondes?"
 _MINUTES = r"mins?|minutes?|minut\w*|minutos?"
-_DURATION = re.compile(rf"(?<![\w.:])~?(?P<a>\d{{1,3}})(?:\s?[-–]\s?(?P<b>\d{{1,3}}))?\s?-?\s?"
-                       rf"(?:(?P<sec>{_SECONDS})|(?P<min>{_MINUTES}))(?!\w)")
+_DURATION = re.compile(
+    rf"(?<![\w.:])~?(?P<a>\d{{1,3}})(?:\s?[-–]\s?(?P<b>\d{{1,3}}))?\s?-?\s?"
+    rf"(?:(?P<sec>{_SECONDS})|(?P<min>{_MINUTES}))(?!\w)"
+)
 _DECADE = re.compile(r"\b(?:in (?:their|his|her|our|my) |aged |early |late |mid-?)$")
-VIDEO_HINT = words(r"videos?|clips?|animations?|animated|gifs?|reels?|pre-?rolls?|bumpers?|spots?|footage"
-                    r"|explainers?|teasers?|trailers?|loops?")
+VIDEO_HINT = words(
+    r"videos?|clips?|animations?|animated|gifs?|reels?|pre-?rolls?|bumpers?|spots?|footage"
+    r"|explainers?|teasers?|trailers?|loops?"
+)
 
 
 def extract_duration(folded: str, video: bool) -> str | None:
     """Video length: "30s", "2 min", "60-90s"; a bare "30s" only where the work is video."""
     values = []
     for m in _DURATION.finditer(folded):
-        if m["sec"] == "s" and (not video or _DECADE.search(folded[:m.start()])):
+        if m["sec"] == "s" and (not video or _DECADE.search(folded[: m.start()])):
             continue
         span = f"{m['a']}-{m['b']}" if m["b"] else m["a"]
         values.append(f"{span}s" if m["sec"] else f"{span} min")
     return ", ".join(dict.fromkeys(values)) or None
 
 
-_PIECES = (r"copies|copy(?! (?:options|variations|variants|versions|lines|ideas|drafts))|copias|exemplaires"
-           r"|exemplare|stuck|stk|pieces|pcs|units|prints?|flyers?|fliers?|posters?"
-           r"|brochures?|leaflets?|cards?|business cards|stickers?|postcards?|banners?|roll-?ups?(?: banners?)?"
-           r"|faces|signs?|boxes|labels?|booklets?|catalog(?:ue)?s?|folletos?|carteles?|plakate?|affiches?"
-           r"|tarjetas|volantes|depliants?|invitations?|mugs?|t-?shirts?|hoodies?|tote bags?|flyer")
-_NUMBER_WORDS = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "ten": "10",
-                 "a dozen": "12", "a hundred": "100", "a thousand": "1000"}
+_PIECES = (
+    r"copies|copy(?! (?:options|variations|variants|versions|lines|ideas|drafts))|copias|exemplaires"
+    r"|exemplare|stuck|stk|pieces|pcs|units|prints?|flyers?|fliers?|posters?"
+    r"|brochures?|leaflets?|cards?|business cards|stickers?|postcards?|banners?|roll-?ups?(?: banners?)?"
+    r"|faces|signs?|boxes|labels?|booklets?|catalog(?:ue)?s?|folletos?|carteles?|plakate?|affiches?"
+    r"|tarjetas|volantes|depliants?|invitations?|mugs?|t-?shirts?|hoodies?|tote bags?|flyer"
+)
+_NUMBER_WORDS = {
+    "one": "1",
+    "two": "2",
+    "three": "3",
+    "four": "4",
+    "five": "5",
+    "six": "6",
+    "ten": "10",
+    "a dozen": "12",
+    "a hundred": "100",
+    "a thousand": "1000",
+}
 _QUANTITY = re.compile(
     rf"(?<![\w.,])(?P<n>\d{{1,3}}(?:[,.' ]\d{{3}})+|\d+(?:[.,]\d+)?\s?k|\d+|{'|'.join(_NUMBER_WORDS)})\s*"
     rf"(?:x\s+)?(?:(?:printed|gedruckte|impres[oa]s|imprimes|(?:din\s?)?a[0-6]|dl|different|double-sided)\s+)*"
@@ -92,7 +112,8 @@ _QUANTITY = re.compile(
     r"|(?<!\w)(?P<each>\d+) of each(?!\w)"
     r"|\b(?:print|drucken|imprimir|imprimer)\s+(?P<p>\d{1,3}(?:[,.' ]\d{3})+|\d+k?)(?![\w.,:/])"
     r"|(?<!\w)(?:copies|prints|flyers|fliers|posters|brochures|leaflets|cards|stickers|postcards|banners|roll-?ups"
-    r"|plakate|folletos|carteles|affiches)\s*[:=]?\s*(?P<after>\d{{1,3}}(?:[,.' ]\d{{3}})+|\d+k?)(?![\w.,:/x×])")
+    r"|plakate|folletos|carteles|affiches)\s*[:=]?\s*(?P<after>\d{{1,3}}(?:[,.' ]\d{{3}})+|\d+k?)(?![\w.,:/x×])"
+)
 
 
 def number(value: str) -> str:
@@ -114,8 +135,10 @@ def extract_quantity(folded: str) -> str | None:
     return number(m["n"] or m["q"] or m["p"] or m["after"])
 
 
-_SLIDES = re.compile(r"(?<![\w.])~?(?P<n>\d{1,3})\s?-?\s?(?:slides?|slide deck|folien|diapositivas|diapos)(?!\w)"
-                     r"|(?:deck|presentation|presentacion|prasentation) of (?:about |around |~)?(?P<m>\d{1,3})(?!\w)")
+_SLIDES = re.compile(
+    r"(?<![\w.])~?(?P<n>\d{1,3})\s?-?\s?(?:slides?|slide deck|folien|diapositivas|diapos)(?!\w)"
+    r"|(?:deck|presentation|presentacion|prasentation) of (?:about |around |~)?(?P<m>\d{1,3})(?!\w)"
+)
 
 
 def extract_slide_count(folded: str) -> str | None:

@@ -50,15 +50,19 @@ def lexicon() -> Lexicon:
         types={name: [(int(w), words(p)) for w, p in rules] for name, rules in data["request_types"].items()},
         paid=words(data["paid"]),
         organic=words(data["organic"]),
-        channels={name: [ChannelCue(words(cue["cues"]), frozenset(cue["types"]) if "types" in cue else None)
-                         for cue in cues] for name, cues in data["channels"].items()},
+        channels={
+            name: [ChannelCue(words(cue["cues"]), frozenset(cue["types"]) if "types" in cue else None) for cue in cues]
+            for name, cues in data["channels"].items()
+        },
         type_channels=data["type_channels"],
         platforms={name: words(p) for name, p in data["platforms"].items()},
         formats={name: words(p) for name, p in data["formats"].items()},
         markets={name: words(p) for name, p in data["markets"].items()},
         people=data["people"],
-        objective_to=re.compile(rf"(?:\bto\s+(?P<en>{verbs['en']})|\bpara\s+(?P<es>{verbs['es']})"
-                                rf"|\bpour\s+(?P<fr>{verbs['fr']}))(?!\w)"),
+        objective_to=re.compile(
+            rf"(?:\bto\s+(?P<en>{verbs['en']})|\bpara\s+(?P<es>{verbs['es']})"
+            rf"|\bpour\s+(?P<fr>{verbs['fr']}))(?!\w)"
+        ),
         gerunds=words(data["objective_gerunds"]),
         usage_surfaces=words(data["usage_surfaces"]),
     )

@@ -6,17 +6,22 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from bot.analysis.dates import fold
-
+from bot.analysis.date_words import fold
 
 _SLACK_LINK = re.compile(r"<((?:https?|mailto):[^|>\s]+)(?:\|[^>]*)?>")
 _EMAIL_ADDRESS = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _TLDS = "com|io|de|fr|es|co|net|org|app|ai|eu|uk|ch|at|it|nl|dev|shop|store|site|info|biz|me|us"
-_LINK = re.compile(rf"(?:https?://|www\.)[^\s<>\"']+|(?<![@\w.-])(?:[a-z0-9-]+\.)+(?:{_TLDS})"
-                   r"(?:/[^\s<>\"',;)]*)?(?![\w.])", re.I)
-FILE_HOST = re.compile(r"drive\.google|docs\.google|dropbox|box\.com|figma|wetransfer|sharepoint|onedrive"
-                       r"|frame\.io|loom\.com|notion\.|canva\.|miro\.|airtable|wistia"
-                       r"|\.(?:pdf|png|jpe?g|gif|psd|ai|indd|mp4|mov|zip|pptx?|docx?|key|sketch|fig)$", re.I)
+_LINK = re.compile(
+    rf"(?:https?://|www\.)[^\s<>\"']+|(?<![@\w.-])(?:[a-z0-9-]+\.)+(?:{_TLDS})"
+    r"(?:/[^\s<>\"',;)]*)?(?![\w.])",
+    re.I,
+)
+FILE_HOST = re.compile(
+    r"drive\.google|docs\.google|dropbox|box\.com|figma|wetransfer|sharepoint|onedrive"
+    r"|frame\.io|loom\.com|notion\.|canva\.|miro\.|airtable|wistia"
+    r"|\.(?:pdf|png|jpe?g|gif|psd|ai|indd|mp4|mov|zip|pptx?|docx?|key|sketch|fig)$",
+    re.I,
+)
 _INJECTION = re.compile(
     r"\b(?:ignore|disregard|forget|override)\s+(?:(?:all|any|the|your|my|previous|prior|above|earlier|"
     r"preceding|these|those)\s+)*(?:instructions?|rules|prompts?|above|everything|guidelines|system prompt)"
@@ -24,7 +29,9 @@ _INJECTION = re.compile(
     r"|consignes|r[eè]gles|instrucciones|reglas)\b|\b(?:set|change)\s+(?:(?:the|its|this|it|request)\s+)*(?:status"
     r"|priority)\b"
     r"|\b(?:system|assistant|developer)(?:\s+prompt)?\s*:|\byou are now\b|\bnote to (?:the )?(?:ai|bot|llm|model"
-    r"|assistant)\b|\b(?:admin|developer|god|jailbreak) mode\b|\bnew instructions?\s*:", re.I)
+    r"|assistant)\b|\b(?:admin|developer|god|jailbreak) mode\b|\bnew instructions?\s*:",
+    re.I,
+)
 _SENTENCE_END = re.compile(r"[.!?\n]|---")
 
 

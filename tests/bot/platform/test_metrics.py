@@ -2,34 +2,31 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 
 from prometheus_client.parser import text_string_to_metric_families
-from support import add_requests
+from support import add_request
 
 from bot.analysis.contract import Usage
 from bot.platform.metrics import Metrics, label
+from bot.requests.lifecycle import Status
 from handlers.envelope import delivery_kind
 from storage.db import Database
-from bot.requests.lifecycle import Status
-
-NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 
 
 def samples(metrics: Metrics) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
     """Every sample of the rendered exposition, keyed by name and sorted labels."""
     text = metrics.render().decode()
-    return {(s.name, tuple(sorted(s.labels.items()))): s.value
-            for family in text_string_to_metric_families(text) for s in family.samples}
-
-
+    return {
+        (s.name, tuple(sorted(s.labels.items()))): s.value
+        for family in text_string_to_metric_families(text)
+        for s in family.samples
+    }
 
 
 def test_a_successful_llm_call_counts_latency_and_tokens() -> None:
     metrics = Metrics()
-    metrics.record_llm(Usage(engine="llm", model="m", latency_ms=820.0, prompt_tokens=900, completion_tokens=60),
-                       None)
+    metrics.record_llm(Usage(engine="llm", model="m", latency_ms=820.0, prompt_tokens=900, completion_tokens=60), None)
 
     got = samples(metrics)
     assert got[("creative_intake_llm_calls_total", (("outcome", "ok"),))] == 1
@@ -64,8 +61,9 @@ def test_slack_errors_and_events_are_labelled_and_bounded() -> None:
     metrics.record_duplicate(delivery_kind({"command": "/creative-request"}))
 
     got = samples(metrics)
-    assert got[("creative_intake_slack_api_errors_total",
-                (("error", "ratelimited"), ("method", "chat.postMessage")))] == 1
+    assert (
+        got[("creative_intake_slack_api_errors_total", (("error", "ratelimited"), ("method", "chat.postMessage")))] == 1
+    )
     assert got[("creative_intake_slack_api_errors_total", (("error", "unknown"), ("method", "users.info")))] == 1
     assert got[("creative_intake_slack_events_total", (("type", "message"),))] == 1
     assert got[("creative_intake_slack_events_total", (("type", "block_actions"),))] == 1
@@ -75,14 +73,16 @@ def test_slack_errors_and_events_are_labelled_and_bounded() -> None:
 
 
 def test_count_by_status_groups_in_the_database(db: Database) -> None:
-    add_requests(db, NOW, "submitted", "submitted", "approved", "custom_status")
+    for status in ("submitted", "submitted", "approved", "custom_status"):
+        add_request(db, status=status)
 
     assert db.status_counts() == {"submitted": 2, "approved": 1, "custom_status": 1}
 
 
 def test_requests_gauge_reports_every_status_from_the_database(db: Database) -> None:
     metrics = Metrics(db.status_counts, tuple(Status))
-    add_requests(db, NOW, "submitted", "submitted", "delivered")
+    for status in ("submitted", "submitted", "delivered"):
+        add_request(db, status=status)
 
     got = samples(metrics)
     assert got[("creative_intake_requests", (("status", "submitted"),))] == 2

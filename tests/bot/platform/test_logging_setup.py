@@ -62,10 +62,19 @@ def test_context_fields_are_added_and_extras_win(stream: io.StringIO) -> None:
 
 def test_tokens_and_secrets_are_redacted_in_message_and_extras(stream: io.StringIO) -> None:
     log = logging.getLogger("creative.test")
-    log.error("calling with %s and %s, signing %s", BOT_TOKEN, APP_TOKEN, SIGNING_SECRET,
-              extra={"header": f"Authorization: Bearer {BOT_TOKEN}", "key": OPENAI_KEY,
-                     "nested": {"items": [f"token={BOT_TOKEN}"], "token": "opaque-value"},
-                     "bot_token": "anything", "prompt_tokens": 42})
+    log.error(
+        "calling with %s and %s, signing %s",
+        BOT_TOKEN,
+        APP_TOKEN,
+        SIGNING_SECRET,
+        extra={
+            "header": f"Authorization: Bearer {BOT_TOKEN}",
+            "key": OPENAI_KEY,
+            "nested": {"items": [f"token={BOT_TOKEN}"], "token": "opaque-value"},
+            "bot_token": "anything",
+            "prompt_tokens": 42,
+        },
+    )
 
     [line] = lines(stream)
     text = json.dumps(line)
@@ -105,7 +114,11 @@ def test_a_malformed_log_call_still_logs(stream: io.StringIO) -> None:
 
 
 def test_log_secrets_lists_every_secret_value() -> None:
-    settings = load_settings(slack_bot_token=BOT_TOKEN, slack_signing_secret=SIGNING_SECRET,
-                             openai_api_key=OPENAI_KEY, database_url="postgresql://app:pg-p4ssw0rd@db/creative")
+    settings = load_settings(
+        slack_bot_token=BOT_TOKEN,
+        slack_signing_secret=SIGNING_SECRET,
+        openai_api_key=OPENAI_KEY,
+        database_url="postgresql://app:pg-p4ssw0rd@db/creative",
+    )
 
     assert sorted(log_secrets(settings)) == sorted([BOT_TOKEN, SIGNING_SECRET, OPENAI_KEY, "pg-p4ssw0rd"])

@@ -5,10 +5,9 @@ from __future__ import annotations
 import logging
 import os
 import subprocess
-import sys
 import threading
 from collections import Counter
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -16,11 +15,9 @@ import pytest
 from fakes.slack_api import FakeSlackAPI
 from slack_sdk import WebClient
 from sqlmodel import select
-from support import OPS, TOKEN, slack_services
+from support import OPS, SCRIPT, TOKEN, add_designer, add_request, at, make_services
 
-from handlers.blocks.kit import MAX_MESSAGE_BLOCKS, MAX_SECTION_TEXT
-from bot.platform.clock import FixedClock
-from bot.digests.runs import Result
+from bot.delivery.outbox import ReliablePort
 from bot.digests.compose import (
     DESIGNER_DIGEST,
     OPS_DIGEST,
@@ -29,58 +26,48 @@ from bot.digests.compose import (
     load_snapshot,
     ops_digest,
 )
-from bot.delivery.outbox import ReliablePort
-from bot.services import Services
+from bot.digests.runs import Result
 from bot.digests.text import designer_text, ops_text
+from bot.platform.clock import FixedClock
+from bot.services import Services
 from handlers.blocks.digests import designer_blocks, ops_blocks
+from handlers.blocks.kit import MAX_MESSAGE_BLOCKS, MAX_SECTION_TEXT
 from handlers.slack_port import TimezoneCache, WebClientPort
-from bot.requests.lifecycle import format_ref
 from storage.db import Database
-from storage.models import OutboxMessage, Request, Send, TeamMember
-from storage.repositories import Requests, Team
+from storage.models import OutboxMessage, Send
 
 BERLIN, LA = "UBERLIN1", "ULOSANG1"
-SCRIPT = Path(sys.executable).with_name("creative-intake")
-
-
-def at(day: int, hour: int, minute: int = 0) -> datetime:
-    """An instant in March 2026, UTC (2 March is a Monday)."""
-    return datetime(2026, 3, day, hour, minute, tzinfo=UTC)
-
-
 MONDAY_8AM = at(2, 8)
 
 
-@pytest.fixture
-def services(db: Database, clock: FixedClock, fake_slack: FakeSlackAPI) -> Services:
-    return slack_services(db, clock, fake_slack)
-
-
-@pytest.fixture
-def port(services: Services) -> ReliablePort:
-    """The scheduler's port: straight to the fake Slack, failed posts kept in the outbox."""
-    assert services.chat is not None
-    return services.chat
-
-
-def add_designer(db: Database, slack_id: str, timezone: str = "UTC", name: str = "", capacity: int = 20) -> None:
-    with db.session() as session:
-        Team(session).upsert(TeamMember(slack_id=slack_id, name=name, is_designer=True, skills=["video"],
-                                        capacity_points=capacity, timezone=timezone))
-
-
-def add_request(db: Database, title: str = "Spring banners", *, status: str = "assigned",
-                assignee: str | None = None, due: date | None = None, request_type: str = "social_graphic",
-                submitted_at: datetime = MONDAY_8AM, **fields: Any) -> str:
-    """Store a request; returns its reference."""
-    if assignee and "assigned_at" not in fields:
-        fields["assigned_at"] = submitted_at + timedelta(hours=1)
-    request = Request(status=status, requester_id="UREQ1", conversation_id="DREQ1", title=title,
-                      request_type=request_type, channels=["social"], brief={}, due_date=due, deadline=due,
-                      assignee_id=assignee, classified_by="rules", created_at=submitted_at,
-                      updated_at=submitted_at, submitted_at=submitted_at, **fields)
-    with db.session() as session:
-        return Requests(session).add(request, format_ref).ref or ""
+def work(
+    db: Database,
+    title: str = "Spring banners",
+    *,
+    status: str = "assigned",
+    assignee: str | None = None,
+    due: date | None = None,
+    request_type: str = "social_graphic",
+    submitted_at: datetime = MONDAY_8AM,
+    **columns: Any,
+) -> str:
+    """Store a social graphic request from UREQ1 (assigned an hour after submission when it has an
+    assignee, due on ``due``); returns its reference."""
+    if assignee and "assigned_at" not in columns:
+        columns["assigned_at"] = submitted_at + timedelta(hours=1)
+    return add_request(
+        db,
+        when=submitted_at,
+        status=status,
+        conversation_id="DREQ1",
+        title=title,
+        request_type=request_type,
+        channels=["social"],
+        due_date=due,
+        deadline=due,
+        assignee_id=assignee,
+        **columns,
+    )
 
 
 def dms(fake_slack: FakeSlackAPI) -> Counter[str]:
@@ -97,11 +84,12 @@ def sends(db: Database) -> list[tuple[str, str, str]]:
 
 
 def test_berlin_and_los_angeles_designers_each_get_theirs_at_their_own_nine(
-        services: Services, port: ReliablePort, fake_slack: FakeSlackAPI, clock: FixedClock) -> None:
-    add_designer(services.db, BERLIN, "Europe/Berlin")
-    add_designer(services.db, LA, "America/Los_Angeles")
-    add_request(services.db, "Berlin work", assignee=BERLIN, due=date(2026, 3, 20))
-    add_request(services.db, "LA work", assignee=LA, due=date(2026, 3, 20))
+    services: Services, port: ReliablePort, fake_slack: FakeSlackAPI, clock: FixedClock
+) -> None:
+    add_designer(services.db, BERLIN, timezone="Europe/Berlin")
+    add_designer(services.db, LA, timezone="America/Los_Angeles")
+    work(services.db, "Berlin work", assignee=BERLIN, due=date(2026, 3, 20))
+    work(services.db, "LA work", assignee=LA, due=date(2026, 3, 20))
 
     def tick(now: datetime) -> Counter[str]:
         clock.set(now)
@@ -109,39 +97,46 @@ def test_berlin_and_los_angeles_designers_each_get_theirs_at_their_own_nine(
         return dms(fake_slack)
 
     assert tick(at(2, 7, 55)) == Counter()
-    assert tick(at(2, 8, 0)) == Counter({BERLIN: 1})                    # 09:00 in Berlin, midnight in LA
-    assert tick(at(2, 9, 0)) == Counter({BERLIN: 1, OPS: 1})            # the ops digest at 09:00 UTC
+    assert tick(at(2, 8, 0)) == Counter({BERLIN: 1})  # 09:00 in Berlin, midnight in LA
+    assert tick(at(2, 9, 0)) == Counter({BERLIN: 1, OPS: 1})  # the ops digest at 09:00 UTC
     assert tick(at(2, 16, 55)) == Counter({BERLIN: 1, OPS: 1})
-    assert tick(at(2, 17, 0)) == Counter({BERLIN: 1, OPS: 1, LA: 1})    # 09:00 in Los Angeles
-    assert tick(at(2, 23, 0)) == Counter({BERLIN: 1, OPS: 1, LA: 1})    # nobody twice the same local date
+    assert tick(at(2, 17, 0)) == Counter({BERLIN: 1, OPS: 1, LA: 1})  # 09:00 in Los Angeles
+    assert tick(at(2, 23, 0)) == Counter({BERLIN: 1, OPS: 1, LA: 1})  # nobody twice the same local date
     for hour in (8, 9, 17, 23):
         assert tick(at(7, hour)) == Counter({BERLIN: 1, OPS: 1, LA: 1})  # Saturday: none
-    assert tick(at(9, 16, 0)) == Counter({BERLIN: 2, OPS: 2, LA: 2})   # Monday 9 March, LA on summer time
+    assert tick(at(9, 16, 0)) == Counter({BERLIN: 2, OPS: 2, LA: 2})  # Monday 9 March, LA on summer time
     assert sends(services.db) == [
-        (DESIGNER_DIGEST, BERLIN, "2026-03-02"), (DESIGNER_DIGEST, BERLIN, "2026-03-09"),
-        (DESIGNER_DIGEST, LA, "2026-03-02"), (DESIGNER_DIGEST, LA, "2026-03-09"),
-        (OPS_DIGEST, OPS, "2026-03-02"), (OPS_DIGEST, OPS, "2026-03-09")]
+        (DESIGNER_DIGEST, BERLIN, "2026-03-02"),
+        (DESIGNER_DIGEST, BERLIN, "2026-03-09"),
+        (DESIGNER_DIGEST, LA, "2026-03-02"),
+        (DESIGNER_DIGEST, LA, "2026-03-09"),
+        (OPS_DIGEST, OPS, "2026-03-02"),
+        (OPS_DIGEST, OPS, "2026-03-09"),
+    ]
 
 
 def test_after_downtime_today_is_caught_up_and_past_days_are_not_replayed(
-        services: Services, port: ReliablePort, fake_slack: FakeSlackAPI) -> None:
-    add_designer(services.db, BERLIN, "Europe/Berlin")
-    add_request(services.db, assignee=BERLIN, due=date(2026, 3, 20))
+    services: Services, port: ReliablePort, fake_slack: FakeSlackAPI
+) -> None:
+    add_designer(services.db, BERLIN, timezone="Europe/Berlin")
+    work(services.db, assignee=BERLIN, due=date(2026, 3, 20))
 
     outcomes = services.digests.run(port, at(4, 14, 0))  # down since Monday morning: first tick Wednesday
     assert [(o.recipient, o.period, o.result) for o in outcomes] == [
-        (BERLIN, "2026-03-04", Result.SENT), (OPS, "2026-03-04", Result.SENT)]
+        (BERLIN, "2026-03-04", Result.SENT),
+        (OPS, "2026-03-04", Result.SENT),
+    ]
     services.digests.run(port, at(5, 10, 0))
     assert dms(fake_slack) == Counter({BERLIN: 2, OPS: 2})
-    assert [period for kind, _, period in sends(services.db) if kind == DESIGNER_DIGEST] == [
-        "2026-03-04", "2026-03-05"]
+    assert [period for kind, _, period in sends(services.db) if kind == DESIGNER_DIGEST] == ["2026-03-04", "2026-03-05"]
 
 
 def test_nothing_assigned_means_no_message_and_no_claim(
-        services: Services, port: ReliablePort, fake_slack: FakeSlackAPI) -> None:
-    add_designer(services.db, BERLIN, "Europe/Berlin")
-    add_request(services.db, status="closed", assignee=BERLIN, due=date(2026, 3, 1))
-    add_request(services.db, status="delivered", assignee=BERLIN, due=date(2026, 3, 1))
+    services: Services, port: ReliablePort, fake_slack: FakeSlackAPI
+) -> None:
+    add_designer(services.db, BERLIN, timezone="Europe/Berlin")
+    work(services.db, status="closed", assignee=BERLIN, due=date(2026, 3, 1))
+    work(services.db, status="delivered", assignee=BERLIN, due=date(2026, 3, 1))
 
     outcomes = services.digests.run(port, at(2, 10))
     assert [(o.recipient, o.result) for o in outcomes] == [(BERLIN, Result.NOTHING_ASSIGNED), (OPS, Result.SENT)]
@@ -150,9 +145,10 @@ def test_nothing_assigned_means_no_message_and_no_claim(
 
 
 def test_the_digest_command_path_ignores_the_hour_but_not_the_date(
-        services: Services, port: ReliablePort, fake_slack: FakeSlackAPI) -> None:
-    add_designer(services.db, BERLIN, "Europe/Berlin")
-    add_request(services.db, assignee=BERLIN, due=date(2026, 3, 20))
+    services: Services, port: ReliablePort, fake_slack: FakeSlackAPI
+) -> None:
+    add_designer(services.db, BERLIN, timezone="Europe/Berlin")
+    work(services.db, assignee=BERLIN, due=date(2026, 3, 20))
     saturday_night = at(7, 3)
 
     first = services.digests.run(port, saturday_night, scheduled=False)
@@ -168,7 +164,8 @@ def test_the_digest_command_path_ignores_the_hour_but_not_the_date(
 
 @pytest.mark.parametrize("blind", [False, True], ids=["snapshot", "claims-only"])
 def test_exactly_once_under_two_concurrent_digest_runs(
-        db: Database, clock: FixedClock, fake_slack: FakeSlackAPI, monkeypatch: pytest.MonkeyPatch, blind: bool) -> None:
+    db: Database, clock: FixedClock, fake_slack: FakeSlackAPI, monkeypatch: pytest.MonkeyPatch, blind: bool
+) -> None:
     """Two "instances" (their own engine, Slack client and thread) tick at the same instants.
 
     ``claims-only``: both runs ignore what their snapshot says was sent, so every recipient is decided by
@@ -179,10 +176,10 @@ def test_exactly_once_under_two_concurrent_digest_runs(
     zones = ["Europe/Berlin", "America/Los_Angeles", "Europe/London", "Asia/Kolkata", "UTC", "America/New_York"]
     designers = [f"UDES{n:04d}" for n in range(len(zones))]
     for designer, zone in zip(designers, zones, strict=True):
-        add_designer(db, designer, zone)
-        add_request(db, assignee=designer, due=date(2026, 3, 20))
+        add_designer(db, designer, timezone=zone)
+        work(db, assignee=designer, due=date(2026, 3, 20))
     other = Database(db.url)
-    instances = [slack_services(db, clock, fake_slack), slack_services(other, clock, fake_slack)]
+    instances = [make_services(db, clock, fake_slack), make_services(other, clock, fake_slack)]
     ports = [instance.chat for instance in instances]
     ticks = [at(day, 18) for day in (2, 3, 4)]  # Mon–Wed 18:00 UTC: past 09:00 on a working day in every zone
     try:
@@ -190,8 +187,9 @@ def test_exactly_once_under_two_concurrent_digest_runs(
             barrier = threading.Barrier(2)
             results: list[Any] = []
 
-            def run(index: int, now: datetime = now, barrier: threading.Barrier = barrier,
-                    results: list[Any] = results) -> None:
+            def run(
+                index: int, now: datetime = now, barrier: threading.Barrier = barrier, results: list[Any] = results
+            ) -> None:
                 barrier.wait(timeout=10)
                 results.append(instances[index].digests.run(ports[index], now))
 
@@ -208,9 +206,10 @@ def test_exactly_once_under_two_concurrent_digest_runs(
 
 
 def test_a_post_slack_refuses_is_queued_in_the_outbox_and_never_claimed_twice(
-        services: Services, port: ReliablePort, fake_slack: FakeSlackAPI) -> None:
-    add_designer(services.db, BERLIN, "Europe/Berlin")
-    add_request(services.db, assignee=BERLIN, due=date(2026, 3, 20))
+    services: Services, port: ReliablePort, fake_slack: FakeSlackAPI
+) -> None:
+    add_designer(services.db, BERLIN, timezone="Europe/Berlin")
+    work(services.db, assignee=BERLIN, due=date(2026, 3, 20))
     fake_slack.fail_next("chat.postMessage", status=503, times=3)
 
     first = services.digests.run(port, at(2, 10))
@@ -222,11 +221,13 @@ def test_a_post_slack_refuses_is_queued_in_the_outbox_and_never_claimed_twice(
 
 
 def test_with_a_plain_port_a_failed_post_is_logged_and_the_claim_stands(
-        services: Services, fake_slack: FakeSlackAPI, caplog: pytest.LogCaptureFixture) -> None:
-    add_designer(services.db, BERLIN, "Europe/Berlin")
-    add_request(services.db, assignee=BERLIN, due=date(2026, 3, 20))
-    plain = WebClientPort(WebClient(token=TOKEN, base_url=fake_slack.base_url), TimezoneCache(services.clock, "UTC"),
-                          services.catalog)
+    services: Services, fake_slack: FakeSlackAPI, caplog: pytest.LogCaptureFixture
+) -> None:
+    add_designer(services.db, BERLIN, timezone="Europe/Berlin")
+    work(services.db, assignee=BERLIN, due=date(2026, 3, 20))
+    plain = WebClientPort(
+        WebClient(token=TOKEN, base_url=fake_slack.base_url), TimezoneCache(services.clock, "UTC"), services.catalog
+    )
     fake_slack.fail_next("chat.postMessage", error="channel_not_found")
 
     with caplog.at_level(logging.ERROR, logger="bot.delivery.once"):
@@ -241,36 +242,46 @@ def test_with_a_plain_port_a_failed_post_is_logged_and_the_claim_stands(
 
 def test_designer_digest_orders_by_due_date_and_flags_overdue_at_risk_and_new(services: Services) -> None:
     db = services.db
-    add_designer(db, BERLIN, "Europe/Berlin", name="Dana", capacity=20)
-    add_designer(db, LA, "America/Los_Angeles")
+    add_designer(db, BERLIN, timezone="Europe/Berlin", name="Dana", capacity_points=20)
+    add_designer(db, LA, timezone="America/Los_Angeles")
     with db.session() as session:
         session.add(Send(kind=DESIGNER_DIGEST, recipient=BERLIN, period="2026-02-27", at=at(1, 8) - timedelta(days=2)))
     old = at(1, 8) - timedelta(days=5)  # assigned before the last digest
     refs = {
-        "none": add_request(db, "No date", assignee=BERLIN, due=None, status="blocked", assigned_at=old),
-        "far": add_request(db, "Far", assignee=BERLIN, due=date(2026, 3, 20), status="in_progress", assigned_at=old),
-        "risk2": add_request(db, "In two days", assignee=BERLIN, due=date(2026, 3, 4), request_type="video",
-                             priority="urgent"),
-        "today": add_request(db, "Due today", assignee=BERLIN, due=date(2026, 3, 2), status="revision_requested",
-                             assigned_at=old),
-        "late": add_request(db, "Late <one>", assignee=BERLIN, due=date(2026, 2, 27), assigned_at=old),
-        "later": add_request(db, "Three days out", assignee=BERLIN, due=date(2026, 3, 5)),
+        "none": work(db, "No date", assignee=BERLIN, due=None, status="blocked", assigned_at=old),
+        "far": work(db, "Far", assignee=BERLIN, due=date(2026, 3, 20), status="in_progress", assigned_at=old),
+        "risk2": work(
+            db, "In two days", assignee=BERLIN, due=date(2026, 3, 4), request_type="video", priority="urgent"
+        ),
+        "today": work(
+            db, "Due today", assignee=BERLIN, due=date(2026, 3, 2), status="revision_requested", assigned_at=old
+        ),
+        "late": work(db, "Late <one>", assignee=BERLIN, due=date(2026, 2, 27), assigned_at=old),
+        "later": work(db, "Three days out", assignee=BERLIN, due=date(2026, 3, 5)),
     }
-    add_request(db, "Not an active one", assignee=BERLIN, due=date(2026, 2, 1), status="delivered")
-    add_request(db, "Someone else's", assignee=LA, due=date(2026, 2, 1))
+    work(db, "Not an active one", assignee=BERLIN, due=date(2026, 2, 1), status="delivered")
+    work(db, "Someone else's", assignee=LA, due=date(2026, 2, 1))
 
     snapshot = load_snapshot(db.uow, services.catalog)
     digest = designer_digest(snapshot, next(d for d in snapshot.designers if d.slack_id == BERLIN), date(2026, 3, 2))
     assert digest is not None
     assert [e.ref for e in digest.entries] == [refs[k] for k in ("late", "today", "risk2", "later", "far", "none")]
     assert [(e.overdue, e.at_risk) for e in digest.entries] == [
-        (True, False), (False, True), (False, True), (False, False), (False, False), (False, False)]
+        (True, False),
+        (False, True),
+        (False, True),
+        (False, False),
+        (False, False),
+        (False, False),
+    ]
     assert [e.ref for e in digest.entries if e.new] == [refs["risk2"], refs["later"]]
     assert digest.load.describe() == "18/20 pts"  # 5 social graphics at 2 pts and a video at 8
 
     text = designer_text(digest)
-    assert text.splitlines()[0] == ("Digest for Dana (UBERLIN1), Mon 2 Mar 2026: 6 active requests, 1 overdue, "
-                                    "2 at risk, 2 new since your last digest. Load 18/20 pts.")
+    assert text.splitlines()[0] == (
+        "Digest for Dana (UBERLIN1), Mon 2 Mar 2026: 6 active requests, 1 overdue, "
+        "2 at risk, 2 new since your last digest. Load 18/20 pts."
+    )
     assert f"[OVERDUE] {refs['late']} Late <one> — due Fri 27 Feb 2026 · assigned" in text
     assert f"[AT RISK, NEW] {refs['risk2']} In two days — due Wed 4 Mar 2026 · assigned · urgent priority" in text
     blocks = designer_blocks(digest)
@@ -279,41 +290,42 @@ def test_designer_digest_orders_by_due_date_and_flags_overdue_at_risk_and_new(se
 
 
 def test_a_designer_without_a_previous_digest_sees_everything_as_new(services: Services) -> None:
-    add_designer(services.db, BERLIN, "Europe/Berlin")
-    add_request(services.db, assignee=BERLIN, due=date(2026, 3, 20))
+    add_designer(services.db, BERLIN, timezone="Europe/Berlin")
+    work(services.db, assignee=BERLIN, due=date(2026, 3, 20))
     snapshot = load_snapshot(services.uow, services.catalog)
     digest = designer_digest(snapshot, snapshot.designers[0], date(2026, 3, 2))
     assert digest is not None and digest.count("new") == 1
 
 
 def test_new_since_the_last_digest_counts_from_the_previous_send(
-        services: Services, port: ReliablePort, fake_slack: FakeSlackAPI) -> None:
-    add_designer(services.db, BERLIN, "Europe/Berlin")
-    add_request(services.db, "Before", assignee=BERLIN, due=date(2026, 3, 20), assigned_at=at(2, 7))
+    services: Services, port: ReliablePort, fake_slack: FakeSlackAPI
+) -> None:
+    add_designer(services.db, BERLIN, timezone="Europe/Berlin")
+    work(services.db, "Before", assignee=BERLIN, due=date(2026, 3, 20), assigned_at=at(2, 7))
     services.digests.run(port, at(2, 8))
-    after = add_request(services.db, "After", assignee=BERLIN, due=date(2026, 3, 20), assigned_at=at(2, 12))
+    after = work(services.db, "After", assignee=BERLIN, due=date(2026, 3, 20), assigned_at=at(2, 12))
     services.digests.run(port, at(3, 8))
 
     tuesday = fake_slack.calls("chat.postMessage", lambda c: c.params["channel"] == BERLIN)[-1]
     body = "\n".join(b["text"]["text"] for b in tuesday.params["blocks"] if b["type"] == "section")
     assert [line for line in body.splitlines() if "`new`" in line] == [
-        f":white_circle: *{after}* After — due Fri 20 Mar 2026 · assigned `new`"]
+        f":white_circle: *{after}* After — due Fri 20 Mar 2026 · assigned `new`"
+    ]
     assert tuesday.params["text"].startswith("Your requests for Tue 3 Mar 2026: 2 active requests, 1 new")
 
 
 def test_ops_digest_lists_triage_stale_questions_unassigned_overdue_and_load(services: Services) -> None:
     db = services.db
-    add_designer(db, BERLIN, "Europe/Berlin", name="Dana", capacity=20)
-    add_designer(db, LA, "America/Los_Angeles", name="Luis", capacity=10)
-    waiting = add_request(db, "Waiting three days", status="submitted", submitted_at=at(1, 12) - timedelta(days=4))
-    fresh = add_request(db, "Fresh", status="submitted", submitted_at=at(2, 7))
-    stale = add_request(db, "Stale question", status="needs_info", info_asked_at=at(1, 9) - timedelta(days=4))
-    add_request(db, "Recent question", status="needs_info", info_asked_at=at(1, 9) - timedelta(days=3))
-    approved = add_request(db, "Approved", status="approved", due=date(2026, 3, 10))
-    late = add_request(db, "Late video", assignee=BERLIN, due=date(2026, 2, 27), request_type="video",
-                       status="in_progress")
-    add_request(db, "Delivered late", assignee=BERLIN, due=date(2026, 2, 20), status="delivered")
-    add_request(db, "Closed", assignee=LA, due=date(2026, 2, 20), status="closed")
+    add_designer(db, BERLIN, timezone="Europe/Berlin", name="Dana", capacity_points=20)
+    add_designer(db, LA, timezone="America/Los_Angeles", name="Luis", capacity_points=10)
+    waiting = work(db, "Waiting three days", status="submitted", submitted_at=at(1, 12) - timedelta(days=4))
+    fresh = work(db, "Fresh", status="submitted", submitted_at=at(2, 7))
+    stale = work(db, "Stale question", status="needs_info", info_asked_at=at(1, 9) - timedelta(days=4))
+    work(db, "Recent question", status="needs_info", info_asked_at=at(1, 9) - timedelta(days=3))
+    approved = work(db, "Approved", status="approved", due=date(2026, 3, 10))
+    late = work(db, "Late video", assignee=BERLIN, due=date(2026, 2, 27), request_type="video", status="in_progress")
+    work(db, "Delivered late", assignee=BERLIN, due=date(2026, 2, 20), status="delivered")
+    work(db, "Closed", assignee=LA, due=date(2026, 2, 20), status="closed")
 
     digest = ops_digest(load_snapshot(db.uow, services.catalog), at(2, 9), "UTC", date(2026, 3, 2))
     assert [(e.ref, e.age) for e in digest.awaiting_triage] == [(waiting, 3), (fresh, 0)]
@@ -321,33 +333,40 @@ def test_ops_digest_lists_triage_stale_questions_unassigned_overdue_and_load(ser
     assert [e.ref for e in digest.unassigned] == [approved]
     assert [(e.ref, e.assignee) for e in digest.overdue] == [(late, "Dana")]
     assert [(row.name, row.load.describe(), row.active, row.overdue) for row in digest.loads] == [
-        ("Dana", "8/20 pts", 1, 1), ("Luis", "0/10 pts", 0, 0)]
+        ("Dana", "8/20 pts", 1, 1),
+        ("Luis", "0/10 pts", 0, 0),
+    ]
 
     text = ops_text(digest)
-    assert text.splitlines()[0] == ("Ops digest, Mon 2 Mar 2026: 2 awaiting triage, 1 waiting on requesters, "
-                                    "1 approved but unassigned, 1 overdue.")
+    assert text.splitlines()[0] == (
+        "Ops digest, Mon 2 Mar 2026: 2 awaiting triage, 1 waiting on requesters, 1 approved but unassigned, 1 overdue."
+    )
     assert f"- {waiting} Waiting three days — waiting 3 working days" in text
     assert f"- {fresh} Fresh — waiting today" in text
     assert f"- {stale} Stale question — asked 3 working days ago" in text
     assert f"- {late} Late video — due Fri 27 Feb 2026 · in progress · Dana" in text
     assert "- Dana — 8/20 pts · 1 active · 1 overdue" in text
     assert [b["text"]["text"] for b in ops_blocks(digest) if b["type"] == "header"] == [
-        "Creative ops digest for Mon 2 Mar 2026"]
+        "Creative ops digest for Mon 2 Mar 2026"
+    ]
 
 
 def test_big_digests_stay_within_block_kit_limits_and_slack_accepts_them(
-        services: Services, port: ReliablePort, fake_slack: FakeSlackAPI) -> None:
+    services: Services, port: ReliablePort, fake_slack: FakeSlackAPI
+) -> None:
     db = services.db
     for n in range(60):
         add_designer(db, f"UDES{n:04d}", name=f"Designer with a rather long name number {n}")
     for n in range(120):
-        add_request(db, "A very long title " * 11, assignee="UDES0000", due=date(2026, 3, 1) + timedelta(days=n % 9))
+        work(db, "A very long title " * 11, assignee="UDES0000", due=date(2026, 3, 1) + timedelta(days=n % 9))
     for n in range(300):
-        add_request(db, f"Queued {n} " + "x" * 150, status="submitted", due=date(2026, 2, 1))
+        work(db, f"Queued {n} " + "x" * 150, status="submitted", due=date(2026, 2, 1))
 
     outcomes = services.digests.run(port, at(2, 10))
     assert {(o.recipient, o.result) for o in outcomes if o.result is not Result.NOTHING_ASSIGNED} == {
-        ("UDES0000", Result.SENT), (OPS, Result.SENT)}
+        ("UDES0000", Result.SENT),
+        (OPS, Result.SENT),
+    }
     for call in fake_slack.calls("chat.postMessage"):
         blocks = call.params["blocks"]
         assert len(blocks) <= MAX_MESSAGE_BLOCKS
@@ -363,16 +382,19 @@ def test_big_digests_stay_within_block_kit_limits_and_slack_accepts_them(
 
 def cli(db: Database, fake_slack: FakeSlackAPI, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG")}
-    env |= {"DATABASE_URL": db.url, "SLACK_BOT_TOKEN": TOKEN, "SLACK_API_URL": fake_slack.base_url,
-            "OPS_CHANNEL_ID": OPS}
-    return subprocess.run([str(SCRIPT), "digest", *args], capture_output=True, text=True, env=env, cwd=cwd,
-                          timeout=60)
+    env |= {
+        "DATABASE_URL": db.url,
+        "SLACK_BOT_TOKEN": TOKEN,
+        "SLACK_API_URL": fake_slack.base_url,
+        "OPS_CHANNEL_ID": OPS,
+    }
+    return subprocess.run([str(SCRIPT), "digest", *args], capture_output=True, text=True, env=env, cwd=cwd, timeout=60)
 
 
 def test_digest_dry_run_prints_and_sends_nothing(db: Database, fake_slack: FakeSlackAPI, tmp_path: Path) -> None:
-    add_designer(db, BERLIN, "Europe/Berlin", name="Dana")
-    add_designer(db, LA, "America/Los_Angeles", name="Luis")
-    ref = add_request(db, "Spring banners", assignee=BERLIN, due=date(2026, 3, 20))
+    add_designer(db, BERLIN, timezone="Europe/Berlin", name="Dana")
+    add_designer(db, LA, timezone="America/Los_Angeles", name="Luis")
+    ref = work(db, "Spring banners", assignee=BERLIN, due=date(2026, 3, 20))
 
     result = cli(db, fake_slack, "--dry-run", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
@@ -383,11 +405,12 @@ def test_digest_dry_run_prints_and_sends_nothing(db: Database, fake_slack: FakeS
 
 
 def test_digest_sends_now_and_a_second_run_the_same_day_sends_nothing(
-        db: Database, fake_slack: FakeSlackAPI, tmp_path: Path) -> None:
-    add_designer(db, BERLIN, "UTC", name="Dana")
-    add_designer(db, LA, "UTC", name="Luis")
-    add_request(db, assignee=BERLIN, due=date(2026, 3, 20))
-    add_request(db, assignee=LA, due=date(2026, 3, 20))
+    db: Database, fake_slack: FakeSlackAPI, tmp_path: Path
+) -> None:
+    add_designer(db, BERLIN, timezone="UTC", name="Dana")
+    add_designer(db, LA, timezone="UTC", name="Luis")
+    work(db, assignee=BERLIN, due=date(2026, 3, 20))
+    work(db, assignee=LA, due=date(2026, 3, 20))
 
     only_dana = cli(db, fake_slack, "--designer", BERLIN, cwd=tmp_path)
     assert only_dana.returncode == 0, only_dana.stderr
@@ -401,7 +424,9 @@ def test_digest_sends_now_and_a_second_run_the_same_day_sends_nothing(
     assert dms(fake_slack) == Counter({BERLIN: 1, LA: 1, OPS: 1})
 
 
-def test_digest_for_an_unknown_designer_is_a_usage_error(db: Database, fake_slack: FakeSlackAPI, tmp_path: Path) -> None:
+def test_digest_for_an_unknown_designer_is_a_usage_error(
+    db: Database, fake_slack: FakeSlackAPI, tmp_path: Path
+) -> None:
     result = cli(db, fake_slack, "--designer", "UNOBODY1", cwd=tmp_path)
     assert result.returncode == 2
     assert result.stderr.strip() == "creative-intake: UNOBODY1 is not a designer in the roster"

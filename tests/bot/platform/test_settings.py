@@ -23,11 +23,14 @@ def test_dotenv_is_read(tmp_path: Path) -> None:
     assert (settings.ops_channel_id, settings.timezone, settings.llm_enabled) == ("C123", "Europe/Berlin", True)
 
 
-@pytest.mark.parametrize(("name", "value", "message"), [
-    ("TIMEZONE", "Mars/Olympus", "invalid setting TIMEZONE: unknown time zone 'Mars/Olympus'"),
-    ("DIGEST_TIME", "25:00", "invalid setting DIGEST_TIME: expected HH:MM, got '25:00'"),
-    ("PORT", "http", "invalid setting PORT:"),
-])
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("TIMEZONE", "Mars/Olympus", "invalid setting TIMEZONE: unknown time zone 'Mars/Olympus'"),
+        ("DIGEST_TIME", "25:00", "invalid setting DIGEST_TIME: expected HH:MM, got '25:00'"),
+        ("PORT", "http", "invalid setting PORT:"),
+    ],
+)
 def test_invalid_values_are_one_line(monkeypatch: pytest.MonkeyPatch, name: str, value: str, message: str) -> None:
     monkeypatch.setenv(name, value)
     with pytest.raises(SettingsError) as info:

@@ -10,21 +10,15 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy.exc import IntegrityError, StatementError
 from sqlmodel import SQLModel
+from support import request_row
 
-from storage.db import Database, DatabaseError, normalize_url
-from storage.models import Draft, Request
 from bot.requests.lifecycle import format_ref
+from storage.db import Database, DatabaseError, normalize_url
+from storage.models import Draft
 from storage.repositories import Audit, Deliveries, Drafts, Requests
 
+#: The clock's instant with microseconds, which every backend must keep.
 NOW = datetime(2026, 3, 2, 10, 0, 0, 123456, tzinfo=UTC)
-
-
-def _request(**overrides: object) -> Request:
-    values: dict[str, object] = dict(status="submitted", requester_id="U1", conversation_id="D1", title="Video: launch",
-                                     request_type="video", channels=["video_platforms"], brief={"objective": "x"},
-                                     classified_by="rules", created_at=NOW, updated_at=NOW, submitted_at=NOW)
-    values.update(overrides)
-    return Request(**values)  # type: ignore[arg-type]
 
 
 def test_migrations_match_the_models(db: Database) -> None:
@@ -37,7 +31,7 @@ def test_timestamps_round_trip_as_aware_utc(db: Database) -> None:
     berlin = timezone(timedelta(hours=1))
     at = datetime(2026, 3, 2, 11, 0, 0, 654321, tzinfo=berlin)
     with db.session() as s:
-        ref = Requests(s).add(_request(created_at=at, updated_at=at), format_ref).ref
+        ref = Requests(s).add(request_row(when=NOW, created_at=at, updated_at=at), format_ref).ref
     with db.session() as s:
         stored = Requests(s).by_ref(ref or "")
     assert stored is not None
@@ -48,12 +42,12 @@ def test_timestamps_round_trip_as_aware_utc(db: Database) -> None:
 
 def test_naive_timestamps_are_refused(db: Database) -> None:
     with pytest.raises(StatementError, match="naive"), db.session() as s:
-        Requests(s).add(_request(created_at=datetime(2026, 3, 2, 10, 0)), format_ref)
+        Requests(s).add(request_row(when=NOW, created_at=datetime(2026, 3, 2, 10, 0)), format_ref)
 
 
 def test_references_are_sequential_and_formatted(db: Database) -> None:
     with db.session() as s:
-        refs = [Requests(s).add(_request(), format_ref).ref for _ in range(3)]
+        refs = [Requests(s).add(request_row(when=NOW), format_ref).ref for _ in range(3)]
     assert refs == ["CR-0001", "CR-0002", "CR-0003"]
     assert format_ref(12345) == "CR-12345"
 
@@ -61,7 +55,7 @@ def test_references_are_sequential_and_formatted(db: Database) -> None:
 def test_references_stay_unique_under_concurrent_inserts(db: Database) -> None:
     def insert(_: int) -> str:
         with db.session() as s:
-            return Requests(s).add(_request(), format_ref).ref or ""
+            return Requests(s).add(request_row(when=NOW), format_ref).ref or ""
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         refs = list(pool.map(insert, range(40)))
@@ -93,7 +87,7 @@ def test_one_draft_per_requester_conversation(db: Database) -> None:
 
 def test_audit_events_are_kept_in_order(db: Database) -> None:
     with db.session() as s:
-        request = Requests(s).add(_request(), format_ref)
+        request = Requests(s).add(request_row(when=NOW), format_ref)
         assert request.id is not None
         Audit(s).record(request.id, "U1", "status", NOW, old="draft", new="submitted")
         Audit(s).record(request.id, "U0OPS", "status", NOW + timedelta(minutes=1), old="submitted", new="approved")

@@ -8,21 +8,20 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from fakes.openai_server import FakeOpenAI, empty, reply, status
 
-from bot.analysis.contract import AnalysisContext, Extraction, Usage
+from bootstrap import build_analyzer
+from bot.analysis.analyzer import Analyzer
 from bot.analysis.breaker import BreakerState, CircuitBreaker
+from bot.analysis.contract import AnalysisContext, Extraction, LLMFailure, Usage
 from bot.analysis.llm import LLMEngine
 from bot.analysis.rules.engine import RulesEngine
-from bot.analysis.analyzer import Analyzer
-from bot.analysis.contract import LLMFailure
-from bot.briefs.model import Brief
 from bot.briefs.catalog import Catalog
-from bot.platform.clock import FixedClock
+from bot.briefs.model import Brief
 from bot.intake.conversation import Conversation, Incoming
-from bootstrap import build_analyzer
+from bot.platform.clock import FixedClock
 from bot.platform.settings import load_settings
 from storage.db import Database
-from tests.fakes.openai_server import FakeOpenAI, empty, reply, status
 
 COOLDOWN = timedelta(minutes=5)
 
@@ -35,8 +34,9 @@ def opened() -> list[str]:
 
 @pytest.fixture
 def breaker(clock: FixedClock, opened: list[str]) -> CircuitBreaker:
-    return CircuitBreaker(clock, failure_threshold=3, window=timedelta(minutes=2), cooldown=COOLDOWN,
-                          on_open=opened.append)
+    return CircuitBreaker(
+        clock, failure_threshold=3, window=timedelta(minutes=2), cooldown=COOLDOWN, on_open=opened.append
+    )
 
 
 def fail(breaker: CircuitBreaker, times: int, reason: str = "http_500") -> None:
@@ -51,6 +51,7 @@ def open_breaker(breaker: CircuitBreaker) -> None:
 
 
 # --- the state machine ---------------------------------------------------------------------------
+
 
 def test_stays_closed_below_the_threshold_and_opens_at_it(breaker: CircuitBreaker, opened: list[str]) -> None:
     fail(breaker, 2)
@@ -92,7 +93,8 @@ def test_while_open_calls_are_refused_and_counted(breaker: CircuitBreaker, clock
 
 
 def test_after_the_cooldown_one_trial_goes_through_and_success_closes(
-        breaker: CircuitBreaker, clock: FixedClock, opened: list[str]) -> None:
+    breaker: CircuitBreaker, clock: FixedClock, opened: list[str]
+) -> None:
     open_breaker(breaker)
     clock.advance(COOLDOWN)
     assert breaker.state is BreakerState.HALF_OPEN
@@ -107,7 +109,8 @@ def test_after_the_cooldown_one_trial_goes_through_and_success_closes(
 
 
 def test_a_failed_trial_reopens_for_another_cooldown_without_telling_again(
-        breaker: CircuitBreaker, clock: FixedClock, opened: list[str]) -> None:
+    breaker: CircuitBreaker, clock: FixedClock, opened: list[str]
+) -> None:
     open_breaker(breaker)
     clock.advance(COOLDOWN + timedelta(minutes=1))
     assert breaker.allow()
@@ -123,7 +126,8 @@ def test_a_failed_trial_reopens_for_another_cooldown_without_telling_again(
 
 
 def test_a_new_outage_after_recovery_is_told_again(
-        breaker: CircuitBreaker, clock: FixedClock, opened: list[str]) -> None:
+    breaker: CircuitBreaker, clock: FixedClock, opened: list[str]
+) -> None:
     open_breaker(breaker)
     clock.advance(COOLDOWN)
     assert breaker.allow()
@@ -135,7 +139,8 @@ def test_a_new_outage_after_recovery_is_told_again(
 
 
 def test_a_straggler_failing_while_open_does_not_extend_the_cooldown(
-        breaker: CircuitBreaker, clock: FixedClock) -> None:
+    breaker: CircuitBreaker, clock: FixedClock
+) -> None:
     open_breaker(breaker)
     clock.advance(COOLDOWN - timedelta(minutes=1))
 
@@ -205,6 +210,7 @@ def test_concurrent_failures_open_once_and_one_trial_runs(clock: FixedClock, ope
 
 # --- through the analyzer ------------------------------------------------------------------------
 
+
 class ScriptedLLM:
     """An LLM stand-in that fails with the queued reasons, then answers."""
 
@@ -236,7 +242,8 @@ def ctx(catalog: Catalog) -> AnalysisContext:
 
 
 def test_the_analyzer_short_circuits_to_rules_while_open(
-        catalog: Catalog, ctx: AnalysisContext, breaker: CircuitBreaker) -> None:
+    catalog: Catalog, ctx: AnalysisContext, breaker: CircuitBreaker
+) -> None:
     llm = ScriptedLLM("http_500", "http_500", "timeout")
     analyzer = Analyzer(catalog=catalog, rules=RulesEngine(), llm=llm, breaker=breaker)
 
@@ -247,7 +254,8 @@ def test_the_analyzer_short_circuits_to_rules_while_open(
 
 
 def test_a_contract_breaking_exception_counts_as_a_failure_and_propagates(
-        catalog: Catalog, ctx: AnalysisContext, clock: FixedClock) -> None:
+    catalog: Catalog, ctx: AnalysisContext, clock: FixedClock
+) -> None:
     breaker = CircuitBreaker(clock, failure_threshold=1)
     analyzer = Analyzer(catalog=catalog, rules=RulesEngine(), llm=BuggyLLM(), breaker=breaker)
 
@@ -259,10 +267,16 @@ def test_a_contract_breaking_exception_counts_as_a_failure_and_propagates(
 
 
 def test_on_call_hears_every_analysis_with_its_usage_and_fallback(
-        catalog: Catalog, ctx: AnalysisContext, breaker: CircuitBreaker) -> None:
+    catalog: Catalog, ctx: AnalysisContext, breaker: CircuitBreaker
+) -> None:
     heard: list[tuple[str, int, str | None]] = []
-    analyzer = Analyzer(catalog=catalog, rules=RulesEngine(), llm=ScriptedLLM("http_429"), breaker=breaker,
-                        on_call=lambda usage, reason: heard.append((usage.engine, usage.prompt_tokens, reason)))
+    analyzer = Analyzer(
+        catalog=catalog,
+        rules=RulesEngine(),
+        llm=ScriptedLLM("http_429"),
+        breaker=breaker,
+        on_call=lambda usage, reason: heard.append((usage.engine, usage.prompt_tokens, reason)),
+    )
 
     analyzer.extract("a video", ctx)
     analyzer.extract("a video", ctx)
@@ -290,6 +304,7 @@ def test_build_analyzer_gives_an_llm_a_breaker_on_the_services_clock(catalog: Ca
 
 # --- end to end: the real LLM engine against a failing fake OpenAI -----------------------------------
 
+
 @pytest.fixture
 def server() -> Iterator[FakeOpenAI]:
     with FakeOpenAI() as fake:
@@ -301,21 +316,40 @@ def server() -> Iterator[FakeOpenAI]:
 def live(server: FakeOpenAI, catalog: Catalog, clock: FixedClock, opened: list[str]) -> Analyzer:
     """The real LLM engine behind the default breaker (5 failures in 2 minutes, 5 minutes' cool-down)."""
     llm = LLMEngine(api_key="sk-test", model="test-model", base_url=server.base_url, timeout_s=2.0)
-    return Analyzer(catalog=catalog, rules=RulesEngine(), llm=llm,
-                    breaker=CircuitBreaker(clock, on_open=opened.append))
+    return Analyzer(catalog=catalog, rules=RulesEngine(), llm=llm, breaker=CircuitBreaker(clock, on_open=opened.append))
 
 
 def answer(**fields: Any) -> dict[str, Any]:
     """A schema-complete LLM answer built from the fake's emptiest object."""
-    base = {"request_type": None, "channels": [], "objective": None, "audience": None, "deadline": None,
-            "platforms": [], "formats": [], "duration": None, "copy_text": None, "url": None, "quantity": None,
-            "slide_count": None, "source_asset": None, "markets": [], "usage": None, "campaign": None,
-            "budget": None, "assets": [], "approver": None, "notes": None, "cleared": []}
+    base = {
+        "request_type": None,
+        "channels": [],
+        "objective": None,
+        "audience": None,
+        "deadline": None,
+        "platforms": [],
+        "formats": [],
+        "duration": None,
+        "copy_text": None,
+        "url": None,
+        "quantity": None,
+        "slide_count": None,
+        "source_asset": None,
+        "markets": [],
+        "usage": None,
+        "campaign": None,
+        "budget": None,
+        "assets": [],
+        "approver": None,
+        "notes": None,
+        "cleared": [],
+    }
     return {**base, **fields}
 
 
 def test_end_to_end_outage_short_circuits_then_recovers(
-        live: Analyzer, server: FakeOpenAI, ctx: AnalysisContext, clock: FixedClock, opened: list[str]) -> None:
+    live: Analyzer, server: FakeOpenAI, ctx: AnalysisContext, clock: FixedClock, opened: list[str]
+) -> None:
     for _ in range(5):
         assert live.extract("an email newsletter", ctx).fallback_reason == "llm http_500"
     assert len(server.requests) == 5 and len(opened) == 1
@@ -338,7 +372,8 @@ def test_end_to_end_outage_short_circuits_then_recovers(
 
 
 def test_end_to_end_failed_trial_waits_another_cooldown(
-        live: Analyzer, server: FakeOpenAI, ctx: AnalysisContext, clock: FixedClock) -> None:
+    live: Analyzer, server: FakeOpenAI, ctx: AnalysisContext, clock: FixedClock
+) -> None:
     for _ in range(5):
         live.extract("a video", ctx)
     clock.advance(COOLDOWN)
@@ -354,7 +389,8 @@ def test_end_to_end_failed_trial_waits_another_cooldown(
 
 
 def test_end_to_end_the_conversation_says_it_fell_back_and_goes_on(
-        live: Analyzer, server: FakeOpenAI, db: Database, catalog: Catalog, clock: FixedClock) -> None:
+    live: Analyzer, server: FakeOpenAI, db: Database, catalog: Catalog, clock: FixedClock
+) -> None:
     convo = Conversation(db.uow, live, catalog, clock)
     replies = [convo.handle(Incoming(f"U{n}", f"D{n}", "need an email newsletter")) for n in range(7)]
 

@@ -12,7 +12,6 @@ from urllib.error import HTTPError
 from zoneinfo import ZoneInfo
 
 import pytest
-from fakes.slack_api import FakeSlackAPI
 from slack_bolt import Ack, App, BoltRequest, Respond, Say
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_requests import (
@@ -34,6 +33,8 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.webhook import WebhookClient
+
+from fakes.slack_api import FakeSlackAPI
 
 SECRET = "test-signing-secret"
 TOKEN = "xoxb-test"
@@ -59,14 +60,23 @@ def section(text: str) -> dict:
 
 def button(label: str, action_id: str = "go") -> dict:
     """An actions block with one button."""
-    return {"type": "actions", "elements": [
-        {"type": "button", "action_id": action_id, "text": {"type": "plain_text", "text": label}, "value": "v"}]}
+    return {
+        "type": "actions",
+        "elements": [
+            {"type": "button", "action_id": action_id, "text": {"type": "plain_text", "text": label}, "value": "v"}
+        ],
+    }
 
 
 def modal(title: str = "New request", blocks: list | None = None) -> dict:
     """A minimal modal view."""
-    return {"type": "modal", "callback_id": "intake", "title": {"type": "plain_text", "text": title},
-            "private_metadata": "draft-1", "blocks": blocks if blocks is not None else [section("hi")]}
+    return {
+        "type": "modal",
+        "callback_id": "intake",
+        "title": {"type": "plain_text", "text": title},
+        "private_metadata": "draft-1",
+        "blocks": blocks if blocks is not None else [section("hi")],
+    }
 
 
 # ---------------------------------------------------------------------- the fake Web API
@@ -183,8 +193,9 @@ def test_blocks_at_the_limits_are_accepted(client: WebClient) -> None:
 
 
 def test_files_upload_v2_completes_end_to_end(slack: FakeSlackAPI, client: WebClient) -> None:
-    result = client.files_upload_v2(content=b"\x89PNG fake chart", filename="report.png", channel="C1",
-                                    title="Weekly report")
+    result = client.files_upload_v2(
+        content=b"\x89PNG fake chart", filename="report.png", channel="C1", title="Weekly report"
+    )
 
     assert result["file"]["title"] == "Weekly report" and result["file"]["channels"] == ["C1"]
     [upload] = slack.calls("upload")
@@ -213,8 +224,9 @@ def test_injected_rate_limit_surfaces_as_slack_api_error(slack: FakeSlackAPI, cl
 
 
 def test_rate_limit_retry_handler_retries_and_succeeds(slack: FakeSlackAPI) -> None:
-    retrying = WebClient(token=TOKEN, base_url=slack.base_url,
-                         retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=1)])
+    retrying = WebClient(
+        token=TOKEN, base_url=slack.base_url, retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=1)]
+    )
     slack.fail_next("chat.postMessage", status=429, retry_after=0)
 
     assert retrying.chat_postMessage(channel="C1", text="t")["ok"]
@@ -260,8 +272,9 @@ def test_wait_for_times_out_with_a_readable_summary(slack: FakeSlackAPI, client:
 
 
 def test_wait_for_wakes_on_calls_from_other_threads(slack: FakeSlackAPI, client: WebClient) -> None:
-    threads = [threading.Thread(target=client.chat_postMessage, kwargs={"channel": "C1", "text": str(i)})
-               for i in range(3)]
+    threads = [
+        threading.Thread(target=client.chat_postMessage, kwargs={"channel": "C1", "text": str(i)}) for i in range(3)
+    ]
     for thread in threads:
         thread.start()
     calls = slack.wait_for("chat.postMessage", count=3)
@@ -304,8 +317,11 @@ def test_signature_matches_slack_sdk_verifier() -> None:
 
 def bolt_app(slack: FakeSlackAPI, *, process_before_response: bool = False) -> App:
     """A Bolt app wired to the fake: its auth.test at init goes to the fake too."""
-    return App(client=WebClient(token=TOKEN, base_url=slack.base_url), signing_secret=SECRET,
-               process_before_response=process_before_response)
+    return App(
+        client=WebClient(token=TOKEN, base_url=slack.base_url),
+        signing_secret=SECRET,
+        process_before_response=process_before_response,
+    )
 
 
 @pytest.fixture
@@ -325,8 +341,11 @@ def bolt_url(slack: FakeSlackAPI) -> Iterator[str]:
     @app.action("approve")
     def on_approve(ack: Ack, body: dict, client: WebClient) -> None:
         ack()
-        client.chat_update(channel=body["channel"]["id"], ts=body["message"]["ts"],
-                           text=f"approved by {body['user']['id']} ({body['actions'][0]['value']})")
+        client.chat_update(
+            channel=body["channel"]["id"],
+            ts=body["message"]["ts"],
+            text=f"approved by {body['user']['id']} ({body['actions'][0]['value']})",
+        )
 
     @app.action("assign")
     def on_assign(ack: Ack, body: dict, say: Say) -> None:
@@ -416,8 +435,9 @@ def test_app_mention_listener_reacts(slack: FakeSlackAPI, bolt_url: str) -> None
 
 
 def test_button_click_updates_the_message(slack: FakeSlackAPI, bolt_url: str) -> None:
-    payload = block_actions("approve", user_id="U0OPS01", channel_id="C1", message_ts="1700000000.000100",
-                            value="CR-0001")
+    payload = block_actions(
+        "approve", user_id="U0OPS01", channel_id="C1", message_ts="1700000000.000100", value="CR-0001"
+    )
     assert send_interaction(bolt_url, SECRET, payload).status == 200
     [call] = slack.wait_for("chat.update")
     assert call.params["ts"] == "1700000000.000100"

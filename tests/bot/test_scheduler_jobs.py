@@ -5,10 +5,10 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -16,42 +16,32 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from fakes.slack_api import FakeSlackAPI
-from support import OPS, TOKEN, slack_services
+from support import OPS, SCRIPT, TOKEN, add_designer, add_request, at, chat
 
-from bot.platform.clock import FixedClock
-from bot.delivery.outbox import ReliablePort, deliver_due
+from bot.delivery.outbox import deliver_due
 from bot.jobs import MISFIRE_GRACE_S, build_scheduler, notify_expired_drafts
+from bot.platform.clock import FixedClock
 from bot.services import Services
-from bot.requests.lifecycle import format_ref
-from storage.db import Database
-from storage.models import Request, TeamMember
-from storage.repositories import Requests, Team
-
-SCRIPT = Path(sys.executable).with_name("creative-intake")
 
 
 @pytest.fixture
-def services(db: Database, clock: FixedClock, fake_slack: FakeSlackAPI) -> Services:
-    return slack_services(db, clock, fake_slack, timezone="Europe/Berlin")
+def service_settings() -> dict[str, Any]:
+    """The ops team in Berlin."""
+    return {"timezone": "Europe/Berlin"}
 
 
 def add_designer_with_work(services: Services) -> None:
     """A designer in Los Angeles with one request in progress."""
-    with services.db.session() as session:
-        Team(session).upsert(TeamMember(slack_id="UDES1", is_designer=True, capacity_points=20,
-                                        timezone="America/Los_Angeles"))
-        Requests(session).add(Request(
-            status="in_progress", requester_id="UREQ1", conversation_id="D1", title="Launch video",
-            request_type="video", channels=["video_platforms"], brief={}, classified_by="rules",
-            assignee_id="UDES1", due_date=date(2026, 3, 20), assigned_at=datetime(2026, 2, 20, tzinfo=UTC),
-            submitted_at=datetime(2026, 2, 19, 9, tzinfo=UTC), created_at=datetime(2026, 2, 19, 9, tzinfo=UTC),
-            updated_at=datetime(2026, 2, 19, 9, tzinfo=UTC)), format_ref)
-
-
-def chat(services: Services) -> ReliablePort:
-    """The services' port to Slack (a bot token is configured)."""
-    assert services.chat is not None
-    return services.chat
+    add_designer(services.db, "UDES1", timezone="America/Los_Angeles")
+    add_request(
+        services.db,
+        when=at(19, 9, month=2),
+        status="in_progress",
+        title="Launch video",
+        assignee_id="UDES1",
+        due_date=date(2026, 3, 20),
+        assigned_at=at(20, 0, month=2),
+    )
 
 
 def fields(trigger: CronTrigger) -> dict[str, str]:
@@ -69,17 +59,20 @@ def test_every_job_is_registered_with_its_trigger(services: Services) -> None:
     drafts = jobs["expire_drafts"]
     assert isinstance(drafts.trigger, IntervalTrigger) and drafts.trigger.interval == timedelta(minutes=15)
     assert (drafts.func, drafts.args) == (notify_expired_drafts, (services.conversation, port))
-    for job_id, tick, cron in [("digests", services.digests.send_due, {"minute": "*/5"}),
-                               ("nudges", services.nudges.send_due, {"minute": "*/15"}),
-                               ("weekly_report", services.report.send_due, {"day_of_week": "mon", "minute": "*/5"})]:
+    for job_id, tick, cron in [
+        ("digests", services.digests.send_due, {"minute": "*/5"}),
+        ("nudges", services.nudges.send_due, {"minute": "*/15"}),
+        ("weekly_report", services.report.send_due, {"day_of_week": "mon", "minute": "*/5"}),
+    ]:
         job = jobs[job_id]
         assert isinstance(job.trigger, CronTrigger) and fields(job.trigger) == cron
         assert (job.func, job.args) == (tick, (port,))
     assert str(jobs["weekly_report"].trigger.timezone) == "Europe/Berlin"
 
 
-def test_the_outbox_retry_job_goes_straight_to_slack(services: Services, fake_slack: FakeSlackAPI,
-                                                     clock: FixedClock) -> None:
+def test_the_outbox_retry_job_goes_straight_to_slack(
+    services: Services, fake_slack: FakeSlackAPI, clock: FixedClock
+) -> None:
     """A digest Slack refused is queued by the scheduler's port and delivered by the outbox job."""
     direct = chat(services).inner
     jobs = {job.id: job for job in build_scheduler(services, chat(services), outbox_port=direct).get_jobs()}
@@ -89,7 +82,7 @@ def test_the_outbox_retry_job_goes_straight_to_slack(services: Services, fake_sl
 
     add_designer_with_work(services)
     fake_slack.fail_next("chat.postMessage", error="ratelimited")
-    clock.set(datetime(2026, 3, 2, 17, 0, tzinfo=UTC))
+    clock.set(at(2, 17))
     jobs["digests"].func(*jobs["digests"].args)
     clock.advance(timedelta(minutes=5))
     outbox.func(*outbox.args)
@@ -99,10 +92,10 @@ def test_the_outbox_retry_job_goes_straight_to_slack(services: Services, fake_sl
 def test_triggers_fire_when_expected(services: Services) -> None:
     jobs = {job.id: job for job in build_scheduler(services, chat(services)).get_jobs()}
     now = datetime(2026, 3, 2, 8, 2, 30, tzinfo=UTC)
-    assert jobs["digests"].trigger.get_next_fire_time(None, now) == datetime(2026, 3, 2, 8, 5, tzinfo=UTC)
-    assert jobs["nudges"].trigger.get_next_fire_time(None, now) == datetime(2026, 3, 2, 8, 15, tzinfo=UTC)
-    sunday = datetime(2026, 3, 8, 12, 0, tzinfo=UTC)  # Monday starts at 23:00 UTC in Berlin
-    assert jobs["weekly_report"].trigger.get_next_fire_time(None, sunday) == datetime(2026, 3, 8, 23, 0, tzinfo=UTC)
+    assert jobs["digests"].trigger.get_next_fire_time(None, now) == at(2, 8, 5)
+    assert jobs["nudges"].trigger.get_next_fire_time(None, now) == at(2, 8, 15)
+    sunday = at(8, 12)  # Monday starts at 23:00 UTC in Berlin
+    assert jobs["weekly_report"].trigger.get_next_fire_time(None, sunday) == at(8, 23)
 
 
 def test_job_defaults_coalesce_one_instance_and_a_generous_misfire_grace(services: Services) -> None:
@@ -121,7 +114,8 @@ def test_the_scheduler_command_gets_a_blocking_scheduler(services: Services) -> 
 
 
 def test_the_registered_jobs_do_the_work_when_called(
-        services: Services, fake_slack: FakeSlackAPI, clock: FixedClock) -> None:
+    services: Services, fake_slack: FakeSlackAPI, clock: FixedClock
+) -> None:
     """Each job's own function and arguments, called as APScheduler would, at instants set on the clock."""
     add_designer_with_work(services)
     jobs = {job.id: job for job in build_scheduler(services, chat(services)).get_jobs()}
@@ -130,10 +124,10 @@ def test_the_registered_jobs_do_the_work_when_called(
         clock.set(now)
         jobs[job_id].func(*jobs[job_id].args)
 
-    call("digests", datetime(2026, 3, 2, 8, 0, tzinfo=UTC))    # 09:00 in Berlin (ops), midnight in LA
-    call("weekly_report", datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
-    call("digests", datetime(2026, 3, 2, 17, 0, tzinfo=UTC))   # 09:00 in LA
-    call("nudges", datetime(2026, 3, 2, 17, 0, tzinfo=UTC))
+    call("digests", at(2, 8))  # 09:00 in Berlin (ops), midnight in LA
+    call("weekly_report", at(2, 8))
+    call("digests", at(2, 17))  # 09:00 in LA
+    call("nudges", at(2, 17))
     assert Counter(c.params["channel"] for c in fake_slack.calls("chat.postMessage")) == {OPS: 1, "UDES1": 1}
     assert [c.params["channel_id"] for c in fake_slack.calls("files.completeUploadExternal")] == [OPS]
 
@@ -143,17 +137,26 @@ def test_the_registered_jobs_do_the_work_when_called(
 
 def test_the_scheduler_command_needs_slack_settings(tmp_path: Path) -> None:
     env = {"PATH": os.environ["PATH"], "DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"}
-    result = subprocess.run([str(SCRIPT), "scheduler"], capture_output=True, text=True, env=env, cwd=tmp_path,
-                            timeout=60)
+    result = subprocess.run(
+        [str(SCRIPT), "scheduler"], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60
+    )
     assert result.returncode == 2
     assert result.stderr.strip() == "creative-intake: missing required setting SLACK_BOT_TOKEN"
 
 
-def test_the_scheduler_command_runs_in_the_foreground_until_interrupted(fake_slack: FakeSlackAPI, tmp_path: Path) -> None:
-    env = {"PATH": os.environ["PATH"], "DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}", "SLACK_BOT_TOKEN": TOKEN,
-           "SLACK_API_URL": fake_slack.base_url, "OPS_CHANNEL_ID": OPS}
-    process = subprocess.Popen([str(SCRIPT), "scheduler"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               env=env, cwd=tmp_path)
+def test_the_scheduler_command_runs_in_the_foreground_until_interrupted(
+    fake_slack: FakeSlackAPI, tmp_path: Path
+) -> None:
+    env = {
+        "PATH": os.environ["PATH"],
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}",
+        "SLACK_BOT_TOKEN": TOKEN,
+        "SLACK_API_URL": fake_slack.base_url,
+        "OPS_CHANNEL_ID": OPS,
+    }
+    process = subprocess.Popen(
+        [str(SCRIPT), "scheduler"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=tmp_path
+    )
     try:
         assert process.stdout is not None
         assert process.stdout.readline().startswith("scheduler started")

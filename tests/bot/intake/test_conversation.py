@@ -4,23 +4,18 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-import pytest
-
-from bot.analysis.rules.engine import RulesEngine
 from bot.analysis.analyzer import Analyzer
+from bot.analysis.rules.engine import RulesEngine
 from bot.briefs.catalog import Catalog
-from bot.platform.clock import FixedClock
 from bot.intake.conversation import Conversation, Incoming, Reply, ReplyKind
+from bot.platform.clock import FixedClock
 from storage.db import Database
 from storage.repositories import Audit, Drafts, Requests
 
-COMPLETE_VIDEO = ("need a 30s youtube pre-roll, 16:9, due in 3 weeks. Goal: drive sign-ups for the spring launch. "
-                  "Audience: marketing managers in DACH")
-
-
-@pytest.fixture
-def convo(db: Database, catalog: Catalog, clock: FixedClock) -> Conversation:
-    return Conversation(db.uow, Analyzer(catalog=catalog, rules=RulesEngine()), catalog, clock)
+COMPLETE_VIDEO = (
+    "need a 30s youtube pre-roll, 16:9, due in 3 weeks. Goal: drive sign-ups for the spring launch. "
+    "Audience: marketing managers in DACH"
+)
 
 
 def say(convo: Conversation, text: str, user: str = "U1", channel: str = "D1", tz: str = "UTC") -> Reply:
@@ -152,8 +147,9 @@ def test_drafts_expire_after_seven_silent_days_with_one_notice(convo: Conversati
     assert convo.draft_brief("U1", "D1") is None
 
 
-def test_a_stale_draft_is_replaced_with_a_notice_if_the_sweep_has_not_run(convo: Conversation,
-                                                                          clock: FixedClock) -> None:
+def test_a_stale_draft_is_replaced_with_a_notice_if_the_sweep_has_not_run(
+    convo: Conversation, clock: FixedClock
+) -> None:
     say(convo, "need a 30s youtube pre-roll, 16:9, due in 3 weeks")
     clock.advance(timedelta(days=8))
     reply = say(convo, "need an email newsletter")

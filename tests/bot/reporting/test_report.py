@@ -7,90 +7,95 @@ import os
 import subprocess
 import sys
 import threading
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fakes.slack_api import FakeSlackAPI
 from matplotlib.image import imread
-from support import OPS, TOKEN, slack_services
+from support import OPS, ROOT, SCRIPT, TOKEN, add_request, at, chat, make_services
 
-from bot.delivery.outbox import ReliablePort
 from bot.platform.clock import FixedClock
 from bot.reporting.weekly import (
     Window,
     render_chart,
     summary_text,
 )
-from bootstrap import build_services
 from bot.services import Services
-from bot.platform.settings import load_settings
-from bot.requests.lifecycle import format_ref
 from storage.db import Database
-from storage.models import Request
-from storage.repositories import Requests
 
-ROOT = Path(__file__).resolve().parents[1]
-SCRIPT = Path(sys.executable).with_name("creative-intake")
 PNG = b"\x89PNG\r\n\x1a\n"
 #: Monday 23 February to Sunday 1 March 2026, in UTC.
 WEEK = Window.days_before(date(2026, 3, 2), "UTC")
 
 
-def chat(services: Services) -> ReliablePort:
-    """The services' port to Slack."""
-    assert services.chat is not None
-    return services.chat
-
-
-def at(month: int, day: int, hour: int, minute: int = 0) -> datetime:
-    return datetime(2026, month, day, hour, minute, tzinfo=UTC)
-
-
-def add(db: Database, request_type: str, channels: list[str], submitted: datetime,
-        delivered: datetime | None = None, **fields: Any) -> None:
-    fields.setdefault("proposed_type", request_type)
-    fields.setdefault("proposed_channels", channels)
-    with db.session() as session:
-        Requests(session).add(Request(
-            status="delivered" if delivered else "in_progress", requester_id="UREQ1", conversation_id="D1",
-            title=f"{request_type} work", request_type=request_type, channels=channels, brief={},
-            classified_by=fields.pop("classified_by", "rules"), created_at=submitted, updated_at=submitted,
-            submitted_at=submitted, delivered_at=delivered, **fields), format_ref)
+def add(
+    db: Database,
+    request_type: str,
+    channels: list[str],
+    submitted: datetime,
+    delivered: datetime | None = None,
+    **columns: Any,
+) -> None:
+    """Store a request of ``request_type`` submitted at ``submitted``: delivered when ``delivered`` is given,
+    else in progress; the engine's proposal is the type and channels unless ``columns`` say otherwise."""
+    columns.setdefault("proposed_type", request_type)
+    columns.setdefault("proposed_channels", channels)
+    add_request(
+        db,
+        when=submitted,
+        status="delivered" if delivered else "in_progress",
+        title=f"{request_type} work",
+        request_type=request_type,
+        channels=channels,
+        delivered_at=delivered,
+        **columns,
+    )
 
 
 @pytest.fixture
 def known(db: Database) -> Database:
     """Six requests whose figures for WEEK are computed by hand in the test below."""
-    add(db, "social_graphic", ["social", "paid_ads"], at(2, 23, 9), at(2, 25, 9), revision_count=1)   # 2.0 days
-    add(db, "video", ["video_platforms"], at(2, 24, 12), at(2, 28, 12), rush=True, complete_at_submit=False,
-        proposed_channels=["video_platforms", "social"])                                                 # 4.0 days
-    add(db, "social_graphic", ["social"], at(2, 26, 10), proposed_type="display_ad", proposed_channels=["paid_ads"],
-        classified_by="ops")
-    add(db, "email", ["email"], at(3, 1, 23, 59))
-    add(db, "print", ["print"], at(2, 20, 12), at(2, 23, 12), revision_count=2)   # submitted before; 3.0 days
-    add(db, "video", ["video_platforms"], at(3, 2, 0, 0), at(3, 2, 8))            # after the window
+    # 2.0 days
+    add(db, "social_graphic", ["social", "paid_ads"], at(23, 9, month=2), at(25, 9, month=2), revision_count=1)
+    add(
+        db,
+        "video",
+        ["video_platforms"],
+        at(24, 12, month=2),
+        at(28, 12, month=2),
+        rush=True,
+        complete_at_submit=False,
+        proposed_channels=["video_platforms", "social"],
+    )  # 4.0 days
+    add(
+        db,
+        "social_graphic",
+        ["social"],
+        at(26, 10, month=2),
+        proposed_type="display_ad",
+        proposed_channels=["paid_ads"],
+        classified_by="ops",
+    )
+    add(db, "email", ["email"], at(1, 23, 59))
+    add(db, "print", ["print"], at(20, 12, month=2), at(23, 12, month=2), revision_count=2)  # before; 3.0 days
+    add(db, "video", ["video_platforms"], at(2, 0, 0), at(2, 8))  # after the window
     return db
 
 
-@pytest.fixture
-def services(known: Database, clock: FixedClock, fake_slack: FakeSlackAPI) -> Services:
-    return slack_services(known, clock, fake_slack)
-
-
-def test_the_figures_of_a_known_week(services: Services) -> None:
+def test_the_figures_of_a_known_week(known: Database, services: Services) -> None:
     figures = services.report.figures(WEEK)
 
     assert (figures.submitted, figures.delivered) == (4, 3)
     assert figures.by_type == {"social_graphic": 2, "email": 1, "video": 1}
     assert figures.by_channel == {"social": 2, "email": 1, "paid_ads": 1, "video_platforms": 1}
-    assert figures.median_cycle_days == pytest.approx(3.0)         # 2, 4 and 3 days
-    assert figures.revisions_per_request == pytest.approx(1.0)     # (1 + 0 + 2) / 3 delivered
-    assert figures.complete_share == pytest.approx(0.75)           # one of four needed an ops question
+    assert figures.median_cycle_days == pytest.approx(3.0)  # 2, 4 and 3 days
+    assert figures.revisions_per_request == pytest.approx(1.0)  # (1 + 0 + 2) / 3 delivered
+    assert figures.complete_share == pytest.approx(0.75)  # one of four needed an ops question
     assert figures.rush_share == pytest.approx(0.25)
-    assert figures.type_accuracy == pytest.approx(0.75)            # ops reclassified one of four
-    assert figures.channel_accuracy == pytest.approx(0.5)          # two proposed channel sets differ
+    assert figures.type_accuracy == pytest.approx(0.75)  # ops reclassified one of four
+    assert figures.channel_accuracy == pytest.approx(0.5)  # two proposed channel sets differ
     assert figures.proposals == 4
     assert summary_text(figures).splitlines() == [
         "*Weekly creative report, Mon 23 Feb 2026 – Sun 1 Mar 2026*",
@@ -105,28 +110,30 @@ def test_the_figures_of_a_known_week(services: Services) -> None:
 
 def test_the_window_is_whole_local_days_before_today() -> None:
     assert (WEEK.first, WEEK.last) == (date(2026, 2, 23), date(2026, 3, 1))
-    assert at(2, 23, 0) in WEEK and at(3, 1, 23, 59) in WEEK and at(3, 2, 0) not in WEEK and None not in WEEK
+    assert at(23, 0, month=2) in WEEK and at(1, 23, 59) in WEEK and at(2, 0) not in WEEK and None not in WEEK
     la = Window.days_before(date(2026, 3, 2), "America/Los_Angeles")
-    assert (la.start, la.end) == (at(2, 23, 8), at(3, 2, 8))
+    assert (la.start, la.end) == (at(23, 8, month=2), at(2, 8))
 
 
 def test_an_empty_week_has_no_figures_but_still_a_chart(db: Database, clock: FixedClock) -> None:
-    services = build_services(load_settings(database_url=db.url), clock, db=db)
+    services = make_services(db, clock)
     figures = services.report.figures(WEEK)
     assert (figures.submitted, figures.by_type, figures.median_cycle_days, figures.type_accuracy) == (0, {}, None, None)
     assert "Rush: n/a" in summary_text(figures)
     assert render_chart(figures).startswith(PNG)
 
 
-def test_the_chart_is_a_readable_png(services: Services) -> None:
+def test_the_chart_is_a_readable_png(known: Database, services: Services) -> None:
     png = render_chart(services.report.figures(WEEK))
     assert png.startswith(PNG) and len(png) > 20_000
     height, width, _ = imread(io.BytesIO(png)).shape
     assert (width, height) == (1210, 715)
 
 
-def test_the_report_is_uploaded_to_the_ops_channel_with_the_figures(services: Services, fake_slack: FakeSlackAPI) -> None:
-    services.report.post(chat(services), at(3, 2, 9))
+def test_the_report_is_uploaded_to_the_ops_channel_with_the_figures(
+    known: Database, services: Services, fake_slack: FakeSlackAPI
+) -> None:
+    services.report.post(chat(services), at(2, 9))
 
     [upload] = fake_slack.calls("upload")
     assert upload.body.startswith(PNG)
@@ -136,15 +143,17 @@ def test_the_report_is_uploaded_to_the_ops_channel_with_the_figures(services: Se
     assert "Median cycle time (submitted → delivered): 3.0 days" in complete.params["initial_comment"]
 
 
-def test_the_weekly_report_goes_out_once_on_monday_from_digest_time(services: Services, fake_slack: FakeSlackAPI) -> None:
+def test_the_weekly_report_goes_out_once_on_monday_from_digest_time(
+    known: Database, services: Services, fake_slack: FakeSlackAPI
+) -> None:
     port = chat(services)
-    assert not services.report.send_due(port, at(3, 2, 8, 59))
+    assert not services.report.send_due(port, at(2, 8, 59))
     barrier = threading.Barrier(2)
     results: list[bool] = []
 
     def tick() -> None:
         barrier.wait(timeout=10)
-        results.append(services.report.send_due(chat(services), at(3, 2, 9)))
+        results.append(services.report.send_due(chat(services), at(2, 9)))
 
     threads = [threading.Thread(target=tick) for _ in range(2)]
     for thread in threads:
@@ -152,21 +161,23 @@ def test_the_weekly_report_goes_out_once_on_monday_from_digest_time(services: Se
     for thread in threads:
         thread.join(timeout=30)
     assert sorted(results) == [False, True]
-    assert not services.report.send_due(port, at(3, 2, 15))
-    assert not services.report.send_due(port, at(3, 3, 9))       # Tuesday: last week's is not replayed
+    assert not services.report.send_due(port, at(2, 15))
+    assert not services.report.send_due(port, at(3, 9))  # Tuesday: last week's is not replayed
     assert len(fake_slack.calls("files.completeUploadExternal")) == 1
-    assert services.report.send_due(port, at(3, 9, 9) + timedelta(minutes=5))
+    assert services.report.send_due(port, at(9, 9) + timedelta(minutes=5))
     assert len(fake_slack.calls("files.completeUploadExternal")) == 2
 
 
 # ---------------------------------------------------------------------- the report command
 
 
-def cli(*args: str, env: dict[str, str], cwd: Path, script: list[str] | None = None
-        ) -> subprocess.CompletedProcess[str]:
+def cli(
+    *args: str, env: dict[str, str], cwd: Path, script: list[str] | None = None
+) -> subprocess.CompletedProcess[str]:
     base = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG")}
-    return subprocess.run([*(script or [str(SCRIPT)]), *args], capture_output=True, text=True, env={**base, **env},
-                          cwd=cwd, timeout=120)
+    return subprocess.run(
+        [*(script or [str(SCRIPT)]), *args], capture_output=True, text=True, env={**base, **env}, cwd=cwd, timeout=120
+    )
 
 
 def test_report_out_renders_the_demo_data_offline(tmp_path: Path) -> None:
@@ -193,8 +204,12 @@ def test_report_without_out_needs_slack_settings(tmp_path: Path) -> None:
 
 
 def test_report_posts_to_the_ops_channel(fake_slack: FakeSlackAPI, tmp_path: Path) -> None:
-    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}", "SLACK_BOT_TOKEN": TOKEN,
-           "SLACK_API_URL": fake_slack.base_url, "OPS_CHANNEL_ID": OPS}
+    env = {
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}",
+        "SLACK_BOT_TOKEN": TOKEN,
+        "SLACK_API_URL": fake_slack.base_url,
+        "OPS_CHANNEL_ID": OPS,
+    }
     result = cli("report", env=env, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("weekly report for ") and result.stdout.strip().endswith(f"posted to {OPS}")

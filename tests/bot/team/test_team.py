@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from support import SCRIPT
 
 from bot.briefs.catalog import Catalog
 from bot.team.directory import Directory
@@ -23,7 +23,6 @@ designers:
     capacity_points: 20               # per week
     timezone: Europe/Berlin
 """
-SCRIPT = Path(sys.executable).with_name("creative-intake")
 
 
 def test_the_spec_example_is_a_valid_roster(catalog: Catalog, db: Database) -> None:
@@ -33,7 +32,11 @@ def test_the_spec_example_is_a_valid_roster(catalog: Catalog, db: Database) -> N
     assert [m.slack_id for m in directory.ops_managers()] == ["U0OPS01", "U0OPS02"]
     (dana,) = directory.designers()
     assert (dana.name, dana.skills, dana.capacity_points, dana.timezone) == (
-        "Dana", ["video", "social_graphic"], 20, "Europe/Berlin")
+        "Dana",
+        ["video", "social_graphic"],
+        20,
+        "Europe/Berlin",
+    )
     assert directory.is_ops("U0OPS01") and not directory.is_ops("U0DES01")
 
 
@@ -45,15 +48,18 @@ def test_a_new_import_replaces_the_roles(catalog: Catalog, db: Database) -> None
     assert directory.designers() == [] and not directory.is_ops("U0OPS01")
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("designers:\n  - {slack_id: U0D1, skills: [videos]}\n", "designers.0.skills: unknown request type 'videos'"),
-    ("designers:\n  - {slack_id: U0D1, timezone: Mars/Base}\n", "designers.0.timezone: unknown time zone"),
-    ("designers:\n  - {slack_id: dana}\n", "designers.0.slack_id"),
-    ("designers:\n  - {slack_id: U0D1, capacity_points: -5}\n", "designers.0.capacity_points"),
-    ("ops_managers: [bob]\n", "ops_managers: not a Slack user id: 'bob'"),
-    ("ops_managers: [U0OPS\n", "not valid YAML"),
-    ("- U0OPS01\n", "expected a mapping"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("designers:\n  - {slack_id: U0D1, skills: [videos]}\n", "designers.0.skills: unknown request type 'videos'"),
+        ("designers:\n  - {slack_id: U0D1, timezone: Mars/Base}\n", "designers.0.timezone: unknown time zone"),
+        ("designers:\n  - {slack_id: dana}\n", "designers.0.slack_id"),
+        ("designers:\n  - {slack_id: U0D1, capacity_points: -5}\n", "designers.0.capacity_points"),
+        ("ops_managers: [bob]\n", "ops_managers: not a Slack user id: 'bob'"),
+        ("ops_managers: [U0OPS\n", "not valid YAML"),
+        ("- U0OPS01\n", "expected a mapping"),
+    ],
+)
 def test_invalid_rosters_name_the_bad_entry(catalog: Catalog, text: str, message: str) -> None:
     with pytest.raises(TeamFileError) as info:
         parse_roster(text, catalog, "TEAM_FILE team.yml")
@@ -67,8 +73,9 @@ def test_a_missing_file_is_named(catalog: Catalog, tmp_path: Path) -> None:
 
 def _cli(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
     base = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG")}
-    return subprocess.run([str(SCRIPT), *args], capture_output=True, text=True, env={**base, **env}, cwd=cwd,
-                          timeout=60)
+    return subprocess.run(
+        [str(SCRIPT), *args], capture_output=True, text=True, env={**base, **env}, cwd=cwd, timeout=60
+    )
 
 
 def test_team_import_and_list(tmp_path: Path) -> None:
@@ -78,12 +85,14 @@ def test_team_import_and_list(tmp_path: Path) -> None:
     listed = _cli("team", "list", env={}, cwd=tmp_path)
     assert listed.stdout.splitlines() == [
         "ops managers: U0OPS01, U0OPS02",
-        "designer U0DES01 Dana: skills video, social_graphic; capacity 20 pts/week; Europe/Berlin"]
+        "designer U0DES01 Dana: skills video, social_graphic; capacity 20 pts/week; Europe/Berlin",
+    ]
 
 
 def test_a_broken_team_file_stops_any_command_with_one_line(tmp_path: Path) -> None:
     (tmp_path / "team.yml").write_text("designers:\n  - {slack_id: U0D1, skills: [videos]}\n")
     result = _cli("console", env={"TEAM_FILE": "team.yml"}, cwd=tmp_path)
     assert result.returncode == 2
-    assert result.stderr.strip() == ("creative-intake: TEAM_FILE team.yml: designers.0.skills: unknown request "
-                                     "type 'videos'")
+    assert result.stderr.strip() == (
+        "creative-intake: TEAM_FILE team.yml: designers.0.skills: unknown request type 'videos'"
+    )
