@@ -9,9 +9,16 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import re
 import sys
 from datetime import date
 from pathlib import Path
+from typing import Any
+from urllib.error import URLError
+from urllib.parse import urlsplit, urlunsplit
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from bootstrap import build_analyzer, build_services, log_secrets
 from bot.analysis.contract import AnalysisContext
@@ -36,10 +43,27 @@ from bot.team.roster import TeamFileError, load_roster, sync_roster
 from storage.db import Database, DatabaseError
 
 EXIT_USAGE = 2
+log = logging.getLogger(__name__)
+#: A Slack conversation id: a public channel (C…), a private channel (G…, older ones) or a DM (D…).
+_CHANNEL_ID = re.compile(r"[CGD][A-Z0-9]+")
+#: The start-up check's Slack calls: one try each, this many seconds at most.
+SLACK_CHECK_TIMEOUT_S = 5
+#: The check's own client logs nowhere: slack_sdk logs each failed call, and the one line printed says it all.
+_QUIET = logging.getLogger("creative_intake.slack_check")
+_QUIET.propagate = False
+_QUIET.addHandler(logging.NullHandler())
+#: Answers that say nothing about the token or the channel: Slack is down, busy or not Slack at all.
+_SLACK_UNAVAILABLE = frozenset(
+    {"fatal_error", "internal_error", "request_timeout", "service_unavailable", "ratelimited"}
+)
 
 
 class UsageError(Exception):
     """Bad command-line input; the message is the whole explanation."""
+
+
+class SlackCheckError(Exception):
+    """Slack refused the token or the ops channel at start (SPEC 6.1); the message is the whole explanation."""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -150,6 +174,96 @@ def _chat(services: Services) -> ReliablePort:
     return services.chat
 
 
+def check_ops_channel_id(settings: Settings) -> None:
+    """A channel name where the id belongs (``general``, ``#general``) is refused with a hint (SPEC 6.1)."""
+    channel = settings.ops_channel_id
+    if channel and not _CHANNEL_ID.fullmatch(channel):
+        raise SettingsError(
+            f"invalid setting OPS_CHANNEL_ID: {channel!r} is not a channel id; use the channel's id "
+            "(like C0123ABCDEF: in Slack, open the channel's details, it is at the bottom)"
+        )
+
+
+def _shown_url(url: str) -> str:
+    """SLACK_API_URL without any credentials in it, for messages."""
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2])) if "@" in parts.netloc else url
+
+
+def _unreachable(settings: Settings, reason: str) -> SlackCheckError:
+    return SlackCheckError(f"cannot reach Slack at {_shown_url(settings.slack_api_url)}: {reason}")
+
+
+def _slack_call(settings: Settings, call: Any, **params: Any) -> dict[str, Any]:
+    """One Web API call's answer (``ok`` false included); a network failure or a non-Slack answer is raised."""
+    try:
+        return dict(call(**params).data)
+    except SlackApiError as exc:
+        response = exc.response
+        error = str(response.get("error") or "") if isinstance(response.data, dict) else ""
+        if response.status_code != 200 or error.startswith("Received a response in a non-JSON format"):
+            detail = f" ({error})" if error and not error.startswith("Received") else ""
+            raise _unreachable(settings, f"HTTP {response.status_code}{detail}") from None
+        if error in _SLACK_UNAVAILABLE:
+            raise _unreachable(settings, error) from None
+        return {"ok": False, "error": error or "unknown_error", "needed": response.get("needed")}
+    except URLError as exc:
+        reason = exc.reason
+        raise _unreachable(settings, getattr(reason, "strerror", None) or str(reason)) from None
+    except (OSError, ValueError) as exc:  # timeouts, resets; a URL urllib cannot use
+        raise _unreachable(settings, getattr(exc, "strerror", None) or str(exc) or type(exc).__name__) from None
+
+
+def check_slack(settings: Settings) -> None:
+    """Before serving: Slack accepts SLACK_BOT_TOKEN (``auth.test``) and the bot can post to OPS_CHANNEL_ID.
+
+    One try per call with a short timeout (no retries: a wrong setting is not worth waiting for); each problem
+    is one line naming what is wrong. A check Slack cannot answer for want of a scope is logged and skipped.
+    """
+    assert settings.slack_bot_token is not None and settings.ops_channel_id is not None
+    client = WebClient(
+        token=settings.slack_bot_token.get_secret_value(),
+        base_url=settings.slack_api_url,
+        timeout=SLACK_CHECK_TIMEOUT_S,
+        retry_handlers=[],
+        logger=_QUIET,
+    )
+    auth = _slack_call(settings, client.auth_test)
+    if not auth.get("ok"):
+        raise SlackCheckError(f"SLACK_BOT_TOKEN was refused by Slack ({auth.get('error')})")
+    channel = settings.ops_channel_id
+    problem = _channel_problem(settings, client, channel)
+    if problem:
+        raise SlackCheckError(f"the bot cannot post to OPS_CHANNEL_ID {channel}: {problem}")
+
+
+def _channel_problem(settings: Settings, client: WebClient, channel: str) -> str | None:
+    """Why the bot cannot post in ``channel`` (the error and what to do), or None when it can or Slack cannot say."""
+    info = _slack_call(settings, client.conversations_info, channel=channel)
+    if info.get("error") == "missing_scope":  # no channels:read/groups:read: membership shows in the history call
+        info = _slack_call(settings, client.conversations_history, channel=channel, limit=1)
+    if info.get("ok"):
+        found = info.get("channel")
+        if not isinstance(found, dict):
+            return None
+        if found.get("is_archived"):
+            return "is_archived — unarchive the channel or set OPS_CHANNEL_ID to another one"
+        if not found.get("is_im") and found.get("is_member") is False:
+            return "not_in_channel — invite the app to the channel"
+        return None
+    error = str(info.get("error"))
+    if error == "not_in_channel":
+        return "not_in_channel — invite the app to the channel"
+    if error == "channel_not_found":
+        return "channel_not_found — check the id; for a private channel, invite the app to it first"
+    if error == "is_archived":
+        return "is_archived — unarchive the channel or set OPS_CHANNEL_ID to another one"
+    if error == "missing_scope":
+        log.warning("OPS_CHANNEL_ID not checked: the app lacks a scope", extra={"needed": info.get("needed")})
+        return None
+    return error
+
+
 def cmd_run(settings: Settings, http: bool = False, port: int | None = None, scheduler: bool = True) -> int:
     """The Slack app, in Socket Mode or over HTTP."""
     from handlers.app import create_app
@@ -159,6 +273,7 @@ def cmd_run(settings: Settings, http: bool = False, port: int | None = None, sch
     socket_mode = settings.slack_app_token is not None and not http
     if not socket_mode:
         settings.require("SLACK_SIGNING_SECRET")
+    check_slack(settings)
     services = build_services(settings)
     app = create_app(services, socket_mode=socket_mode)
     if scheduler:
@@ -259,6 +374,7 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_scheduler(settings: Settings) -> int:
     """The scheduler alone, in the foreground, for layouts whose web workers run ``run --no-scheduler``."""
     settings.require("SLACK_BOT_TOKEN", "OPS_CHANNEL_ID")
+    check_slack(settings)
     services = build_services(settings)
     scheduler = build_scheduler(services, _chat(services), outbox_port=_chat(services).inner, blocking=True)
     print(
@@ -298,10 +414,11 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(sys.argv[1:] if argv is None else argv)
     try:
         settings = load_settings()
+        check_ops_channel_id(settings)
         serving = args.command in ("run", "scheduler") or (args.command is None and settings.slack_bot_token)
         configure_logging(logging.INFO if serving else logging.WARNING, log_secrets(settings))
         return dispatch(args, settings)
-    except (SettingsError, CatalogError, DatabaseError, TeamFileError, UsageError) as exc:
+    except (SettingsError, CatalogError, DatabaseError, TeamFileError, UsageError, SlackCheckError) as exc:
         print(f"creative-intake: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:

@@ -63,7 +63,7 @@ def build_services(settings: Settings, clock: Clock | None = None, db: Database 
         sync_roster(uow, load_roster(settings.team_file, catalog))
     metrics = Metrics(db.status_counts, tuple(Status))
     chat = (
-        ReliablePort(slack_port(settings, clock, metrics, catalog), uow, clock)
+        ReliablePort(slack_port(settings, clock, metrics, catalog), uow, clock, settings.ops_channel_id)
         if settings.slack_bot_token is not None
         else None
     )

@@ -36,7 +36,8 @@ from fakes.openai_server import Behaviour, FakeOpenAI, prompt_tokens, reply  # n
 
 from bot.analysis.analyzer import Analyzer  # noqa: E402
 from bot.analysis.contract import AnalysisContext  # noqa: E402
-from bot.analysis.llm import PROPOSED_FIELDS, LLMEngine, schema_key  # noqa: E402
+from bot.analysis.llm import LLMEngine  # noqa: E402
+from bot.analysis.llm_schema import PROPOSED_FIELDS, schema_key  # noqa: E402
 from bot.analysis.merge import apply  # noqa: E402
 from bot.analysis.rules.engine import RulesEngine  # noqa: E402
 from bot.briefs.catalog import Catalog, load_catalog  # noqa: E402

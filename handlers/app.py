@@ -10,11 +10,11 @@ from slack_bolt import App
 from bot.platform.logs import ContextExecutor
 from bot.services import Services
 from handlers.context import HandlerContext
-from handlers.listeners import actions, commands, events, home, messages, shortcuts, views
-from handlers.slack_port import web_client
+from handlers.listeners import actions, commands, home, messages, shortcuts, views
+from handlers.slack_port import WebClientPort, quick_port, web_client
 
 log = logging.getLogger(__name__)
-LISTENER_MODULES = (messages, events, home, commands, shortcuts, actions, views)
+LISTENER_MODULES = (messages, home, commands, shortcuts, actions, views)
 #: Background listener threads: each message may hold one for a whole LLM call.
 LISTENER_THREADS = 64
 
@@ -39,7 +39,9 @@ def create_app(services: Services, *, socket_mode: bool = False, executor: Execu
         process_before_response=True,
         listener_executor=executor or ContextExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="listener"),
     )
-    ctx = HandlerContext(services, services.chat)
+    inner = services.chat.inner
+    quick = quick_port(inner) if isinstance(inner, WebClientPort) else inner
+    ctx = HandlerContext(services, services.chat, quick)
     for module in LISTENER_MODULES:
         module.register(app, ctx)
     return app

@@ -13,7 +13,12 @@ from gunicorn import glogging
 from gunicorn.app.base import BaseApplication
 from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
-from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_bolt.adapter.wsgi.http_request import WsgiHttpRequest
+from slack_bolt.adapter.wsgi.http_response import WsgiHttpResponse
+from slack_bolt.request import BoltRequest
+from slack_sdk.socket_mode.builtin.client import SocketModeClient
+from slack_sdk.socket_mode.request import SocketModeRequest
+from slack_sdk.socket_mode.response import SocketModeResponse
 
 from bot.platform.logs import log_context
 from bot.platform.metrics import CONTENT_TYPE, Metrics
@@ -24,6 +29,8 @@ EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
 METRICS_PATH = "/metrics"
 _REASONS = {200: "OK", 400: "Bad Request", 404: "Not Found", 503: "Service Unavailable"}
+#: Slack's payloads nest a dozen levels at most (rich text in a message in a view); deeper is not Slack.
+MAX_PAYLOAD_DEPTH = 64
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
@@ -34,18 +41,13 @@ def wsgi_app(app: App, services: Services, metrics: Metrics | None = None) -> WS
     ``metrics`` defaults to ``services.metrics`` when the services have one; without any, ``/metrics``
     answers 404. Every request's answer time is recorded (for ``/slack/events``, the ack time).
     """
-    slack = SlackRequestHandler(app, path=EVENTS_PATH)
     metrics = metrics or getattr(services, "metrics", None)
 
     def route(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "GET")
         if path == EVENTS_PATH and method == "POST":
             with log_context(**_delivery_fields(environ)):
-                try:
-                    return slack(environ, start_response)
-                except ValueError:  # a signed but malformed body (bad JSON or form payload)
-                    log.warning("malformed slack payload refused")
-                    return _json(start_response, 400, {"error": "malformed payload"})
+                return _slack_events(app, environ, start_response)
         if path == HEALTH_PATH and method == "GET":
             healthy = services.db.ping()
             return _json(start_response, 200 if healthy else 503, {"ok": healthy, "database": healthy})
@@ -54,6 +56,125 @@ def wsgi_app(app: App, services: Services, metrics: Metrics | None = None) -> WS
         return _json(start_response, 404, {"error": "not found"})
 
     return route if metrics is None else _timed(route, metrics)
+
+
+def _slack_events(app: App, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+    """One delivery to Bolt; a body that is not a Slack payload (bad JSON, a form without one, too deep, the
+    wrong types where Bolt reads) is answered 400 with a warning, before any listener sees it."""
+    http = WsgiHttpRequest(environ)
+    try:
+        request = BoltRequest(body=http.get_body(), query=http.query_string, headers=http.get_headers())
+        problem = payload_problem(request.body)
+    except (ValueError, TypeError, LookupError, AttributeError, RecursionError) as exc:  # Bolt's parsing
+        problem = f"unreadable ({type(exc).__name__})"
+    if problem:
+        log.warning("malformed slack payload refused", extra={"problem": problem})
+        return _json(start_response, 400, {"error": "malformed payload"})
+    answer = app.dispatch(request)
+    response = WsgiHttpResponse(status=answer.status, headers=answer.headers, body=answer.body)
+    start_response(response.status, response.get_headers())
+    return response.get_body()
+
+
+#: Where Bolt's middleware and matchers read a payload without checking types: (path, the types allowed).
+_SHAPE: tuple[tuple[tuple[str, ...], tuple[type, ...]], ...] = (
+    (("type",), (str,)),
+    (("command",), (str,)),
+    (("callback_id",), (str,)),
+    (("event",), (dict,)),
+    (("event", "type"), (str,)),
+    (("event", "subtype"), (str, type(None))),
+    (("event", "message"), (dict, type(None))),
+    (("event", "previous_message"), (dict, type(None))),
+    (("view",), (dict,)),
+    (("view", "type"), (str,)),
+    (("view", "callback_id"), (str,)),
+    (("actions",), (list,)),
+    (("authorizations",), (list,)),
+)
+
+
+#: Slack's ids (users, conversations, messages) are a dozen characters; longer is not Slack, and would not fit the
+#: columns they are stored in (32 characters, storage/models.py).
+MAX_SLACK_ID = 32
+_IDS = (
+    ("user_id",),
+    ("channel_id",),
+    ("user", "id"),
+    ("channel", "id"),
+    ("container", "channel_id"),
+    ("container", "message_ts"),
+    ("message", "ts"),
+    ("event", "user"),
+    ("event", "channel"),
+    ("event", "ts"),
+    ("event", "thread_ts"),
+)
+#: Payload types whose listeners Bolt matches on a top-level callback_id it reads unchecked.
+_WITH_CALLBACK_ID = frozenset(
+    {
+        "shortcut",
+        "message_action",
+        "interactive_message",
+        "dialog_submission",
+        "dialog_cancellation",
+        "workflow_step_edit",
+    }
+)
+
+
+def payload_problem(body: Any) -> str | None:
+    """Why a parsed body cannot be a Slack payload, or None: Bolt's middleware and matchers read the keys of
+    ``_SHAPE`` without checking their types, so a forged or garbled payload would crash them (a 500)."""
+    if not isinstance(body, dict):
+        return "not an object"
+    if _depth(body) > MAX_PAYLOAD_DEPTH:
+        return "nested too deep"
+    for path, types in _SHAPE:
+        parent = _at(body, path[:-1])
+        if isinstance(parent, dict) and path[-1] in parent and not isinstance(parent[path[-1]], types):
+            return f"{'.'.join(path)} is not {' or '.join(t.__name__ for t in types)}"
+    for path in _IDS:
+        value = _at(body, path)
+        if isinstance(value, str) and len(value) > MAX_SLACK_ID:
+            return f"{'.'.join(path)} is not a Slack id"
+    kind, actions = body.get("type"), body.get("actions") or []
+    if kind in _WITH_CALLBACK_ID and "callback_id" not in body:
+        return "no callback_id"
+    if kind in ("view_submission", "view_closed") and "type" not in (body.get("view") or {"type": None}):
+        return "a view without a type"
+    if kind in ("block_actions", "interactive_message") and not actions:
+        return "no actions"
+    for item in (*actions, *(body.get("authorizations") or [])):
+        if not isinstance(item, dict):
+            return "an action or authorization is not an object"
+    for action in actions if kind == "block_actions" else []:
+        if not isinstance(action.get("action_id"), str) or not isinstance(action.get("block_id", ""), str):
+            return "an action without a string action_id"
+    return None
+
+
+def _at(body: dict[str, Any], path: tuple[str, ...]) -> Any:
+    """The value at ``path``, or None where a key is missing or a step is not an object."""
+    value: Any = body
+    for key in path:
+        value = value.get(key) if isinstance(value, dict) else None
+    return value
+
+
+def _depth(value: Any) -> int:
+    """How deep objects and arrays nest in ``value`` (iteratively: a deep value cannot exhaust the stack)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
+        if children is None:
+            continue
+        deepest = max(deepest, level)
+        if deepest > MAX_PAYLOAD_DEPTH:
+            return deepest
+        stack.extend((child, level + 1) for child in children)
+    return deepest
 
 
 def _delivery_fields(environ: dict[str, Any]) -> dict[str, Any]:
@@ -68,7 +189,7 @@ def _delivery_fields(environ: dict[str, Any]) -> dict[str, Any]:
     environ["wsgi.input"] = io.BytesIO(body)
     try:
         payload = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # refused as malformed next
         return {}
     event_id = payload.get("event_id") if isinstance(payload, dict) else None
     return {"event_id": str(event_id)[:64]} if event_id else {}
@@ -165,6 +286,19 @@ def serve_http(app: App, services: Services, port: int, threads: int = 16) -> No
     run_gunicorn(wsgi_app(app, services), port, threads)
 
 
+class CheckedSocketModeHandler(SocketModeHandler):
+    """Socket Mode with HTTP mode's payload check: what Bolt would crash on is acknowledged (a retry would not
+    help) and logged, never dispatched."""
+
+    def handle(self, client: SocketModeClient, req: SocketModeRequest) -> None:  # type: ignore[override]
+        problem = payload_problem(req.payload)
+        if problem:
+            log.warning("malformed slack payload refused", extra={"problem": problem})
+            client.send_socket_mode_response(SocketModeResponse(envelope_id=req.envelope_id))
+            return
+        super().handle(client, req)
+
+
 def serve_socket_mode(app: App, app_token: str) -> None:
     """Connect over Socket Mode until stopped."""
-    SocketModeHandler(app, app_token).start()  # type: ignore[no-untyped-call]
+    CheckedSocketModeHandler(app, app_token).start()  # type: ignore[no-untyped-call]

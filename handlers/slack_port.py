@@ -19,11 +19,11 @@ from slack_sdk.http_retry.builtin_handlers import (
 
 from bot.briefs.catalog import Catalog
 from bot.delivery.cards import Card
-from bot.delivery.ports import DeliveryFailed, Target
+from bot.delivery.ports import DeliveryFailed, Posted, Target
 from bot.platform.clock import Clock
 from bot.platform.metrics import Metrics
 from bot.platform.settings import Settings
-from bot.platform.text import clamp
+from bot.platform.text import clamp_chat
 from handlers.blocks.kit import MAX_MESSAGE_TEXT
 from handlers.blocks.render import message_blocks, view
 
@@ -40,8 +40,14 @@ class TimezoneCache:
         self._entries: dict[str, tuple[str, Any]] = {}
         self._lock = threading.Lock()
 
+    def peek(self, user: str) -> str:
+        """The user's time zone if it is known, else the fallback; never asks Slack (for acks)."""
+        with self._lock:
+            hit = self._entries.get(user)
+        return hit[0] if hit else self.fallback
+
     def get(self, client: WebClient, user: str) -> str:
-        """The user's time zone, asking Slack at most once per TTL."""
+        """The user's time zone, asking Slack at most once per TTL; the fallback when Slack cannot say."""
         now = self.clock.now()
         with self._lock:
             hit = self._entries.get(user)
@@ -49,9 +55,9 @@ class TimezoneCache:
             return hit[0]
         try:
             tz = client.users_info(user=user)["user"].get("tz") or self.fallback
-        except SlackApiError as exc:
-            log.warning("users.info failed", extra={"user": user, "error": exc.response.get("error")})
-            return self.fallback
+        except (SlackApiError, OSError) as exc:  # OSError: refused connections, DNS, timeouts
+            log.warning("users.info failed", extra={"user": user, "error": _failure("users.info", exc).error})
+            return hit[0] if hit else self.fallback
         with self._lock:
             self._entries[user] = (tz, now)
         return tz
@@ -133,19 +139,23 @@ class WebClientPort:
         card: Card | None = None,
         thread_ts: str | None = None,
         target: Target | None = None,  # noqa: ARG002  (remembering the ts is the outbox port's job)
-    ) -> str:
+    ) -> Posted:
         response = self.client.chat_postMessage(
             channel=channel,
-            text=clamp(text, MAX_MESSAGE_TEXT),
+            text=clamp_chat(text, MAX_MESSAGE_TEXT),
             blocks=message_blocks(card) if card else None,
             thread_ts=thread_ts,
         )
-        return str(response["ts"])
+        return Posted(str(response.get("channel") or channel), str(response["ts"]))
+
+    @_calling("chat.delete")
+    def delete(self, channel: str, ts: str) -> None:
+        self.client.chat_delete(channel=channel, ts=ts)
 
     @_calling("chat.update")
     def update(self, channel: str, ts: str, text: str, card: Card | None = None) -> None:
         self.client.chat_update(
-            channel=channel, ts=ts, text=clamp(text, MAX_MESSAGE_TEXT), blocks=message_blocks(card) if card else []
+            channel=channel, ts=ts, text=clamp_chat(text, MAX_MESSAGE_TEXT), blocks=message_blocks(card) if card else []
         )
 
     @_calling("chat.postEphemeral")
@@ -159,15 +169,22 @@ class WebClientPort:
     def user_timezone(self, user: str) -> str:
         return self.timezones.get(self.client, user)
 
+    def known_timezone(self, user: str) -> str:
+        return self.timezones.peek(user)
+
     @_calling("views.open")
     def open_form(self, trigger_id: str, form: Card) -> None:
         self.client.views_open(trigger_id=trigger_id, view=view(form, self.catalog))
 
     def permalink(self, channel: str, ts: str) -> str | None:
         try:
-            return str(self.client.chat_getPermalink(channel=channel, message_ts=ts)["permalink"])
-        except SlackApiError:
-            return None
+            return self._permalink(channel, ts)
+        except DeliveryFailed:
+            return None  # logged; the message goes out without the link
+
+    @_calling("chat.getPermalink")
+    def _permalink(self, channel: str, ts: str) -> str:
+        return str(self.client.chat_getPermalink(channel=channel, message_ts=ts)["permalink"])
 
     @_calling("files.upload")
     def upload_file(self, channel: str, filename: str, content: bytes, title: str, comment: str) -> None:
@@ -178,6 +195,22 @@ class WebClientPort:
     @_calling("views.publish")
     def publish_home(self, user: str, home: Card) -> None:
         self.client.views_publish(user_id=user, view=view(home, self.catalog))
+
+
+#: Calls made before an ack get one try of at most this many seconds: a trigger id expires 3 s after the click.
+ACK_CALL_TIMEOUT_S = 2
+
+
+def quick_port(port: WebClientPort) -> WebClientPort:
+    """The port for calls made before an ack: the same Slack, one try, ACK_CALL_TIMEOUT_S (failures raise)."""
+    client = WebClient(
+        token=port.client.token,
+        base_url=port.client.base_url,
+        timeout=ACK_CALL_TIMEOUT_S,
+        retry_handlers=[],
+        logger=port.client.logger,
+    )
+    return WebClientPort(client, port.timezones, port.catalog, port.on_error)
 
 
 def web_client(settings: Settings) -> WebClient:

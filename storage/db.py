@@ -26,6 +26,27 @@ class DatabaseError(Exception):
     """The database URL is unusable or the database cannot be reached."""
 
 
+class ValueTooLong(ValueError):
+    """A text is longer than its column: refused before the database sees it, on every backend alike.
+
+    PostgreSQL would refuse it too, SQLite would store it; the callers check what people type before it gets
+    here, so this is the backstop that makes a missed check fail the same way (and loudly) everywhere.
+    """
+
+
+@event.listens_for(Session, "before_flush")
+def _check_lengths(session: Session, _context: Any, _instances: Any) -> None:
+    for row in (*session.new, *session.dirty):
+        table: Any = getattr(type(row), "__table__", None)
+        if table is None:
+            continue
+        for column in table.columns:
+            length = getattr(column.type, "length", None)
+            value = getattr(row, column.key, None)
+            if length and isinstance(value, str) and len(value) > length:
+                raise ValueTooLong(f"{table.name}.{column.name}: {len(value)} characters, at most {length}")
+
+
 def normalize_url(url: str) -> str:
     """Plain ``postgresql://`` URLs use the psycopg 3 driver this project installs."""
     for prefix in ("postgresql://", "postgres://"):
@@ -58,7 +79,8 @@ class Database:
         except ArgumentError:
             raise DatabaseError("invalid setting DATABASE_URL: not a database URL") from None
         self.dialect = parsed.get_backend_name()
-        kwargs: dict[str, Any] = {"pool_pre_ping": True}
+        # hide_parameters: an error (logged, or raised to a caller that logs it) never carries a brief's text
+        kwargs: dict[str, Any] = {"pool_pre_ping": True, "hide_parameters": True}
         if self.dialect == "sqlite":
             kwargs["connect_args"] = {"check_same_thread": False, "timeout": 10}
         try:

@@ -10,6 +10,11 @@ from sqlmodel import Field, SQLModel
 
 from storage.types import UTCDateTime
 
+#: Column widths that input from people is checked against before it is stored (``bot.requests.mutations``).
+DELIVERY_LINK_MAX = 2000
+DELIVERY_NOTE_MAX = 3000
+EVENT_ID_MAX = 128
+
 
 def _utc(**kw: Any) -> Any:
     return Field(sa_column=Column(UTCDateTime(), **kw))
@@ -54,8 +59,8 @@ class Request(SQLModel, table=True):
     #: The designer's assignment DM, updated in place.
     assignment_channel: str | None = Field(default=None, max_length=32)
     assignment_ts: str | None = Field(default=None, max_length=32)
-    delivery_link: str | None = Field(default=None, max_length=2000)
-    delivery_note: str | None = Field(default=None, max_length=3000)
+    delivery_link: str | None = Field(default=None, max_length=DELIVERY_LINK_MAX)
+    delivery_note: str | None = Field(default=None, max_length=DELIVERY_NOTE_MAX)
     assigned_at: datetime | None = _utc(nullable=True)
     created_at: datetime = _utc(nullable=False)
     updated_at: datetime = _utc(nullable=False)
@@ -115,7 +120,7 @@ class ProcessedEvent(SQLModel, table=True):
 
     __tablename__ = "processed_events"
 
-    event_id: str = Field(primary_key=True, max_length=128)
+    event_id: str = Field(primary_key=True, max_length=EVENT_ID_MAX)
     at: datetime = _utc(nullable=False)
 
 

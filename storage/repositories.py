@@ -6,11 +6,21 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, update
+from sqlalchemy import delete, func, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from storage.models import AuditEvent, Comment, Draft, OutboxMessage, ProcessedEvent, Request, Send, TeamMember
+from storage.models import (
+    EVENT_ID_MAX,
+    AuditEvent,
+    Comment,
+    Draft,
+    OutboxMessage,
+    ProcessedEvent,
+    Request,
+    Send,
+    TeamMember,
+)
 
 
 class Requests:
@@ -33,7 +43,10 @@ class Requests:
         self.session.add(request)
 
     def by_ref(self, ref: str, *, lock: bool = False) -> Request | None:
-        """The request with this reference; ``lock`` holds the row until commit (one transition at a time)."""
+        """The request with this reference (None for anything that is not a string); ``lock`` holds the row until
+        commit (one transition at a time)."""
+        if not isinstance(ref, str):
+            return None
         query = select(Request).where(Request.ref == ref)
         return self.session.exec(query.with_for_update() if lock else query).first()
 
@@ -282,8 +295,16 @@ class Deliveries:
         self.session = session
 
     def claim(self, event_id: str, at: datetime) -> bool:
-        """Record a delivery as handled; False when another delivery (or instance) got there first."""
-        return _insert_once(self.session, ProcessedEvent(event_id=event_id, at=at))
+        """Record a delivery as handled; False when another delivery (or instance) got there first.
+
+        Slack's event ids are short; a longer one (forged) is keyed by its first EVENT_ID_MAX characters.
+        """
+        return _insert_once(self.session, ProcessedEvent(event_id=event_id[:EVENT_ID_MAX], at=at))
+
+    def prune(self, before: datetime) -> int:
+        """Forget the deliveries claimed before ``before``; returns how many."""
+        result: Any = self.session.connection().execute(delete(ProcessedEvent).where(col(ProcessedEvent.at) < before))
+        return int(result.rowcount)
 
 
 def _insert_once(session: Session, row: Send | ProcessedEvent) -> bool:

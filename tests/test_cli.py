@@ -108,7 +108,7 @@ def test_analyze_with_the_llm_engine_and_its_fallback(tmp_path: Path) -> None:
         env = {"OPENAI_API_KEY": "sk-test", "OPENAI_BASE_URL": server.base_url}
         server.enqueue(reply(proposal))
         ok = run("analyze", "--today", "2026-03-02", stdin=ACCEPTANCE, env=env, cwd=tmp_path)
-        server.enqueue(status(500))
+        server.enqueue(status(500), status(500))
         degraded = run("analyze", "--today", "2026-03-02", stdin=ACCEPTANCE, env=env, cwd=tmp_path)
     assert json.loads(ok.stdout)["engine"] == "llm"
     fallback = json.loads(degraded.stdout)

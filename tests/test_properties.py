@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 
 from bot.analysis.analyzer import Analyzer
 from bot.analysis.contract import AnalysisContext
-from bot.analysis.llm import PROPOSED_FIELDS, LLMEngine, schema_key
+from bot.analysis.llm import LLMEngine
+from bot.analysis.llm_schema import PROPOSED_FIELDS, schema_key
 from bot.analysis.merge import apply
 from bot.analysis.output import analysis_json
 from bot.analysis.rules.engine import RulesEngine

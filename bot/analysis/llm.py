@@ -1,4 +1,10 @@
-"""The LLM engine: one structured-output Chat Completions call per message proposes the updated brief."""
+"""The LLM engine: one structured-output Chat Completions call per message proposes what the message changes.
+
+The model answers with a delta (the fields this message sets or changes, null or [] elsewhere, ``cleared`` for
+the fields it removes) and ``merge.apply`` merges it into the draft. Draft values are shown to the model cut
+(``MAX_DRAFT_VALUE_CHARS``, ``MAX_DRAFT_LIST_ITEMS``), so ``kept_changes`` drops any returned value that comes
+from what the model was shown rather than from the message: a cut view never replaces a stored value.
+"""
 
 from __future__ import annotations
 
@@ -7,82 +13,49 @@ import logging
 import re
 import time
 from datetime import date
-from functools import lru_cache
 from pathlib import Path
 from string import Template
-from typing import Annotated, Any
+from typing import Any
 
 import openai
 import pydantic
 from openai.types.chat import ChatCompletionMessageParam
-from pydantic import BaseModel, BeforeValidator, ConfigDict, WithJsonSchema, create_model
+from pydantic import BaseModel
 
 from bot.analysis.contract import AnalysisContext, Extraction, LLMFailure, Usage
+from bot.analysis.llm_draft import kept_changes, shown
+from bot.analysis.llm_schema import PROPOSED_FIELDS, response_model, schema_key
 from bot.briefs.catalog import Catalog
-from bot.briefs.model import FIELD_NAMES, LIST_FIELDS, Brief
-from bot.platform.settings import Settings
+from bot.briefs.model import Brief
+from bot.platform.settings import (
+    DEFAULT_OPENAI_MAX_COMPLETION_TOKENS,
+    DEFAULT_OPENAI_TIMEOUT_S,
+    REASONING_SETTINGS,
+    Settings,
+)
 
 log = logging.getLogger(__name__)
 
 DEFAULT_PROMPTS_DIR = Path(__file__).resolve().parents[2] / "prompts"
 SYSTEM_PROMPT = "analyze_system.md"
 USER_PROMPT = "analyze_user.md"
-#: Brief fields the LLM proposes (``title`` is derived by code), by SPEC name.
-PROPOSED_FIELDS: tuple[str, ...] = tuple(name for name in FIELD_NAMES if name != "title")
 #: Any opening of a <request>/</request> tag inside requester text, however spaced or cased.
 _TAG_OPENING = re.compile(r"<(?=\s*/?\s*request)", re.IGNORECASE)
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 #: Requester text beyond this is not sent (a brief never needs more; it bounds the prompt at ~2,000 tokens).
 MAX_TEXT_CHARS = 2500
-#: Each draft value is shown to the model at most this long.
-MAX_DRAFT_VALUE_CHARS = 200
-
-
-def schema_key(name: str) -> str:
-    """The response-schema key of a SPEC field (``copy`` is a reserved name in pydantic)."""
-    return "copy_text" if name == "copy" else name
-
-
-def _none_to_empty(value: Any) -> Any:
-    """Lenient with non-strict endpoints: null where a list belongs means empty."""
-    return [] if value is None else value
-
-
-def _drop_titles(schema: dict[str, Any]) -> None:
-    """Property titles only cost prompt tokens."""
-    for prop in schema.get("properties", {}).values():
-        prop.pop("title", None)
-
-
-#: A nullable string, in the compact form strict structured outputs accept.
-_NullableStr = Annotated[str | None, WithJsonSchema({"type": ["string", "null"]})]
-
-
-def _enum_list(values: tuple[str, ...]) -> Any:
-    """A list of strings whose schema enumerates ``values``; validation stays lenient (code validates)."""
-    schema = {"type": "array", "items": {"type": "string", "enum": list(values)}}
-    return Annotated[list[str], BeforeValidator(_none_to_empty), WithJsonSchema(schema)]
-
-
-@lru_cache(maxsize=8)
-def response_model(types: tuple[str, ...], channels: tuple[str, ...]) -> type[BaseModel]:
-    """The strict structured-output schema for a catalog: every key required, unknowns nullable.
-
-    Enums constrain the model where the endpoint enforces the schema, while parsing accepts any
-    string so an unknown value is dropped by ``service.validated`` rather than failing the call.
-    """
-    nullable_type = {"anyOf": [{"type": "string", "enum": list(types)}, {"type": "null"}]}
-    special: dict[str, Any] = {
-        "request_type": Annotated[str | None, WithJsonSchema(nullable_type)],
-        "channels": _enum_list(channels),
-    }
-    fields: dict[str, Any] = {}
-    for name in PROPOSED_FIELDS:
-        plain = Annotated[list[str], BeforeValidator(_none_to_empty)] if name in LIST_FIELDS else _NullableStr
-        fields[schema_key(name)] = (special.get(name, plain), ...)
-    fields["cleared"] = (_enum_list(tuple(schema_key(n) for n in PROPOSED_FIELDS)), ...)
-    config = ConfigDict(coerce_numbers_to_str=True, json_schema_extra=_drop_titles)
-    return create_model("BriefUpdate", __config__=config, **fields)
+#: The effort sent to a reasoning model when OPENAI_REASONING_EFFORT is unset.
+DEFAULT_REASONING_EFFORT = "low"
+#: Models that take ``reasoning_effort``, by name: OpenAI's o-series (o1, o3, o3-mini, o4-mini…, but not the
+#: early o1-mini and o1-preview, which reject it), gpt-5 and later (gpt-5, gpt-5-mini, gpt-5.1…, but not the
+#: ``-chat`` variants, which are not reasoning models) and gpt-oss. The rule reads the lowercase name after any
+#: provider or path prefix ("openai/gpt-oss-20b" on vLLM, "gpt-oss:20b" on Ollama). An Azure deployment whose
+#: name does not say the model needs OPENAI_REASONING_EFFORT set to a level.
+_REASONING_MODEL = re.compile(r"^(?:o1(?!-mini|-preview)|o[3-9]|gpt-(?:[5-9]|[1-9]\d)(?!.*-chat)|gpt-oss)(?![a-z])")
+#: A retry is worth trying only with at least this much of the budget left.
+MIN_RETRY_S = 1.0
+#: Retries after a connection error or a 5xx (never after a 4xx, a timeout, a refusal or invalid output).
+MAX_RETRIES = 1
 
 
 def neutralise(text: str) -> str:
@@ -90,13 +63,21 @@ def neutralise(text: str) -> str:
     return _TAG_OPENING.sub("‹", _SURROGATE.sub("", text))
 
 
-def _short(value: object) -> object:
-    """A draft value cut for the prompt."""
-    if isinstance(value, str) and len(value) > MAX_DRAFT_VALUE_CHARS:
-        return value[:MAX_DRAFT_VALUE_CHARS] + "…"
-    if isinstance(value, list):
-        return [_short(v) for v in value[:10]]
-    return value
+def is_reasoning_model(model: str) -> bool:
+    """Whether ``model`` takes ``reasoning_effort`` (see ``_REASONING_MODEL`` for the rule)."""
+    return _REASONING_MODEL.match(model.strip().lower().rsplit("/", 1)[-1]) is not None
+
+
+def reasoning_effort_for(model: str, setting: str | None) -> str | None:
+    """The ``reasoning_effort`` to send, or None to send none.
+
+    Unset: ``low`` for a reasoning model, nothing for others; ``none``: never; a level: sent as given.
+    """
+    if setting == "none":
+        return None
+    if setting:
+        return setting
+    return DEFAULT_REASONING_EFFORT if is_reasoning_model(model) else None
 
 
 def load_template(path: Path, placeholders: set[str]) -> Template:
@@ -113,6 +94,15 @@ def iso_date(value: str | None) -> date | None:
         return date.fromisoformat(value.strip()) if value else None
     except ValueError:
         return None
+
+
+def retryable(exc: Exception) -> bool:
+    """A connection error or a 5xx: worth one more attempt. A timeout (it used the budget) or a 4xx is not."""
+    if isinstance(exc, openai.APITimeoutError):
+        return False
+    if isinstance(exc, openai.APIConnectionError):
+        return True
+    return isinstance(exc, openai.APIStatusError) and exc.status_code >= 500
 
 
 def failure_reason(exc: Exception) -> str:
@@ -158,7 +148,12 @@ def to_extraction(parsed: BaseModel, usage: Usage) -> Extraction:
 
 
 class LLMEngine:
-    """Proposes the full updated brief with one OpenAI(-compatible) structured-output call."""
+    """Proposes what a message changes with one OpenAI(-compatible) structured-output call.
+
+    ``timeout_s`` is the whole budget of one analysis: one retry after a connection error or a 5xx when at
+    least ``MIN_RETRY_S`` of it is left, the second attempt getting only what is left. ``reasoning_effort``
+    is an OPENAI_REASONING_EFFORT value (None: ``low`` for reasoning models only; ``none``: never sent).
+    """
 
     name = "llm"
 
@@ -167,10 +162,19 @@ class LLMEngine:
         api_key: str,
         model: str,
         base_url: str | None = None,
-        timeout_s: float = 15.0,
+        timeout_s: float = DEFAULT_OPENAI_TIMEOUT_S,
         prompts_dir: Path = DEFAULT_PROMPTS_DIR,
+        reasoning_effort: str | None = None,
+        max_completion_tokens: int = DEFAULT_OPENAI_MAX_COMPLETION_TOKENS,
     ) -> None:
+        if reasoning_effort is not None and reasoning_effort not in REASONING_SETTINGS:
+            raise ValueError(f"reasoning_effort: expected one of {', '.join(REASONING_SETTINGS)}")
+        if timeout_s <= 0 or max_completion_tokens <= 0:
+            raise ValueError("timeout_s and max_completion_tokens must be positive")
         self.model = model
+        self.timeout_s = timeout_s
+        self.reasoning_effort = reasoning_effort_for(model, reasoning_effort)
+        self.max_completion_tokens = max_completion_tokens
         self._client = openai.OpenAI(api_key=api_key, base_url=base_url, timeout=timeout_s, max_retries=0)
         self._system = load_template(prompts_dir / SYSTEM_PROMPT, {"request_types", "channels", "common_required"})
         self._user = load_template(prompts_dir / USER_PROMPT, {"today", "timezone", "expecting", "draft", "text"})
@@ -184,6 +188,9 @@ class LLMEngine:
             api_key=settings.openai_api_key.get_secret_value(),
             model=settings.openai_model,
             base_url=settings.openai_base_url,
+            timeout_s=settings.openai_timeout_s,
+            reasoning_effort=settings.openai_reasoning_effort,
+            max_completion_tokens=settings.openai_max_completion_tokens,
         )
 
     def system_prompt(self, catalog: Catalog) -> str:
@@ -200,7 +207,7 @@ class LLMEngine:
 
     def user_prompt(self, text: str, ctx: AnalysisContext) -> str:
         """Context, the current draft and the requester's text inside the delimiters."""
-        draft = {schema_key(name): _short(value) for name, value in ctx.draft.known().items() if name != "title"}
+        draft = {schema_key(name): shown(value) for name, value in ctx.draft.known().items() if name != "title"}
         return self._user.substitute(
             today=f"{ctx.today.isoformat()} ({ctx.today:%A})",
             timezone=ctx.timezone,
@@ -216,21 +223,44 @@ class LLMEngine:
             {"role": "user", "content": self.user_prompt(text, ctx)},
         ]
 
+    def request_options(self) -> dict[str, Any]:
+        """The model parameters of every call: the completion cap, and the reasoning effort when one is sent."""
+        options: dict[str, Any] = {"max_completion_tokens": self.max_completion_tokens}
+        if self.reasoning_effort is not None:
+            options["reasoning_effort"] = self.reasoning_effort
+        return options
+
     def extract(self, text: str, ctx: AnalysisContext) -> Extraction:
-        """One call; any failure raises LLMFailure with a short reason, never a client exception."""
+        """One analysis; any failure raises LLMFailure with a short reason, never a client exception."""
         schema = response_model(tuple(ctx.catalog.type_names), tuple(ctx.catalog.channel_names))
+        messages = self.messages(text, ctx)
         started = time.perf_counter()
         completion = None
+        attempts = 0
         try:
-            completion = self._client.chat.completions.parse(
-                model=self.model, messages=self.messages(text, ctx), response_format=schema
-            )
+            while True:
+                attempts += 1
+                left = self.timeout_s - (time.perf_counter() - started)
+                try:
+                    completion = self._client.chat.completions.parse(
+                        model=self.model,
+                        messages=messages,
+                        response_format=schema,
+                        timeout=left,
+                        **self.request_options(),
+                    )
+                    break
+                except Exception as exc:
+                    left = self.timeout_s - (time.perf_counter() - started)
+                    if attempts > MAX_RETRIES or not retryable(exc) or left < MIN_RETRY_S:
+                        raise
             extraction = to_extraction(parsed_answer(completion), self._usage(completion, started))
+            extraction = extraction.model_copy(update={"update": kept_changes(extraction.update, ctx.draft)})
         except Exception as exc:  # SPEC 7: any LLM failure, whatever it is, falls back to rules
             reason = exc.reason if isinstance(exc, LLMFailure) else failure_reason(exc)
-            self._log(self._usage(completion, started), reason, type(exc).__name__)
+            self._log(self._usage(completion, started), reason, attempts, type(exc).__name__)
             raise LLMFailure(reason) from None
-        self._log(extraction.usage, "ok")
+        self._log(extraction.usage, "ok", attempts)
         return extraction
 
     def _usage(self, completion: Any, started: float) -> Usage:
@@ -244,13 +274,14 @@ class LLMEngine:
             completion_tokens=getattr(usage, "completion_tokens", 0) or 0,
         )
 
-    def _log(self, usage: Usage, outcome: str, error: str | None = None) -> None:
-        """One structured line per call; never the key, the prompt or the requester's text."""
+    def _log(self, usage: Usage, outcome: str, attempts: int, error: str | None = None) -> None:
+        """One structured line per analysis; never the key, the prompt or the requester's text."""
         extra = {
             "model": usage.model,
             "latency_ms": usage.latency_ms,
             "prompt_tokens": usage.prompt_tokens,
             "completion_tokens": usage.completion_tokens,
+            "attempts": attempts,
             "outcome": outcome,
         }
         if error:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import yaml
 from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
@@ -12,6 +13,9 @@ from pydantic import BaseModel, Field, ValidationError, field_validator, model_v
 from bot.briefs.model import FIELD_NAMES
 
 _ALWAYS_REQUIRED = ("request_type", "channels", "deadline", "objective", "audience")
+#: What a Slack menu can show (the intake form lists types and channels as static selects): options, the
+#: characters of an option's value (the name) and of its label (the name in words, ``paid_ads`` → "Paid ads").
+MAX_OPTIONS, MAX_OPTION_VALUE, MAX_OPTION_LABEL = 100, 150, 75
 
 
 class CatalogError(ValueError):
@@ -41,6 +45,25 @@ class Catalog(BaseModel):
     channels: dict[str, str]
     request_types: dict[str, RequestType]
     common_required: list[str] = Field(default_factory=lambda: list(_ALWAYS_REQUIRED))
+
+    @field_validator("channels", "request_types")
+    @classmethod
+    def _fits_a_menu(cls, value: dict[str, Any]) -> dict[str, Any]:
+        """Slack must be able to show every entry as an option of the intake form's menus."""
+        if len(value) > MAX_OPTIONS:
+            raise ValueError(f"{len(value)} entries; a Slack menu holds at most {MAX_OPTIONS}")
+        for name in value:
+            if not name.strip():
+                raise ValueError("an empty name; every entry needs one")
+            if len(name) > MAX_OPTION_VALUE:
+                raise ValueError(
+                    f"{name[:40]!r}… is {len(name)} characters; a Slack option holds at most {MAX_OPTION_VALUE}"
+                )
+            if len(name) > MAX_OPTION_LABEL:
+                raise ValueError(
+                    f"{name[:40]!r}… is {len(name)} characters; a Slack menu label shows at most {MAX_OPTION_LABEL}"
+                )
+        return value
 
     @model_validator(mode="after")
     def _consistent(self) -> Catalog:

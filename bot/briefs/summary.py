@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from bot.briefs.model import FIELD_LABELS, FIELD_NAMES, Brief
-from bot.platform.text import format_date, human
+from bot.platform.text import format_date, human, words
 
 MAX_TITLE = 80
 
@@ -49,7 +49,7 @@ def understood(brief: Brief) -> str:
     if brief.channels:
         parts.append("for " + format_value("channels", brief.channels))
     if brief.platforms:
-        parts.append("on " + ", ".join(brief.platforms))
+        parts.append("on " + words(", ".join(brief.platforms)))
     if brief.deadline:
         parts.append("due " + format_date(brief.deadline))
     return " ".join(parts)

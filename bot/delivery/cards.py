@@ -55,7 +55,7 @@ def card_from_json(data: dict[str, Any]) -> Card:
 
 
 class Notice(Card):
-    """A plain reply, shown as it is written."""
+    """A reply, shown as it is written (chat text: people's words in it already escaped)."""
 
     kind = "notice"
     text: str

@@ -2,7 +2,9 @@
 
 ``ReliablePort`` wraps the port every flow uses: posts that fail are queued (the caller gets None), calls
 that only refresh what is already shown (updates, ephemerals, Home) are logged and skipped, and a posted
-message with a target is remembered on its request. ``deliver_due`` is the scheduler's retry job.
+message with a target is remembered on its request. A permanent refusal (the channel does not exist, the
+app is not in it…) is not queued: no retry can help, so ops are told at once. ``deliver_due`` is the
+scheduler's retry job.
 """
 
 from __future__ import annotations
@@ -15,14 +17,25 @@ from datetime import timedelta
 from typing import Any
 
 from bot.delivery.cards import Card, card_from_json
-from bot.delivery.ports import ChatPort, DeliveryFailed, Target
+from bot.delivery.once import claimed
+from bot.delivery.ports import ChatPort, DeliveryFailed, Posted, Target
 from bot.platform.clock import Clock
+from bot.platform.text import clamp_chat, defused
 from storage.models import OutboxMessage
 from storage.uow import UnitOfWork, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
+SLACK_REFUSED = "slack_refused"
+_HINTS = {
+    "not_in_channel": "Invite the app to that channel.",
+    "channel_not_found": "The channel does not exist, or the app cannot see it (invite it to private channels).",
+    "is_archived": "The channel is archived.",
+    "channel_is_archived": "The channel is archived.",
+    "cannot_dm_bot": "That user is a bot; it cannot get DMs.",
+    "invalid_blocks": "The message was malformed: this is a bug in creative-intake, please report it.",
+}
 _FIELDS = {
     "triage": ("triage_channel", "triage_ts"),
     "info": ("info_channel", "info_ts"),
@@ -42,6 +55,7 @@ class ReliablePort:
     inner: ChatPort
     uow: UnitOfWorkFactory
     clock: Clock
+    ops_channel: str | None = None
 
     def post(
         self,
@@ -50,19 +64,22 @@ class ReliablePort:
         card: Card | None = None,
         thread_ts: str | None = None,
         target: Target | None = None,
-    ) -> str | None:
+    ) -> Posted | None:
         try:
-            ts = self.inner.post(channel, text, card, thread_ts)
+            posted = self.inner.post(channel, text, card, thread_ts)
         except DeliveryFailed as failure:
-            self._enqueue(channel, text, card, thread_ts, target, failure)
+            self._refused(channel, text, card, thread_ts, target, failure)
             return None
-        if target and ts:
+        if target and posted:
             with self.uow() as u:
-                _remember(u, target, channel, ts)
-        return ts
+                _remember(u, target, posted)
+        return posted
 
     def update(self, channel: str, ts: str, text: str, card: Card | None = None) -> None:
         self._best_effort(self.inner.update, channel, ts, text, card)
+
+    def delete(self, channel: str, ts: str) -> None:
+        self._best_effort(self.inner.delete, channel, ts)
 
     def ephemeral(self, channel: str, user: str, text: str, thread_ts: str | None = None) -> None:
         self._best_effort(self.inner.ephemeral, channel, user, text, thread_ts)
@@ -76,6 +93,9 @@ class ReliablePort:
     def user_timezone(self, user: str) -> str:
         return self.inner.user_timezone(user)
 
+    def known_timezone(self, user: str) -> str:
+        return self.inner.known_timezone(user)
+
     def open_form(self, trigger_id: str, form: Card) -> None:
         self._best_effort(self.inner.open_form, trigger_id, form)
 
@@ -86,7 +106,7 @@ class ReliablePort:
         try:
             self.inner.upload_file(channel, filename, content, title, comment)
         except DeliveryFailed as failure:
-            self._enqueue(channel, f"{title}\n{comment}\n(the chart could not be uploaded)", None, None, None, failure)
+            self._refused(channel, f"{title}\n{comment}\n(the chart could not be uploaded)", None, None, None, failure)
 
     def publish_home(self, user: str, home: Card) -> None:
         self._best_effort(self.inner.publish_home, user, home)
@@ -94,6 +114,22 @@ class ReliablePort:
     def _best_effort(self, call: Callable[..., None], *args: Any) -> None:
         with suppress(DeliveryFailed):  # logged by the port with method and error; the next refresh shows the state
             call(*args)
+
+    def _refused(
+        self,
+        channel: str,
+        text: str,
+        card: Card | None,
+        thread_ts: str | None,
+        target: Target | None,
+        failure: DeliveryFailed,
+    ) -> None:
+        """A post Slack did not take: queued for retries, or, when no retry can help, told to ops now."""
+        if not failure.permanent:
+            self._enqueue(channel, text, card, thread_ts, target, failure)
+            return
+        log.error("slack post refused", extra={"channel": channel, "error": failure.error, "method": failure.method})
+        tell_ops_refused(self.inner, self.uow, self.clock, self.ops_channel, channel, failure.error, text)
 
     def _enqueue(
         self,
@@ -133,11 +169,11 @@ def deliver_due(uow: UnitOfWorkFactory, port: ChatPort, clock: Clock, alert_chan
         for message in u.outbox.due(now):
             card = card_from_json(message.card) if message.card else None
             try:
-                ts = port.post(message.channel, message.text, card, message.thread_ts)
+                posted = port.post(message.channel, message.text, card, message.thread_ts)
             except DeliveryFailed as failure:
                 message.attempts += 1
                 message.last_error = failure.error[:200]
-                if message.attempts >= MAX_ATTEMPTS:
+                if message.attempts >= MAX_ATTEMPTS or failure.permanent:
                     message.status = "given_up"
                     abandoned.append(message)
                 else:
@@ -145,37 +181,68 @@ def deliver_due(uow: UnitOfWorkFactory, port: ChatPort, clock: Clock, alert_chan
             else:
                 message.status = "sent"
                 sent += 1
-                if message.purpose and ts:
+                if message.purpose and posted:
                     ref, _, kind = message.purpose.partition(":")
-                    _remember(u, (ref, kind), message.channel, ts)
+                    _remember(u, (ref, kind), posted)
             u.outbox.save(message)
     if abandoned:
-        _alert(port, alert_channel, abandoned)
+        _alert(port, uow, alert_channel, abandoned)
     return sent, len(abandoned)
 
 
-def _remember(u: UnitOfWork, target: Target, channel: str, ts: str) -> None:
-    """Store where a request's message (triage, question, assignment) was posted."""
+def _remember(u: UnitOfWork, target: Target, posted: Posted) -> None:
+    """Store where a request's message (triage, question, assignment) was posted: Slack's conversation id."""
     request = u.requests.by_ref(target[0], lock=True)
     if request is not None:
         channel_field, ts_field = _FIELDS[target[1]]
-        setattr(request, channel_field, channel)
-        setattr(request, ts_field, ts)
+        setattr(request, channel_field, posted.channel)
+        setattr(request, ts_field, posted.ts)
         u.requests.save(request)
 
 
-def _alert(port: ChatPort, channel: str | None, messages: list[OutboxMessage]) -> None:
-    """Log every abandoned post and tell the ops channel once for all of them."""
+def tell_ops_refused(
+    port: ChatPort,
+    uow: UnitOfWorkFactory,
+    clock: Clock,
+    ops_channel: str | None,
+    channel: str,
+    error: str,
+    text: str,
+) -> None:
+    """Tell ops that Slack refused a post for good, once an hour per channel and error.
+
+    In the ops channel; when that channel is the one refused, in a DM to each ops manager.
+    """
+    now = clock.now()
+    if not claimed(uow, SLACK_REFUSED, f"{channel}:{error}"[:64], now.strftime("%Y-%m-%dT%H"), now):
+        return
+    where = f"<#{channel}>" if channel[:1] in ("C", "G") else f"the DM with {defused(channel)}"
+    alert = (
+        f":warning: Slack refused a message to {where} ({error}), so it was not sent. {_HINTS.get(error, '')}\n"
+        f"It said: “{clamp_chat(defused(text), 300)}”"
+    )
+    for recipient in _ops_recipients(uow, ops_channel, {channel}):
+        with suppress(DeliveryFailed):  # logged by the port; nowhere else to tell
+            port.post(recipient, alert)
+
+
+def _ops_recipients(uow: UnitOfWorkFactory, ops_channel: str | None, failing: set[str]) -> list[str]:
+    """Where ops hear of delivery problems: their channel, or each ops manager when that channel is failing."""
+    if ops_channel and ops_channel not in failing:
+        return [ops_channel]
+    with uow() as u:
+        return [m.slack_id for m in u.team.all() if m.is_ops]
+
+
+def _alert(port: ChatPort, uow: UnitOfWorkFactory, channel: str | None, messages: list[OutboxMessage]) -> None:
+    """Log every abandoned post and tell ops once for all of them."""
     for message in messages:
         log.error(
             "slack post given up",
             extra={"channel": message.channel, "error": message.last_error, "attempts": message.attempts},
         )
-    lines = [f"• to <#{m.channel}> ({m.last_error}): “{m.text[:200]}”" for m in messages if m.channel != channel]
-    if channel and lines:
+    lines = [f"• to {m.channel} ({m.last_error}): “{clamp_chat(defused(m.text), 200)}”" for m in messages]
+    alert = f":warning: I gave up delivering {len(lines)} message(s):\n" + "\n".join(lines[:20])
+    for recipient in _ops_recipients(uow, channel, {m.channel for m in messages}):
         with suppress(DeliveryFailed):  # logged by the port; nowhere else to tell
-            port.post(
-                channel,
-                f":warning: I gave up delivering {len(lines)} message(s) after {MAX_ATTEMPTS} "
-                "attempts:\n" + "\n".join(lines[:20]),
-            )
+            port.post(recipient, alert)

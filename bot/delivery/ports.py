@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from bot.delivery.cards import Card
 
 #: Where to remember a posted message: (request ref, "triage" | "info" | "assignment").
 Target = tuple[str, str]
+
+
+class Posted(NamedTuple):
+    """Where a message went: the conversation Slack put it in (a DM's id for a post to a user) and its ts."""
+
+    channel: str
+    ts: str
 
 
 class DeliveryFailed(Exception):
@@ -28,14 +35,17 @@ class ChatPort(Protocol):
         card: Card | None = None,
         thread_ts: str | None = None,
         target: Target | None = None,
-    ) -> str | None:
-        """Post a message; its ts, or None when it was queued to be retried (see bot/delivery/outbox.py).
+    ) -> Posted | None:
+        """Post a message; where it went, or None when it was not posted (see bot/delivery/outbox.py).
 
         With ``target``, the message's channel and ts are stored on that request once it is posted.
         """
 
     def update(self, channel: str, ts: str, text: str, card: Card | None = None) -> None:
         """Replace a message in place."""
+
+    def delete(self, channel: str, ts: str) -> None:
+        """Remove a message the bot posted."""
 
     def ephemeral(self, channel: str, user: str, text: str, thread_ts: str | None = None) -> None:
         """A message only ``user`` sees."""
@@ -45,6 +55,9 @@ class ChatPort(Protocol):
 
     def user_timezone(self, user: str) -> str:
         """The user's IANA time zone from their profile (a fallback when unknown)."""
+
+    def known_timezone(self, user: str) -> str:
+        """The user's time zone if already known, else the fallback; never calls the platform (for acks)."""
 
     def open_form(self, trigger_id: str, form: Card) -> None:
         """Open a form (a modal)."""

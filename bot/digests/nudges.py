@@ -13,7 +13,7 @@ from bot.delivery.once import Sent, send_once
 from bot.delivery.ports import ChatPort
 from bot.platform.calendar import local_date, one_workday_passed
 from bot.platform.clock import Clock
-from bot.platform.text import clamp, escape, format_date
+from bot.platform.text import clamp, format_date, words
 from bot.requests.lifecycle import Status
 from storage.models import Request
 from storage.uow import UnitOfWorkFactory
@@ -39,7 +39,7 @@ class Nudges:
         """The reminder, naming the request and when the question was asked."""
         asked = format_date(local_date(request.info_asked_at, self.timezone)) if request.info_asked_at else "recently"
         return (
-            f"Reminder: creative ops asked you a question about *{request.ref}* {escape(clamp(request.title, 80))} "
+            f"Reminder: creative ops asked you a question about *{request.ref}* {words(clamp(request.title, 80))} "
             f"on {asked} and is waiting for your answer. Reply here to answer it; the request is on hold "
             "until then."
         )

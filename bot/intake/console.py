@@ -6,6 +6,7 @@ from typing import TextIO
 
 from bot.briefs.summary import brief_text
 from bot.intake.conversation import Conversation, Incoming, Reply, ReplyKind
+from bot.platform.text import unescape
 
 CONSOLE_USER = "console"
 
@@ -16,9 +17,10 @@ def render(reply: Reply) -> str:
     if reply.fallback_reason:
         parts.append(f"(the LLM was unavailable — {reply.fallback_reason}; used the rules engine)")
     parts.append(reply.text)
+    text = unescape("\n".join(parts))
     if reply.kind is ReplyKind.CONFIRM and reply.brief is not None:
-        parts.append(brief_text(reply.brief))
-    return "\n".join(parts)
+        text += "\n" + brief_text(reply.brief)
+    return text
 
 
 def run_console(

@@ -20,7 +20,7 @@ from bot.briefs.questions import next_question
 from bot.briefs.summary import derive_title, understood
 from bot.platform.calendar import local_date
 from bot.platform.clock import Clock
-from bot.platform.text import format_date, human
+from bot.platform.text import format_date, human, words
 from bot.requests.lifecycle import OPEN, Status, format_ref
 from storage.models import Draft, Request
 from storage.uow import UnitOfWork, UnitOfWorkFactory
@@ -278,7 +278,7 @@ class Conversation:
         open_requests = list(u.requests.for_requester(requester_id, sorted(OPEN)))
         if not open_requests:
             return Reply(ReplyKind.STATUS, "You have no open requests.")
-        lines = [f"• {r.ref} {r.title} — {human(r.status)}" for r in open_requests]
+        lines = [f"• {r.ref} {words(r.title)} — {human(r.status)}" for r in open_requests]
         return Reply(ReplyKind.STATUS, "Your open requests:\n" + "\n".join(lines))
 
     def _answer_pending(self, turn: _Turn, now: datetime) -> Reply | None:
@@ -350,7 +350,7 @@ class Conversation:
             if duplicates:
                 pending["duplicates"] = [d.ref for d in duplicates]
                 pending["duplicate_question"] = True
-                listed = "\n".join(f"• {d.ref} “{d.title}” — {human(d.status)}" for d in duplicates)
+                listed = "\n".join(f"• {d.ref} “{words(d.title)}” — {human(d.status)}" for d in duplicates)
                 turn.draft.expecting = None
                 return Reply(
                     ReplyKind.QUESTION,
@@ -437,7 +437,8 @@ class Conversation:
         turn.u.drafts.delete(turn.draft)
         return Reply(
             ReplyKind.SUBMITTED,
-            f"Submitted as {request.ref}: {request.title}. Creative ops will triage it; I'll keep you posted here.",
+            f"Submitted as {request.ref}: {words(request.title)}. "
+            "Creative ops will triage it; I'll keep you posted here.",
             brief=brief,
             request=request,
             assessment=verdict,

@@ -20,6 +20,9 @@ from bot.triage.service import Triage
 from storage.models import Request
 
 _CANCEL_REQUEST = re.compile(r"^cancel\s+(cr-\d+)\W*$", re.IGNORECASE)
+DELAYED_TRIAGE_NOTE = (
+    "I couldn't post it to creative ops just now; it is saved and they will hear of it — nothing is lost."
+)
 #: After this long without an answer the requester is shown that the bot is working.
 WORKING_AFTER_S = 1.0
 
@@ -57,12 +60,13 @@ class IntakeFlows:
         timezone = port.user_timezone(user)
         with working(port, channel, self.working_after_s) as indicator:
             reply = self.conversation.handle(Incoming(user, channel, text, timezone, files or []))
-        if waiting:
-            reply.notice = (
-                f"(Creative ops is still waiting for your answer about {waiting} — reply in the "
-                "thread of their question to answer it.)"
-            )
-        self.deliver(port, channel, reply, replace_ts=indicator.finish())
+            if waiting:
+                reply.notice = (
+                    f"(Creative ops is still waiting for your answer about {waiting} — reply in the "
+                    "thread of their question to answer it.)"
+                )
+            self.deliver(port, channel, reply)
+            indicator.finish()
         return reply
 
     def _cancelled_request(self, port: ChatPort, user: str, channel: str, text: str) -> bool:
@@ -108,7 +112,7 @@ class IntakeFlows:
             reply.notice = "\n".join(
                 filter(
                     None,
-                    [reply.notice, "I couldn't post it to creative ops just now; I'll keep trying — nothing is lost."],
+                    [reply.notice, DELAYED_TRIAGE_NOTE],
                 )
             )
         text = "\n".join(filter(None, [reply.notice, fallback_note(reply), reply.text]))

@@ -1,4 +1,8 @@
-"""Showing that the bot is working when an answer is slow."""
+"""Showing that the bot is working when an answer is slow.
+
+Slack notifies for new messages, not for edits: the answer is posted as a new message (so the requester's
+notification carries it) and the placeholder is deleted.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from bot.delivery.ports import ChatPort
+from bot.delivery.ports import ChatPort, Posted
 
 WORKING_TEXT = ":hourglass_flowing_sand: Working on it…"
 
@@ -16,7 +20,7 @@ class Working:
 
     def __init__(self, port: ChatPort, channel: str, after_s: float) -> None:
         self.port, self.channel = port, channel
-        self.ts: str | None = None
+        self.posted: Posted | None = None
         self._lock = threading.Lock()
         self._done = False
         self._timer = threading.Timer(after_s, self._post)
@@ -25,18 +29,20 @@ class Working:
     def _post(self) -> None:
         with self._lock:
             if not self._done:
-                self.ts = self.port.post(self.channel, WORKING_TEXT)
+                self.posted = self.port.post(self.channel, WORKING_TEXT)
 
     def start(self) -> None:
         """Start counting."""
         self._timer.start()
 
-    def finish(self) -> str | None:
-        """Stop the timer; the working message's ts, if one was posted."""
+    def finish(self) -> None:
+        """Stop the timer and remove the placeholder, if one was posted."""
         self._timer.cancel()
         with self._lock:
             self._done = True
-            return self.ts
+            posted, self.posted = self.posted, None
+        if posted is not None:
+            self.port.delete(posted.channel, posted.ts)
 
 
 @contextmanager

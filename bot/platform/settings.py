@@ -4,14 +4,24 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Literal
 
-from pydantic import SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.platform.clock import check_zone
 
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_OPENAI_MODEL = "gpt-5-mini"
+#: The whole budget of one analysis (every attempt included), in seconds.
+DEFAULT_OPENAI_TIMEOUT_S = 20.0
+#: Reasoning and answer together: low-effort reasoning takes a few hundred to ~2,000 tokens and the JSON
+#: answer at most ~1,000 (every key of the schema, a long copy), so 4,096 leaves headroom without letting a
+#: runaway generation cost more than a few cents; a cut answer is invalid output and falls back to rules.
+DEFAULT_OPENAI_MAX_COMPLETION_TOKENS = 4096
+#: OPENAI_REASONING_EFFORT values; ``none`` means never send the parameter.
+ReasoningSetting = Literal["minimal", "low", "medium", "high", "none"]
+REASONING_SETTINGS: tuple[str, ...] = ("minimal", "low", "medium", "high", "none")
 
 
 class SettingsError(Exception):
@@ -32,6 +42,10 @@ class Settings(BaseSettings):
     openai_api_key: SecretStr | None = None
     openai_base_url: str | None = None
     openai_model: str = DEFAULT_OPENAI_MODEL
+    #: Unset: ``low`` for reasoning models, nothing for others (bot/analysis/llm.py decides by model name).
+    openai_reasoning_effort: ReasoningSetting | None = None
+    openai_max_completion_tokens: int = Field(default=DEFAULT_OPENAI_MAX_COMPLETION_TOKENS, gt=0)
+    openai_timeout_s: float = Field(default=DEFAULT_OPENAI_TIMEOUT_S, gt=0, allow_inf_nan=False)
     team_file: Path | None = None
     catalog_file: Path | None = None
     timezone: str = "UTC"
@@ -50,6 +64,26 @@ class Settings(BaseSettings):
         if not match:
             raise ValueError(f"expected HH:MM, got {value!r}")
         return f"{int(match.group(1)):02d}:{match.group(2)}"
+
+    @field_validator("openai_reasoning_effort", mode="before")
+    @classmethod
+    def _effort(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        effort = value.strip().lower()
+        if not effort:
+            return None
+        if effort not in REASONING_SETTINGS:
+            raise ValueError(f"expected one of {', '.join(REASONING_SETTINGS)}, got {value!r}")
+        return effort
+
+    @field_validator("openai_max_completion_tokens", "openai_timeout_s", mode="before")
+    @classmethod
+    def _blank_is_default(cls, value: object, info: ValidationInfo) -> object:
+        """``OPENAI_TIMEOUT_S=`` (a blank line in a .env template) means the default, not an error."""
+        if isinstance(value, str) and not value.strip():
+            return cls.model_fields[info.field_name or ""].default
+        return value
 
     @field_validator("slack_api_url")
     @classmethod

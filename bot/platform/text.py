@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import date
+
+#: Mentions a person's words may carry: <@U…>, <!here>, <!channel>, <!everyone>.
+_MENTION = re.compile(r"<(@[UWB][A-Z0-9]+|![a-z]+)(?:\|[^<>]*)?>")
 
 
 def human(name: str) -> str:
@@ -37,3 +41,36 @@ def clamp(text: str, limit: int) -> str:
 def escape(text: str) -> str:
     """Chat-text escaping of someone's words (&, <, >), so they cannot ping or link."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def unescape(text: str) -> str:
+    """Chat text as a terminal shows it: ``escape`` undone."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def defused(text: str) -> str:
+    """Chat text with its mentions as plain words, so that showing it again pings nobody."""
+    return _MENTION.sub(lambda m: m.group(1).replace("!", "@", 1), text)
+
+
+def words(text: str) -> str:
+    """Someone's words inside a bot message: mentions shown as plain words (they never ping), escaped once."""
+    return escape(defused(text))
+
+
+def clamp_chat(text: str, limit: int) -> str:
+    """Chat text cut like ``clamp``, never inside an entity (``&amp;``) or a ``<…>`` token."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    amp, semi = cut.rfind("&"), cut.rfind(";")
+    if amp > semi and len(cut) - amp < len("&amp;"):
+        cut = cut[:amp]
+    if cut.rfind("<") > cut.rfind(">"):
+        cut = cut[: cut.rfind("<")]
+    return cut.rstrip() + ELLIPSIS
+
+
+def quoted(text: str) -> str:
+    """Someone's words as a block quote, line by line."""
+    return "\n".join(f">{line}" for line in words(text).splitlines() or [""])

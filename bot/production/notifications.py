@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.delivery.ports import ChatPort
-from bot.platform.text import human
+from bot.platform.text import human, quoted, words
 from bot.production.cards import AssignmentCard, DeliveryCard
 from bot.requests.changes import Change
 from bot.requests.notices import dm, in_thread, titled
@@ -21,7 +21,7 @@ def send_assignment(port: ChatPort, request: Request) -> None:
     dm(
         port,
         request.assignee_id,
-        f"You have a new assignment: {request.ref} {request.title}",
+        f"You have a new assignment: {request.ref} {words(request.title)}",
         AssignmentCard.of(request, link),
         target=(request.ref or "", "assignment"),
     )
@@ -32,7 +32,7 @@ def _update_assignment(port: ChatPort, request: Request) -> None:
         port.update(
             request.assignment_channel,
             request.assignment_ts,
-            f"{request.ref} {request.title} ({human(request.status)})",
+            f"{request.ref} {words(request.title)} ({human(request.status)})",
             AssignmentCard.of(request, None),
         )
 
@@ -44,15 +44,17 @@ def tell(port: ChatPort, change: Change) -> None:
     if action == "start":
         dm(port, requester, f"{title} is in progress with <@{request.assignee_id}>.")
     elif action == "block":
-        in_thread(port, request, f"<@{change.actor}> is blocked on {ref}:\n>{change.note}")
+        in_thread(port, request, f"<@{change.actor}> is blocked on {ref}:\n{quoted(change.note or '')}")
     elif action == "deliver":
-        dm(port, requester, f"{title} is delivered: {request.delivery_link}", DeliveryCard.of(request))
-        in_thread(port, request, f"<@{change.actor}> delivered {ref}: {request.delivery_link}")
+        link = words(request.delivery_link or "")
+        dm(port, requester, f"{title} is delivered: {link}", DeliveryCard.of(request))
+        in_thread(port, request, f"<@{change.actor}> delivered {ref}: {link}")
     elif action == "request_changes":
         dm(
             port,
             request.assignee_id or requester,
-            f"<@{requester}> asked for changes to {title} (revision {request.revision_count}):\n>{change.note}",
+            f"<@{requester}> asked for changes to {title} (revision {request.revision_count}):\n"
+            f"{quoted(change.note or '')}",
         )
         in_thread(port, request, f"<@{requester}> asked for changes (revision {request.revision_count}).")
     elif action == "cancel":

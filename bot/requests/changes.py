@@ -18,6 +18,19 @@ from bot.requests.roles import Refused, authorize
 from storage.models import Request
 from storage.uow import UnitOfWorkFactory
 
+#: No reference is longer (``requests.ref``); a longer "ref" is not one, whatever it holds.
+MAX_REF = 16
+
+
+def _checked_ref(ref: object) -> str:
+    """``ref`` upper-cased; Refused when it is not a string a reference could be (from a malformed payload)."""
+    if not isinstance(ref, str) or not ref.strip():
+        raise Refused("That is not a request reference (like CR-0001); nothing changed.")
+    ref = ref.strip().upper()
+    if len(ref) > MAX_REF:
+        raise Refused(f"There is no request {ref[:MAX_REF]}…; nothing changed.")
+    return ref
+
 
 @dataclass
 class Change:
@@ -47,7 +60,7 @@ class ChangeEngine:
         self, actor: str, ref: str, action: str, *, note: str | None = None, value: str | None = None
     ) -> Change:
         """Apply ``action`` to ``ref`` as ``actor``, or raise Refused."""
-        ref = ref.upper()
+        ref = _checked_ref(ref)
         now = self.clock.now()
         extraction = self._extract_answer(ref, note) if action == "answer" and note else None
         with self.uow() as u:
@@ -73,7 +86,7 @@ class ChangeEngine:
 
     def check(self, actor: str, ref: str, action: str) -> None:
         """Raise Refused if ``actor`` may not do ``action`` to ``ref`` now (nothing is changed)."""
-        ref = ref.upper()
+        ref = _checked_ref(ref)
         with self.uow() as u:
             request = u.requests.by_ref(ref)
             if request is None:

@@ -16,10 +16,12 @@ from bot.briefs.model import Brief
 from bot.briefs.priority import PRIORITIES
 from bot.platform.text import format_date
 from bot.requests.roles import Refused
-from storage.models import Comment, Request
+from storage.models import DELIVERY_LINK_MAX, DELIVERY_NOTE_MAX, Comment, Request
 from storage.uow import UnitOfWork
 
 _URL = re.compile(r"^<?(https?://[^\s|>]+)(?:\|[^>]*)?>?$")
+#: The longest delivery link and note a request stores (longer ones are refused, never cut or lost).
+MAX_DELIVERY_LINK, MAX_DELIVERY_NOTE = DELIVERY_LINK_MAX, DELIVERY_NOTE_MAX
 #: (old, new) as the audit trail stores them; None when the action has no value of its own.
 Values = tuple[str | None, str | None]
 
@@ -145,9 +147,21 @@ def _deliver(e: Edit) -> Values:
     match = _URL.match(_require(e.value, "the delivery link"))
     if not match:
         raise Refused("The delivery link must start with http:// or https://; nothing changed.")
+    if len(match.group(1)) > MAX_DELIVERY_LINK:
+        raise Refused(link_too_long(len(match.group(1))) + "; nothing changed.")
+    if len((e.note or "").strip()) > MAX_DELIVERY_NOTE:
+        raise Refused(f"The note is over {MAX_DELIVERY_NOTE:,} characters; please shorten it; nothing changed.")
     e.request.delivery_link, e.request.delivery_note = match.group(1), (e.note or "").strip() or None
     e.request.delivered_at = e.now
     return None, e.request.delivery_link
+
+
+def link_too_long(length: int) -> str:
+    """Why a delivery link of ``length`` characters is refused (short enough for a form error)."""
+    return (
+        f"This link is {length:,} characters, over the {MAX_DELIVERY_LINK:,} that fit: "
+        "please share a shorter one (a share link, not a signed download URL)"
+    )
 
 
 def _request_changes(e: Edit) -> Values:

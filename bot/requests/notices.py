@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.delivery.cards import Card
 from bot.delivery.ports import ChatPort, Target
+from bot.platform.text import words
 from storage.models import Request
 
 
@@ -20,4 +21,4 @@ def in_thread(port: ChatPort, request: Request, text: str) -> None:
 
 def titled(request: Request) -> str:
     """``CR-0001 “Title”``, as notifications name a request."""
-    return f"{request.ref} “{request.title}”"
+    return f"{request.ref} “{words(request.title)}”"

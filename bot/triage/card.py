@@ -8,8 +8,8 @@ from bot.briefs.assessment import assess
 from bot.briefs.catalog import Catalog
 from bot.briefs.model import Brief
 from bot.delivery.cards import Action, Card
-from bot.delivery.ports import ChatPort
-from bot.platform.text import human
+from bot.delivery.ports import ChatPort, Posted
+from bot.platform.text import human, words
 from bot.requests.lifecycle import ACTIVE, TRANSITIONS, verb
 from bot.team.workload import loads, suggest_assignee
 from storage.models import AuditEvent, Request
@@ -92,18 +92,18 @@ class TriageCards:
             history=[describe(e) for e in events if e.action != "status"],
         )
 
-    def post(self, port: ChatPort, request: Request) -> str | None:
-        """Post a new request's triage message to the ops channel; its ts, or None when it was queued."""
+    def post(self, port: ChatPort, request: Request) -> Posted | None:
+        """Post a new request's triage message to the ops channel; where it went, or None when it was queued."""
         assert self.ops_channel, "OPS_CHANNEL_ID is required to run the Slack app"
-        ts = port.post(
+        posted = port.post(
             self.ops_channel,
-            f"New request {request.ref}: {request.title}",
+            f"New request {request.ref}: {words(request.title)}",
             self.card(request),
             target=(request.ref or "", "triage"),
         )
-        if ts:
-            request.triage_channel, request.triage_ts = self.ops_channel, ts
-        return ts
+        if posted:
+            request.triage_channel, request.triage_ts = posted
+        return posted
 
     def refresh(self, port: ChatPort, request: Request) -> None:
         """Show the request's current state in its triage message (chat.update)."""
@@ -111,6 +111,6 @@ class TriageCards:
             port.update(
                 request.triage_channel,
                 request.triage_ts,
-                f"{request.ref}: {request.title} ({human(request.status)})",
+                f"{request.ref}: {words(request.title)} ({human(request.status)})",
                 self.card(request),
             )

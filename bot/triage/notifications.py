@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.delivery.ports import ChatPort
+from bot.platform.text import quoted, words
 from bot.production.notifications import send_assignment
 from bot.requests.changes import Change
 from bot.requests.notices import dm, in_thread, titled
@@ -16,16 +17,16 @@ def tell(port: ChatPort, change: Change) -> None:
     if action == "approve":
         dm(port, requester, f"{title} was approved by creative ops.")
     elif action == "reject":
-        dm(port, requester, f"{title} was rejected by creative ops: {change.note}")
+        dm(port, requester, f"{title} was rejected by creative ops:\n{quoted(change.note or '')}")
     elif action == "ask":
         dm(
             port,
             requester,
-            f"Creative ops has a question about {title}:\n>{change.note}\nReply in this thread to answer.",
+            f"Creative ops has a question about {title}:\n{quoted(change.note or '')}\nReply in this thread to answer.",
             target=(ref or "", "info"),
         )
     elif action == "answer":
-        in_thread(port, request, f"<@{requester}> answered:\n>{change.note}")
+        in_thread(port, request, f"<@{requester}> answered:\n{quoted(change.note or '')}")
         dm(port, requester, f"Thanks — I've passed your answer on to creative ops ({ref}).")
     elif action == "assign":
         send_assignment(port, request)
@@ -34,5 +35,6 @@ def tell(port: ChatPort, change: Change) -> None:
         dm(
             port,
             requester,
-            f"Creative ops changed the {FIELD_CHANGES[action]} of {title}: {change.old or 'none'} → {change.new}.",
+            f"Creative ops changed the {FIELD_CHANGES[action]} of {title}: {words(change.old or 'none')} → "
+            f"{words(change.new or 'none')}.",
         )

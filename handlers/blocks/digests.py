@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.digests.compose import DesignerDigest, Entry, OpsDigest
 from bot.digests.text import designer_lines, designer_summary, ops_lists, ops_summary, shortened
-from bot.platform.text import escape, format_date
+from bot.platform.text import format_date, words
 from handlers.blocks.kit import Block, context, fit_message, header, section
 
 _SECTION_CHUNK = 2900
@@ -16,13 +16,13 @@ class RichLines:
     def designer(self, entry: Entry, title: str, flags: list[str], details: list[str]) -> str:
         icon = ":red_circle:" if entry.overdue else ":large_orange_circle:" if entry.at_risk else ":white_circle:"
         marks = "".join(f" `{flag.lower()}`" for flag in flags)
-        return f"{icon} *{entry.ref}* {escape(title)} — {' · '.join(details)}{marks}"
+        return f"{icon} *{entry.ref}* {words(title)} — {' · '.join(details)}{marks}"
 
     def ops(self, entry: Entry, title: str, detail: str) -> str:
-        return f"• *{entry.ref}* {escape(title)} — {detail}"
+        return f"• *{entry.ref}* {words(title)} — {detail}"
 
     def load(self, name: str, details: list[str]) -> str:
-        return f"• {escape(name)} — {' · '.join(details)}"
+        return f"• {words(name)} — {' · '.join(details)}"
 
 
 RICH = RichLines()

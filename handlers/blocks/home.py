@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.platform.text import escape, format_date, human
+from bot.platform.text import format_date, human, words
 from bot.requests.home import HomeEntry, HomeSection, HomeView
 from handlers.blocks.ids import ACTION_NEW_REQUEST
 from handlers.blocks.kit import MAX_VIEW_BLOCKS, Block, button, context, divider, header, section
@@ -14,7 +14,7 @@ _PER_SECTION = 25
 
 def _line(entry: HomeEntry) -> str:
     due = f" · due {format_date(entry.due_date)}" if entry.due_date else ""
-    return f"*{entry.ref}* {escape(entry.title)} — {human(entry.status)} · {entry.priority}{due}"
+    return f"*{entry.ref}* {words(entry.title)} — {human(entry.status)} · {entry.priority}{due}"
 
 
 def _section(home: HomeSection) -> list[Block]:

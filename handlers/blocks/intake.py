@@ -9,7 +9,7 @@ from bot.briefs.model import FIELD_LABELS, FIELD_NAMES, LIST_FIELDS, Brief
 from bot.briefs.summary import brief_lines
 from bot.delivery.cards import Action, Notice
 from bot.intake.cards import BriefCard, IntakeForm
-from bot.platform.text import clamp, escape, human
+from bot.platform.text import clamp, human, words
 from handlers.blocks.ids import ACTION_IDS, VIEW_INTAKE
 from handlers.blocks.kit import (
     MAX_INPUT_VALUE,
@@ -36,19 +36,19 @@ _BUTTONS = {Action.SUBMIT: ("Submit", "primary"), Action.EDIT: ("Edit", None)}
 
 def brief_pairs(brief: Brief) -> list[tuple[str, str]]:
     """(label, escaped value) of every field the brief holds but its title."""
-    return [(label, escape(value)) for label, value in brief_lines(brief) if label != FIELD_LABELS["title"]]
+    return [(label, words(value)) for label, value in brief_lines(brief) if label != FIELD_LABELS["title"]]
 
 
 def notice_blocks(card: Notice) -> list[Block]:
-    """A plain message as one section (for replies that need no structure)."""
-    return [section(escape(card.text))]
+    """A reply as one section (the domain wrote it as chat text, people's words already escaped)."""
+    return [section(card.text)]
 
 
 def brief_blocks(card: BriefCard) -> list[Block]:
     """The full brief with Submit and Edit (SPEC 2.1 step 6)."""
     buttons = [button(_BUTTONS[a][0], ACTION_IDS[a], card.conversation_id, style=_BUTTONS[a][1]) for a in card.actions]
     blocks = [
-        section(escape(card.intro)),
+        section(card.intro),
         header(card.brief.title or "Your brief"),
         *field_sections(brief_pairs(card.brief)),
         actions("intake_confirm", *buttons),

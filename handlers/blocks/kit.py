@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bot.platform.text import ELLIPSIS, clamp
+from bot.platform.text import ELLIPSIS, clamp, clamp_chat
 
 Block = dict[str, Any]
 
@@ -31,7 +31,7 @@ def plain(text: str, limit: int = MAX_SECTION_TEXT) -> dict[str, Any]:
 
 def mrkdwn(text: str, limit: int = MAX_SECTION_TEXT) -> dict[str, Any]:
     """A mrkdwn text object."""
-    return {"type": "mrkdwn", "text": clamp(text, limit) or " "}
+    return {"type": "mrkdwn", "text": clamp_chat(text, limit) or " "}
 
 
 def header(text: str) -> Block:

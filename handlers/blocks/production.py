@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.delivery.cards import Action
-from bot.platform.text import escape, format_date, human
+from bot.platform.text import format_date, human, quoted, words
 from bot.production.cards import AssignmentCard, DeliveryCard
 from bot.requests.forms import ActionForm
 from handlers.blocks.ids import ACTION_IDS, FORM_VIEWS, VIEW_DELIVERED
@@ -62,10 +62,10 @@ def assignment_blocks(card: AssignmentCard) -> list[Block]:
 
 def delivery_blocks(card: DeliveryCard) -> list[Block]:
     """The requester's delivery DM with Accept and Request changes."""
-    note = f"\n>{escape(card.note)}" if card.note else ""
+    note = f"\n{quoted(card.note)}" if card.note else ""
     return fit_message(
         [
-            section(f"*{card.ref} · {escape(card.title)}* is delivered: {escape(card.link)}{note}"),
+            section(f"*{card.ref} · {words(card.title)}* is delivered: {words(card.link)}{note}"),
             context(f"Revision {card.revision_count}" if card.revision_count else "First delivery"),
             actions(f"delivery:{card.ref}", *_buttons(card.ref, card.actions)),
         ]
@@ -107,6 +107,9 @@ def action_view(form: ActionForm) -> Block:
     )
 
 
-def modal_value(values: dict[str, Any], block_id: str) -> str:
-    """The trimmed text of one input of a submitted modal."""
-    return (values.get(block_id, {}).get("value", {}).get("value") or "").strip()
+def modal_value(values: Any, block_id: str) -> str:
+    """The trimmed text of one input of a submitted modal; "" when it is missing or not text."""
+    block = values.get(block_id) if isinstance(values, dict) else None
+    element = block.get("value") if isinstance(block, dict) else None
+    text = element.get("value") if isinstance(element, dict) else None
+    return text.strip() if isinstance(text, str) else ""

@@ -1,12 +1,20 @@
-"""Button and select clicks: intake (Submit, Edit, New request), triage, production and delivery."""
+"""Button and select clicks: intake (Submit, Edit, New request), triage, production and delivery.
+
+Also what every interactive listener shares: reading a payload whatever its shape (a missing key or a value
+of another type reads as absent, and the click is refused with a warning), and the port for calls made
+before the ack (one try, a short timeout: a trigger id expires 3 s after the click).
+"""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
+from contextlib import suppress
 from typing import Any
 
 from slack_bolt import Ack, App
 
+from bot.delivery.ports import DeliveryFailed
 from bot.requests.forms import ActionForm
 from bot.requests.roles import Refused
 from handlers.blocks.ids import (
@@ -25,7 +33,9 @@ from handlers.blocks.ids import (
     TRIAGE_REQUEST_INFO,
 )
 from handlers.context import HandlerContext
+from handlers.envelope import MAX_CONVERSATION, MAX_ID, ignored, slack_id, text_at
 
+log = logging.getLogger(__name__)
 #: Buttons that change the request at once: action id → lifecycle action.
 DIRECT: dict[str, str] = {TRIAGE_APPROVE: "approve", PROD_START: "start", DELIVERY_ACCEPT: "accept"}
 #: Buttons that ask for text in a form first: action id → lifecycle action.
@@ -37,66 +47,87 @@ WITH_FORM: dict[str, str] = {
     DELIVERY_CHANGES: "request_changes",
 }
 #: Selects on the triage message: action id → (action, how to read the chosen value).
-SELECTS: dict[str, tuple[str, Callable[[dict[str, Any]], str | None]]] = {
-    TRIAGE_ASSIGN: ("assign", lambda action: action.get("selected_user")),
-    TRIAGE_PRIORITY: ("priority", lambda action: (action.get("selected_option") or {}).get("value")),
+SELECTS: dict[str, tuple[str, Callable[[Any], str]]] = {
+    TRIAGE_ASSIGN: ("assign", lambda action: slack_id(action, "selected_user")),
+    TRIAGE_PRIORITY: ("priority", lambda action: text_at(action, "selected_option", "value", limit=MAX_ID)),
 }
-
-
-def _ref_of_block(action: dict[str, Any]) -> str:
-    """Selects carry the request ref in their block id, ``triage:CR-0001``."""
-    return str(action.get("block_id", "")).partition(":")[2]
 
 
 def register(app: App, ctx: HandlerContext) -> None:
     """Listen to every button and select."""
     port, services = ctx.chat, ctx.services
+    quick = ctx.quick
 
     def ack_fast(ack: Ack) -> None:
         ack()
 
     def refuse(body: dict[str, Any], refusal: Refused) -> None:
-        channel = (body.get("channel") or {}).get("id") or port.open_dm(body["user"]["id"])
-        port.ephemeral(channel, body["user"]["id"], str(refusal))
+        user = slack_id(body, "user", "id")
+        channel = slack_id(body, "channel", "id") or port.open_dm(user)
+        port.ephemeral(channel, user, str(refusal))
 
-    def on_submit(body: dict[str, Any], action: dict[str, Any]) -> None:
-        channel = body["channel"]["id"]
-        services.intake.submit(
-            port, body["user"]["id"], action.get("value") or channel, channel, body.get("message", {}).get("ts")
-        )
+    def on_submit(body: dict[str, Any], action: Any) -> None:
+        user, channel = slack_id(body, "user", "id"), slack_id(body, "channel", "id")
+        if not (user and channel):
+            ignored("intake_submit", "user.id" if not user else "channel.id")
+            return
+        conversation = slack_id(action, "value", limit=MAX_CONVERSATION) or channel
+        services.intake.submit(port, user, conversation, channel, slack_id(body, "message", "ts") or None)
+
+    def open_intake(listener: str, body: dict[str, Any], conversation: str | None = None) -> None:
+        """The intake form, opened before the ack returns (the trigger id expires in 3 s)."""
+        trigger, user = text_at(body, "trigger_id", limit=255), slack_id(body, "user", "id")
+        if not (trigger and user):
+            ignored(listener, "trigger_id" if not trigger else "user.id")
+            return
+        with suppress(DeliveryFailed):  # logged by the port; the click can be repeated
+            services.intake.open_form(quick, trigger, user, conversation)
 
     @app.action(ACTION_EDIT)
-    def on_edit(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
+    def on_edit(ack: Ack, body: dict[str, Any], action: Any) -> None:
         ack()
-        services.intake.open_form(
-            port, body["trigger_id"], body["user"]["id"], action.get("value") or body["channel"]["id"]
-        )
+        conversation = slack_id(action, "value", limit=MAX_CONVERSATION) or slack_id(body, "channel", "id")
+        open_intake("intake_edit", body, conversation or None)
 
     @app.action(ACTION_NEW_REQUEST)
     def on_new_request(ack: Ack, body: dict[str, Any]) -> None:
         ack()
-        services.intake.open_form(port, body["trigger_id"], body["user"]["id"])
+        open_intake("new_request", body)
 
-    def on_direct(body: dict[str, Any], action: dict[str, Any]) -> None:
+    def on_direct(body: dict[str, Any], action: Any) -> None:
+        user, name = slack_id(body, "user", "id"), DIRECT.get(text_at(action, "action_id"))
+        if not (user and name):
+            ignored("direct_action", "user.id")
+            return
         try:
-            services.triage.perform(port, body["user"]["id"], action.get("value", ""), DIRECT[action["action_id"]])
+            services.triage.perform(port, user, slack_id(action, "value"), name)
         except Refused as refusal:
             refuse(body, refusal)
 
-    def on_form_button(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
+    def on_form_button(ack: Ack, body: dict[str, Any], action: Any) -> None:
         ack()
-        name, ref = WITH_FORM[action["action_id"]], action.get("value", "")
+        name, ref = WITH_FORM.get(text_at(action, "action_id")), slack_id(action, "value")
+        user, trigger = slack_id(body, "user", "id"), text_at(body, "trigger_id", limit=255)
+        if not (name and user and trigger):
+            ignored("form_button", "trigger_id" if user else "user.id")
+            return
         try:
-            services.changes.check(body["user"]["id"], ref, name)
+            services.changes.check(user, ref, name)
         except Refused as refusal:
             refuse(body, refusal)
             return
-        port.open_form(body["trigger_id"], ActionForm(action=name, ref=ref))
+        with suppress(DeliveryFailed):  # logged by the port; the click can be repeated
+            quick.open_form(trigger, ActionForm(action=name, ref=ref))
 
-    def on_select(body: dict[str, Any], action: dict[str, Any]) -> None:
-        name, read = SELECTS[action["action_id"]]
+    def on_select(body: dict[str, Any], action: Any) -> None:
+        user, chosen = slack_id(body, "user", "id"), SELECTS.get(text_at(action, "action_id"))
+        if not (user and chosen):
+            ignored("triage_select", "user.id")
+            return
+        name, read = chosen
+        ref = text_at(action, "block_id", limit=MAX_ID + 8).partition(":")[2]  # ``triage:CR-0001``
         try:
-            services.triage.perform(port, body["user"]["id"], _ref_of_block(action), name, value=read(action))
+            services.triage.perform(port, user, ref, name, value=read(action) or None)
         except Refused as refusal:
             refuse(body, refusal)
 

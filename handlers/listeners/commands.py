@@ -1,4 +1,8 @@
-"""``/creative-request [text]``: starts the conversation in DM with the text, or opens the form."""
+"""``/creative-request [text]``: starts the conversation in DM with the text, or opens the form.
+
+The form is opened before the ack returns: the trigger id expires 3 s after the command, so it cannot wait
+for a busy listener pool.
+"""
 
 from __future__ import annotations
 
@@ -6,26 +10,51 @@ from typing import Any
 
 from slack_bolt import Ack, App
 
+from bot.delivery.ports import DeliveryFailed
 from handlers.context import HandlerContext
+from handlers.envelope import ignored, slack_id, slack_text, text_at
 
 COMMAND = "/creative-request"
+FORM_FAILED = "I couldn't open the form just now — please try again, or send me a DM with what you need."
+
+
+def _text(command: Any) -> str:
+    """The command's text as typed (Slack escapes it like message text)."""
+    return slack_text(text_at(command, "text")).strip()
 
 
 def register(app: App, ctx: HandlerContext) -> None:
     """Listen to the slash command."""
+    quick = ctx.quick
 
-    def ack_fast(ack: Ack, command: dict[str, Any]) -> None:
-        if command.get("text", "").strip():
-            ack("Let's build your brief — I've sent you a DM.")
-        else:
+    def form_opened(command: Any, user: str) -> bool:
+        trigger = text_at(command, "trigger_id", limit=255)
+        if not trigger:
+            ignored("command", "trigger_id")
+            return False
+        try:
+            ctx.services.intake.open_form(quick, trigger, user)
+        except DeliveryFailed:
+            return False  # logged by the port
+        return True
+
+    def ack_fast(ack: Ack, command: Any) -> None:
+        user = slack_id(command, "user_id")
+        if not user:
+            ignored("command", "user_id")
             ack()
+        elif _text(command):
+            ack("Let's build your brief — I've sent you a DM.")
+        elif form_opened(command, user):
+            ack()
+        else:
+            ack(FORM_FAILED)
 
-    def on_command(command: dict[str, Any]) -> None:
-        port, intake = ctx.chat, ctx.services.intake
-        user, text = command["user_id"], command.get("text", "").strip()
-        if not text:
-            intake.open_form(port, command["trigger_id"], user)
-            return
-        intake.message(port, user, port.open_dm(user), text)
+    def on_command(command: Any) -> None:
+        user, text = slack_id(command, "user_id"), _text(command)
+        if not (user and text):
+            return  # the form was opened (or refused) in the ack
+        port = ctx.chat
+        ctx.services.intake.message(port, user, port.open_dm(user), text)
 
     app.command(COMMAND)(ack=ack_fast, lazy=[on_command])

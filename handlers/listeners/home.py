@@ -15,8 +15,9 @@ def register(app: App, ctx: HandlerContext) -> None:
     def ack_fast(ack: Ack) -> None:
         ack()
 
-    def on_open(event: dict[str, Any]) -> None:
-        if event.get("tab", "home") == "home":
-            ctx.services.homes.publish(ctx.chat, event["user"])
+    def on_open(body: dict[str, Any], event: dict[str, Any]) -> None:
+        user = event.get("user")
+        if event.get("tab", "home") == "home" and isinstance(user, str) and ctx.first(body, body.get("event_id")):
+            ctx.services.homes.publish(ctx.chat, user)
 
-    app.event("app_home_opened")(ack=ack_fast, lazy=[ctx.once(on_open)])
+    app.event("app_home_opened")(ack=ack_fast, lazy=[on_open])

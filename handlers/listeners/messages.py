@@ -1,47 +1,88 @@
-"""Message events: a requester's DM (intake, or an answer to ops), and replies in triage threads."""
+"""Human messages, whichever events carry them: a DM, a reply in a triage thread, an @mention elsewhere.
+
+Slack sends a mention in a channel the bot is in twice (``message.channels`` and ``app_mention``), and a
+mention in the bot's DM twice too. Both events are routed here by where the message is, not by which event
+brought it, and the message (channel and ts) is claimed once: each human message gives exactly one action.
+Messages from bots, edits, deletions and joins are ignored and claim nothing.
+"""
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any
 
 from slack_bolt import Ack, App
 
 from handlers.context import HandlerContext
-from handlers.envelope import strip_mention
+from handlers.envelope import slack_id, slack_text, strip_mention
 
 #: Message subtypes that carry human content; edits, deletions, joins and bot posts are ignored.
 HANDLED_SUBTYPES = {None, "file_share", "thread_broadcast"}
+MENTION_NOTE = "I've sent you a DM so we can put the brief together there."
+
+
+class Route(StrEnum):
+    """What a human message is for."""
+
+    DM = "dm"
+    TRIAGE_THREAD = "triage_thread"
+    MENTION = "mention"
 
 
 def _human(event: dict[str, Any]) -> bool:
-    return event.get("subtype") in HANDLED_SUBTYPES and not event.get("bot_id") and bool(event.get("user"))
+    return (
+        event.get("subtype") in HANDLED_SUBTYPES
+        and not event.get("bot_id")
+        and not event.get("bot_profile")
+        and bool(slack_id(event, "user"))  # a forged or oversized id is refused, never stored
+        and bool(slack_id(event, "channel"))
+    )
 
 
-def is_requester_dm(event: dict[str, Any]) -> bool:
-    """A human's new message (or file share) in a DM with the bot."""
-    return event.get("channel_type") == "im" and _human(event)
-
-
-def is_thread_reply(event: dict[str, Any], channel: str | None) -> bool:
-    """A human's reply in a thread of ``channel`` (Slack sends no message_replied subtype for these)."""
-    thread_ts = event.get("thread_ts")
-    return event.get("channel") == channel and bool(thread_ts) and thread_ts != event.get("ts") and _human(event)
+def route(event: dict[str, Any], ops_channel: str | None, mention: bool) -> Route | None:
+    """Where a message goes: the DM conversation, the triage thread it replies in, or (a mention) a new DM."""
+    if not _human(event):
+        return None
+    channel, thread_ts = event["channel"], event.get("thread_ts")
+    if event.get("channel_type") == "im" or channel.startswith("D"):
+        return Route.DM
+    if channel == ops_channel and isinstance(thread_ts, str) and thread_ts and thread_ts != event.get("ts"):
+        return Route.TRIAGE_THREAD
+    return Route.MENTION if mention else None
 
 
 def register(app: App, ctx: HandlerContext) -> None:
-    """Listen to messages."""
+    """Listen to messages and app mentions."""
+    services = ctx.services
 
     def ack_fast(ack: Ack) -> None:
         ack()
 
-    def on_message(event: dict[str, Any]) -> None:
-        text = strip_mention(event.get("text") or "")
-        if is_requester_dm(event):
-            files = [f["permalink"] for f in event.get("files", []) if f.get("permalink")]
-            ctx.services.intake.message(
-                ctx.chat, event["user"], event["channel"], text, files, thread_ts=event.get("thread_ts")
+    def handle(body: dict[str, Any], event: dict[str, Any], mention: bool) -> None:
+        where = route(event, ctx.ops_channel, mention)
+        key = f"message:{event.get('channel')}:{event.get('ts') or body.get('event_id')}"
+        if where is None or not ctx.first(body, key):
+            return
+        user, channel = event["user"], event["channel"]
+        raw = event.get("text")
+        text = strip_mention(slack_text(raw if isinstance(raw, str) else ""))
+        if where is Route.DM:
+            files = [f["permalink"] for f in event.get("files") or [] if isinstance(f, dict) and f.get("permalink")]
+            thread_ts = event.get("thread_ts")
+            services.intake.message(
+                ctx.chat, user, channel, text, files, thread_ts=thread_ts if isinstance(thread_ts, str) else None
             )
-        elif is_thread_reply(event, ctx.ops_channel):
-            ctx.services.triage.thread_reply(ctx.chat, event["user"], event["channel"], event["thread_ts"], text)
+        elif where is Route.TRIAGE_THREAD:
+            services.triage.thread_reply(ctx.chat, user, channel, event["thread_ts"], text)
+        else:
+            ctx.chat.ephemeral(channel, user, MENTION_NOTE, thread_ts=event.get("thread_ts"))
+            services.intake.message(ctx.chat, user, ctx.chat.open_dm(user), text or "help")
 
-    app.event("message")(ack=ack_fast, lazy=[ctx.once(on_message)])
+    def on_message(body: dict[str, Any], event: dict[str, Any]) -> None:
+        handle(body, event, mention=False)
+
+    def on_mention(body: dict[str, Any], event: dict[str, Any]) -> None:
+        handle(body, event, mention=True)
+
+    app.event("message")(ack=ack_fast, lazy=[on_message])
+    app.event("app_mention")(ack=ack_fast, lazy=[on_mention])

@@ -1,82 +1,178 @@
-"""Modal submissions: the intake form, and the text forms of triage and production, validated before closing."""
+"""Modal submissions: the intake form, and the text forms of triage and production, validated before closing.
+
+The ack validates without calling Slack (the user's time zone as known, else the fallback) and marks the
+submission accepted in Bolt's context; the lazy listener acts only on a submission its ack accepted, so the
+two never disagree. Payloads of any other shape are refused with a warning.
+"""
 
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, BoltContext
 
+from bot.briefs.model import Brief
+from bot.intake.form import form_errors
+from bot.platform.calendar import local_date
+from bot.requests.mutations import MAX_DELIVERY_LINK, MAX_DELIVERY_NOTE, link_too_long
 from bot.requests.roles import Refused
 from handlers.blocks.ids import FORM_VIEWS, VIEW_DELIVERED, VIEW_INTAKE
 from handlers.blocks.intake import form_brief
+from handlers.blocks.kit import MAX_INPUT_VALUE
 from handlers.blocks.production import modal_value
 from handlers.context import HandlerContext
+from handlers.envelope import MAX_CONVERSATION, dig, ignored, slack_id, text_at
 
 #: Text forms: callback id → lifecycle action. The text goes in as the action's note.
 TEXT_FORMS: dict[str, str] = {view_id: action for action, view_id in FORM_VIEWS.items()}
+#: The context key an ack sets on a submission it accepted.
+ACCEPTED = "creative_intake_form_accepted"
+#: What the text forms' input takes (their ``max_length``).
+MAX_FORM_TEXT = 3000
 
 
-def _metadata(view: dict[str, Any]) -> dict[str, Any]:
+def _metadata(view: Any) -> dict[str, Any]:
+    raw = text_at(view, "private_metadata", limit=MAX_INPUT_VALUE)
     try:
-        data = json.loads(view.get("private_metadata") or "{}")
-    except ValueError:
+        data = json.loads(raw or "{}")
+    except (ValueError, RecursionError):
         return {}
     return data if isinstance(data, dict) else {}
 
 
-def _inputs(view: dict[str, Any]) -> tuple[str | None, str | None]:
+def _inputs(view: Any) -> tuple[str | None, str | None]:
     """(note, value) of a text form: the delivery form has a link (value) and a note."""
-    values = view["state"]["values"]
-    if view["callback_id"] == VIEW_DELIVERED:
+    values = dig(view, "state", "values")
+    if text_at(view, "callback_id") == VIEW_DELIVERED:
         return modal_value(values, "note") or None, modal_value(values, "link")
     return modal_value(values, "text"), None
+
+
+def _view_id(view: Any) -> str:
+    """The view's id; a new request's draft is keyed ``form:<view id>`` (so it must fit that column)."""
+    return slack_id(view, "id", limit=MAX_CONVERSATION - len("form:"))
+
+
+def _clean_state(values: Any) -> dict[str, dict[str, dict[str, Any]]]:
+    """The intake modal's ``state.values`` reduced to what its inputs send, each of the type they send it in."""
+    clean: dict[str, dict[str, dict[str, Any]]] = {}
+    for block_id, block in values.items() if isinstance(values, dict) else ():
+        element = dig(block, "value")
+        if not isinstance(element, dict):
+            continue
+        kept: dict[str, Any] = {}
+        if isinstance(element.get("value"), str):
+            kept["value"] = element["value"]
+        if option := text_at(element, "selected_option", "value"):
+            kept["selected_option"] = {"value": option}
+        options = element.get("selected_options")
+        if isinstance(options, list):
+            kept["selected_options"] = [{"value": v} for o in options if (v := text_at(o, "value"))]
+        if _is_date(chosen := text_at(element, "selected_date", limit=10)):
+            kept["selected_date"] = chosen
+        clean[str(block_id)] = {"value": kept}
+    return clean
+
+
+def _is_date(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _too_long(values: dict[str, dict[str, dict[str, Any]]]) -> dict[str, str]:
+    """Inputs longer than the form lets anyone type (only a forged payload has them)."""
+    return {
+        block_id: f"At most {MAX_INPUT_VALUE:,} characters, please."
+        for block_id, block in values.items()
+        if len(block["value"].get("value") or "") > MAX_INPUT_VALUE
+    }
 
 
 def register(app: App, ctx: HandlerContext) -> None:
     """Listen to form submissions."""
     port, services = ctx.chat, ctx.services
 
-    def validate_intake(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-        errors = services.intake.form_errors(port, body["user"]["id"], form_brief(view["state"]["values"]))
+    def intake_brief(view: Any) -> tuple[Brief | None, dict[str, str]]:
+        """The submitted brief and its errors by field; no brief for a payload no intake modal sends."""
+        values = _clean_state(dig(view, "state", "values"))
+        long = _too_long(values)
+        if long:
+            return None, long
+        try:
+            return form_brief(values), {}
+        except ValueError:  # pydantic's ValidationError: values no input of the form sends
+            return None, {}
+
+    def validate_intake(ack: Ack, body: dict[str, Any], view: Any, context: BoltContext) -> None:
+        user, view_id = slack_id(body, "user", "id"), _view_id(view)
+        brief, errors = intake_brief(view)
+        if not (user and view_id) or (brief is None and not errors):
+            ignored("intake_form", "user.id" if not user else "view.id" if not view_id else "state.values")
+            ack()
+            return
+        if brief is not None:
+            today = local_date(services.clock.now(), port.known_timezone(user))  # never a Slack call in an ack
+            errors = form_errors(brief, services.catalog, today)
         if errors:
             ack(response_action="errors", errors=errors)
-        else:
-            ack()
-
-    def on_intake(body: dict[str, Any], view: dict[str, Any]) -> None:
-        user, brief = body["user"]["id"], form_brief(view["state"]["values"])
-        if services.intake.form_errors(port, user, brief):
             return
-        services.intake.form_submitted(port, user, brief, _metadata(view).get("conversation"), view["id"])
+        context[ACCEPTED] = True
+        ack()
 
-    def problem(user: str, view: dict[str, Any]) -> dict[str, str]:
-        """Form errors: an empty field, or a change this user may not make now."""
+    def on_intake(body: dict[str, Any], view: Any, context: BoltContext) -> None:
+        user, (brief, _) = slack_id(body, "user", "id"), intake_brief(view)
+        if not context.get(ACCEPTED) or brief is None:
+            return
+        conversation = slack_id(_metadata(view), "conversation", limit=MAX_CONVERSATION) or None
+        services.intake.form_submitted(port, user, brief, conversation, _view_id(view))
+
+    def problem(user: str, view: Any) -> dict[str, str]:
+        """Form errors: an empty or over-long field, or a change this user may not make now."""
         note, value = _inputs(view)
-        field = "link" if view["callback_id"] == VIEW_DELIVERED else "text"
-        if not (value if field == "link" else note):
+        delivered = text_at(view, "callback_id") == VIEW_DELIVERED
+        field = "link" if delivered else "text"
+        if not (value if delivered else note):
             return {field: "Please fill this in."}
+        if delivered and value and len(value) > MAX_DELIVERY_LINK:
+            return {"link": link_too_long(len(value)) + "."}
+        if note and len(note) > (MAX_DELIVERY_NOTE if delivered else MAX_FORM_TEXT):
+            return {"note" if delivered else "text": "This is too long; please shorten it."}
         try:
-            services.changes.check(user, _metadata(view).get("ref", ""), TEXT_FORMS[view["callback_id"]])
+            services.changes.check(user, slack_id(_metadata(view), "ref"), TEXT_FORMS[text_at(view, "callback_id")])
         except Refused as refusal:
             return {field: str(refusal)[:150]}
         return {}
 
-    def validate_text(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-        errors = problem(body["user"]["id"], view)
+    def validate_text(ack: Ack, body: dict[str, Any], view: Any, context: BoltContext) -> None:
+        user = slack_id(body, "user", "id")
+        if not user:
+            ignored("text_form", "user.id")
+            ack()
+            return
+        errors = problem(user, view)
         if errors:
             ack(response_action="errors", errors=errors)
-        else:
-            ack()
-
-    def on_text(body: dict[str, Any], view: dict[str, Any]) -> None:
-        user = body["user"]["id"]
-        if problem(user, view):
             return
-        note, value = _inputs(view)
+        context[ACCEPTED] = True
+        ack()
+
+    def on_text(body: dict[str, Any], view: Any, context: BoltContext) -> None:
+        if not context.get(ACCEPTED):
+            return
+        user, (note, value) = slack_id(body, "user", "id"), _inputs(view)
         try:
             services.triage.perform(
-                port, user, _metadata(view).get("ref", ""), TEXT_FORMS[view["callback_id"]], note=note, value=value
+                port,
+                user,
+                slack_id(_metadata(view), "ref"),
+                TEXT_FORMS[text_at(view, "callback_id")],
+                note=note,
+                value=value,
             )
         except Refused as refusal:
             port.post(port.open_dm(user), str(refusal))

@@ -54,7 +54,7 @@ def test_every_job_is_registered_with_its_trigger(services: Services) -> None:
     scheduler = build_scheduler(services, port)
     assert isinstance(scheduler, BackgroundScheduler)
     jobs = {job.id: job for job in scheduler.get_jobs()}
-    assert set(jobs) == {"expire_drafts", "digests", "nudges", "weekly_report"}
+    assert set(jobs) == {"expire_drafts", "digests", "nudges", "weekly_report", "prune_claims"}
 
     drafts = jobs["expire_drafts"]
     assert isinstance(drafts.trigger, IntervalTrigger) and drafts.trigger.interval == timedelta(minutes=15)

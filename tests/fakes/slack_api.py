@@ -156,18 +156,20 @@ class FakeSlackAPI:
         self._messages: dict[tuple[str, str], dict[str, Any]] = {}
         self._reactions: set[tuple[str, str, str]] = set()
         self._uploads: dict[str, _Upload] = {}
+        self._channels: dict[str, dict[str, Any]] = {}
         self._serial = itertools.count(1)
         self._stopping = threading.Event()
         self._server: ThreadingHTTPServer | None = None
+        self._port = 0
         self._thread: threading.Thread | None = None
         #: What ``apps.connections.open`` answers (a Socket Mode WebSocket URL); None: not configured.
         self.socket_mode_url: str | None = None
 
     # ------------------------------------------------------------------ lifecycle
 
-    def start(self) -> FakeSlackAPI:
-        """Listen on an ephemeral port of 127.0.0.1 and serve from a daemon thread."""
-        server = _Server(("127.0.0.1", 0), _Handler)
+    def start(self, port: int = 0) -> FakeSlackAPI:
+        """Listen on ``port`` (an ephemeral one by default) of 127.0.0.1 and serve from a daemon thread."""
+        server = _Server(("127.0.0.1", port), _Handler)
         server.fake = self
         self._server = server
         self._stopping.clear()
@@ -189,6 +191,16 @@ class FakeSlackAPI:
         self._server = None
         self._thread = None
 
+    def refuse_connections(self) -> None:
+        """An outage: stop listening, so that every call is refused at the TCP level (``restore`` ends it)."""
+        assert self._server is not None, "FakeSlackAPI is not started"
+        self._port = self._server.server_port
+        self.stop()
+
+    def restore(self) -> None:
+        """End an outage: listen again on the same port."""
+        self.start(self._port)
+
     def __enter__(self) -> FakeSlackAPI:
         return self.start()
 
@@ -197,10 +209,10 @@ class FakeSlackAPI:
 
     @property
     def root_url(self) -> str:
-        """``http://127.0.0.1:PORT`` (no trailing slash)."""
-        if self._server is None:
+        """``http://127.0.0.1:PORT`` (no trailing slash; during an outage, the port that refuses)."""
+        if self._server is None and not self._port:
             raise RuntimeError("FakeSlackAPI is not started")
-        return f"http://127.0.0.1:{self._server.server_port}"
+        return f"http://127.0.0.1:{self._server.server_port if self._server else self._port}"
 
     @property
     def base_url(self) -> str:
@@ -235,6 +247,14 @@ class FakeSlackAPI:
                 "is_bot": is_bot,
                 "deleted": deleted,
             }
+
+    def set_channel(
+        self, channel_id: str, *, is_member: bool = True, is_archived: bool = False, exists: bool = True
+    ) -> None:
+        """What ``conversations.info`` says of a channel: the bot a member or not, archived or not;
+        ``exists=False`` answers ``channel_not_found`` (as Slack does for a private channel the bot is not in)."""
+        with self._cond:
+            self._channels[channel_id] = {"is_member": is_member, "is_archived": is_archived, "exists": exists}
 
     def fail_next(
         self,
@@ -476,6 +496,12 @@ class FakeSlackAPI:
         self._messages[(channel, ts)] = message
         return {"ok": True, "channel": channel, "ts": ts, "text": message["text"], "message": message}
 
+    def _chat_delete(self, p: dict[str, Any]) -> dict[str, Any]:
+        channel, ts = p.get("channel"), p.get("ts")
+        if not channel or not ts or self._messages.pop((channel, ts), None) is None:
+            return _error("message_not_found")
+        return {"ok": True, "channel": channel, "ts": ts}
+
     def _chat_post_ephemeral(self, p: dict[str, Any]) -> dict[str, Any]:
         if not p.get("user"):
             return _error("user_not_found")
@@ -516,6 +542,10 @@ class FakeSlackAPI:
         }
         if channel.startswith("D"):
             info["user"] = channel[1:]
+        state = self._channels.get(channel, {})
+        if not state.get("exists", True):
+            return _error("channel_not_found")
+        info.update({k: v for k, v in state.items() if k != "exists"})
         return {"ok": True, "channel": info}
 
     def _users_info(self, p: dict[str, Any]) -> dict[str, Any]:
@@ -610,6 +640,7 @@ _HANDLERS: dict[str, Callable[[FakeSlackAPI, dict[str, Any]], dict[str, Any]]] =
     "chat.postMessage": FakeSlackAPI._chat_post_message,
     "chat.update": FakeSlackAPI._chat_update,
     "chat.postEphemeral": FakeSlackAPI._chat_post_ephemeral,
+    "chat.delete": FakeSlackAPI._chat_delete,
     "chat.getPermalink": FakeSlackAPI._chat_get_permalink,
     "conversations.open": FakeSlackAPI._conversations_open,
     "conversations.info": FakeSlackAPI._conversations_info,

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any, TypeVar
 
 import pytest
@@ -27,12 +28,14 @@ from slack_requests import (
 from support import OPS, make_services
 from support import stored as stored_in
 
+from bot.delivery.outbox import deliver_due
 from bot.platform.clock import FixedClock
 from bot.services import Services
 from handlers.app import create_app
 from handlers.server import wsgi_app
 from storage.db import Database
 from storage.models import Request
+from storage.repositories import Outbox
 
 T = TypeVar("T")
 SECRET = "test-signing-secret"
@@ -197,3 +200,18 @@ def updates_of(slack: SlackHarness, ts: str) -> list[Call]:
 def thread(slack: SlackHarness, text: str, thread_ts: str, user: str = OPS_MANAGER) -> HttpResult:
     """A reply in the ops channel thread of ``thread_ts``."""
     return slack.event(message_event(text, user=user, channel=OPS, channel_type="channel", thread_ts=thread_ts))
+
+
+def retry_outbox(slack: SlackHarness, minutes: int = 31) -> tuple[int, int]:
+    """Move the clock on and run the outbox retry job once: (sent, given up)."""
+    clock = slack.services.clock
+    assert isinstance(clock, FixedClock)
+    clock.advance(timedelta(minutes=minutes))
+    assert slack.services.chat is not None
+    return deliver_due(slack.services.uow, slack.services.chat.inner, clock, OPS)
+
+
+def outbox(slack: SlackHarness) -> list[tuple[str, str, int]]:
+    """(channel, status, attempts) of every outbox row."""
+    with slack.services.db.session() as s:
+        return [(m.channel, m.status, m.attempts) for m in Outbox(s).all()]

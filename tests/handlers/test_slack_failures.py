@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from slack_harness import (
     COMPLETE_VIDEO,
     DESIGNER,
     OPS,
+    OPS_MANAGER,
     SECRET,
     SlackHarness,
     eventually,
+    outbox,
+    retry_outbox,
     stored,
     submitted,
     thread,
@@ -18,22 +19,7 @@ from slack_harness import (
 )
 from slack_requests import post, signed_headers
 
-from bot.delivery.outbox import MAX_ATTEMPTS, deliver_due
-from bot.platform.clock import FixedClock
-from storage.repositories import Outbox
-
-
-def retry_outbox(slack: SlackHarness, minutes: int = 31) -> tuple[int, int]:
-    clock = slack.services.clock
-    assert isinstance(clock, FixedClock)
-    clock.advance(timedelta(minutes=minutes))
-    assert slack.services.chat is not None
-    return deliver_due(slack.services.uow, slack.services.chat.inner, clock, OPS)
-
-
-def outbox(slack: SlackHarness) -> list[tuple[str, str, int]]:
-    with slack.services.db.session() as s:
-        return [(m.channel, m.status, m.attempts) for m in Outbox(s).all()]
+from bot.delivery.outbox import MAX_ATTEMPTS
 
 
 def test_rate_limits_are_retried_after_retry_after(slack: SlackHarness) -> None:
@@ -70,11 +56,11 @@ def test_a_triage_post_that_fails_is_kept_retried_and_remembered(slack: SlackHar
     assert retry_outbox(slack) == (0, 0)
 
 
-def test_a_permanently_failing_post_is_given_up_with_an_alert_in_the_ops_channel(slack: SlackHarness) -> None:
+def test_a_post_that_keeps_failing_is_given_up_with_one_alert_in_the_ops_channel(slack: SlackHarness) -> None:
     with_roster(slack)
     ref, ts = submitted(slack)
-    # Two DMs (designer, requester) fail at once and on each of the MAX_ATTEMPTS - 1 retries; the alerts succeed.
-    slack.fake.fail_next("chat.postMessage", error="channel_not_found", times=2 * MAX_ATTEMPTS)
+    # Two DMs (designer, requester) fail at once and on each of the MAX_ATTEMPTS - 1 retries; the alert succeeds.
+    slack.fake.fail_next("chat.postMessage", error="fatal_error", times=2 * MAX_ATTEMPTS)
     thread(slack, f"assign <@{DESIGNER}>", ts)
     eventually(lambda: len(outbox(slack)) == 2)
     for _ in range(MAX_ATTEMPTS - 2):
@@ -82,9 +68,37 @@ def test_a_permanently_failing_post_is_given_up_with_an_alert_in_the_ops_channel
     assert retry_outbox(slack) == (0, 2)
     assert [status for _, status, _ in outbox(slack)] == ["given_up", "given_up"]
     alerts = [c.params["text"] for c in slack.posts(OPS) if c.ok and "gave up" in c.params["text"]]
-    assert len(alerts) == 1 and "2 message(s)" in alerts[0] and "channel_not_found" in alerts[0]
+    assert len(alerts) == 1 and "2 message(s)" in alerts[0] and "fatal_error" in alerts[0]
     assert stored(slack, ref).status == "assigned"
     assert retry_outbox(slack) == (0, 0)
+
+
+def test_a_permanent_refusal_is_not_retried_and_ops_are_told_at_once(slack: SlackHarness) -> None:
+    with_roster(slack)
+    ref, ts = submitted(slack)
+    slack.fake.fail_next("chat.postMessage", error="channel_not_found", times=1)  # the designer's DM
+    thread(slack, f"assign <@{DESIGNER}>", ts)
+    alerts = eventually(
+        lambda: [c.params["text"] for c in slack.posts(OPS) if c.ok and "Slack refused" in c.params["text"]]
+    )
+    assert "channel_not_found" in alerts[0] and "was not sent" in alerts[0]
+    assert outbox(slack) == []
+    assert retry_outbox(slack) == (0, 0)
+    assert stored(slack, ref).status == "assigned"
+
+
+def test_when_the_ops_channel_refuses_the_ops_managers_are_told_by_dm(slack: SlackHarness) -> None:
+    with_roster(slack)
+    slack.dm(COMPLETE_VIDEO)
+    slack.next_post("DU1")
+    slack.fake.fail_next("chat.postMessage", error="not_in_channel", times=1)
+    slack.dm("submit")
+    told = eventually(lambda: [c for c in slack.posts("DU1") if "couldn't post it to creative ops" in c.params["text"]])
+    assert "Submitted as CR-0001" in told[0].params["text"]
+    alert = eventually(lambda: [c for c in slack.posts(OPS_MANAGER) if "Slack refused" in c.params["text"]])
+    assert "not_in_channel" in alert[0].params["text"] and "Invite the app" in alert[0].params["text"]
+    assert stored(slack, "CR-0001").status == "submitted"
+    assert outbox(slack) == []
 
 
 def test_an_unknown_user_falls_back_to_the_team_time_zone(slack: SlackHarness) -> None:
@@ -96,10 +110,10 @@ def test_an_unknown_user_falls_back_to_the_team_time_zone(slack: SlackHarness) -
     assert brief is not None and brief.deadline is not None and brief.deadline.isoformat() == "2026-03-03"
 
 
-def test_a_deleted_ops_channel_keeps_the_request_and_tells_the_requester(slack: SlackHarness) -> None:
+def test_an_unreachable_ops_channel_keeps_the_request_queued_and_tells_the_requester(slack: SlackHarness) -> None:
     slack.dm(COMPLETE_VIDEO)
     slack.next_post("DU1")
-    slack.fake.fail_next("chat.postMessage", error="channel_not_found", times=1)
+    slack.fake.fail_next("chat.postMessage", error="fatal_error", times=1)
     slack.dm("submit")
     eventually(lambda: [c for c in slack.posts("DU1") if "nothing is lost" in c.params["text"]])
     assert stored(slack, "CR-0001").status == "submitted"

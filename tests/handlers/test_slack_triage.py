@@ -157,7 +157,7 @@ def test_reject_button_asks_for_a_reason_and_tells_the_requester(triage: tuple[S
     values = {"text": {"value": {"type": "plain_text_input", "value": "Duplicate of the agency brief"}}}
     slack.submit_view(VIEW_REJECT, values, user_id=OPS_MANAGER, private_metadata=view["private_metadata"])
     eventually(
-        lambda: any("rejected by creative ops: Duplicate of the agency brief" in t for t in requester_dms(slack))
+        lambda: any("rejected by creative ops:\n>Duplicate of the agency brief" in t for t in requester_dms(slack))
     )
     assert stored(slack, ref).status == "rejected"
 

@@ -352,14 +352,14 @@ def test_end_to_end_outage_short_circuits_then_recovers(
 ) -> None:
     for _ in range(5):
         assert live.extract("an email newsletter", ctx).fallback_reason == "llm http_500"
-    assert len(server.requests) == 5 and len(opened) == 1
+    assert len(server.requests) == 10 and len(opened) == 1  # each failed analysis: one attempt and one retry
 
     for _ in range(10):
         clock.advance(timedelta(seconds=20))
         result = live.extract("an email newsletter", ctx)
         assert result.fallback_reason == "llm circuit_open"
         assert result.usage.engine == "rules" and result.update.request_type == "email"
-    assert len(server.requests) == 5  # nothing reached the fake during the cool-down
+    assert len(server.requests) == 10  # nothing reached the fake during the cool-down
 
     clock.advance(timedelta(minutes=2))
     server.default = reply(answer(request_type="email", channels=["email"]))
@@ -368,7 +368,7 @@ def test_end_to_end_outage_short_circuits_then_recovers(
     assert recovered.fallback_reason is None and recovered.usage.engine == "llm"
     assert live.breaker is not None and live.breaker.state is BreakerState.CLOSED
     assert live.extract("an email newsletter", ctx).usage.engine == "llm"
-    assert len(server.requests) == 7 and len(opened) == 1
+    assert len(server.requests) == 12 and len(opened) == 1
 
 
 def test_end_to_end_failed_trial_waits_another_cooldown(
@@ -380,12 +380,12 @@ def test_end_to_end_failed_trial_waits_another_cooldown(
 
     assert live.extract("a video", ctx).fallback_reason == "llm http_500"  # the trial
     assert live.extract("a video", ctx).fallback_reason == "llm circuit_open"
-    assert len(server.requests) == 6
+    assert len(server.requests) == 12  # the failed trial retried once
 
     clock.advance(COOLDOWN)
     server.default = empty()
     assert live.extract("a video", ctx).fallback_reason is None
-    assert len(server.requests) == 7
+    assert len(server.requests) == 13
 
 
 def test_end_to_end_the_conversation_says_it_fell_back_and_goes_on(
@@ -396,4 +396,4 @@ def test_end_to_end_the_conversation_says_it_fell_back_and_goes_on(
 
     assert [r.fallback_reason for r in replies] == ["llm http_500"] * 5 + ["llm circuit_open"] * 2
     assert all(r.engine == "rules" and r.text for r in replies)
-    assert len(server.requests) == 5
+    assert len(server.requests) == 10
