@@ -20,7 +20,7 @@ from urllib.parse import urlsplit, urlunsplit
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bootstrap import build_analyzer, build_services, log_secrets
+from bootstrap import build_analyzer, build_services, database_timeouts, log_secrets
 from bot.analysis.contract import AnalysisContext
 from bot.analysis.merge import apply
 from bot.analysis.output import analysis_json
@@ -37,9 +37,9 @@ from bot.platform.clock import SystemClock, check_zone
 from bot.platform.logs import configure_logging
 from bot.platform.settings import Settings, SettingsError, load_settings
 from bot.reporting.export import export_rows, to_csv, to_json
-from bot.reporting.weekly import render_chart, summary_lines
+from bot.reporting.weekly import CHART_FORMATS, Window, render_chart, summary_lines
 from bot.services import Services
-from bot.team.roster import TeamFileError, load_roster, sync_roster
+from bot.team.roster import RosterRefused, TeamFileError, import_roster, load_roster, plan_import
 from storage.db import Database, DatabaseError
 
 EXIT_USAGE = 2
@@ -89,6 +89,10 @@ def _parser() -> argparse.ArgumentParser:
     team_sub = team.add_subparsers(dest="team_command", required=True)
     team_import = team_sub.add_parser("import", help="replace the roster with a YAML file (SPEC 6.4)")
     team_import.add_argument("file", type=Path)
+    team_import.add_argument("--dry-run", action="store_true", help="print what would change; change nothing")
+    team_import.add_argument(
+        "--force", action="store_true", help="remove designers even if they hold active work (it stays assigned)"
+    )
     team_sub.add_parser("list", help="print the roster")
     export = sub.add_parser("export", help="every request with its fields, status and history")
     export.add_argument("--format", choices=["csv", "json"], default="json")
@@ -96,8 +100,14 @@ def _parser() -> argparse.ArgumentParser:
     digest.add_argument("--ops", action="store_true", help="the ops digest (alone, unless --designer is given)")
     digest.add_argument("--designer", action="append", metavar="U…", help="this designer's digest (repeatable)")
     digest.add_argument("--dry-run", action="store_true", help="print the digests; send and claim nothing")
-    report = sub.add_parser("report", help="the weekly report now: to the ops channel, or to a PNG with --out")
-    report.add_argument("--out", type=Path, metavar="FILE.png", help="render the chart to this file, offline")
+    report = sub.add_parser(
+        "report", help="the report of the last full Monday–Sunday week now: to the ops channel, or to a file"
+    )
+    report.add_argument(
+        "--out", type=Path, metavar="FILE", help="render the chart offline to FILE.png, FILE.pdf or FILE.svg"
+    )
+    report.add_argument("--from", dest="first", type=_iso_date, metavar="YYYY-MM-DD", help="first day (with --to)")
+    report.add_argument("--to", dest="last", type=_iso_date, metavar="YYYY-MM-DD", help="last day, included")
     sub.add_parser("scheduler", help="the scheduler alone (digests, nudges, report), for scale-out layouts")
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True)
@@ -133,22 +143,31 @@ def cmd_analyze(args: argparse.Namespace, settings: Settings) -> int:
         return analysis_json(brief, catalog, today, extraction.usage.engine, extraction.fallback_reason, item_id)
 
     if not args.jsonl:
-        print(json.dumps(analyze(sys.stdin.read()), ensure_ascii=False))
+        text = sys.stdin.read()
+        if not text.strip():
+            raise UsageError("analyze: nothing to analyse: stdin is empty (pipe one request text into it)")
+        print(json.dumps(analyze(text), ensure_ascii=False))
         return 0
-    status = 0
+    status, seen = 0, False
     for number, line in enumerate(sys.stdin, start=1):
         if not line.strip():
             continue
+        seen = True
         try:
             item = json.loads(line)
             text, item_id = item["text"], item.get("id", number)
-            if not isinstance(text, str):
+            if not isinstance(text, str) or not text.strip():
                 raise TypeError
         except (ValueError, KeyError, TypeError):
-            print(f"creative-intake: line {number}: expected a JSON object with a string 'text'", file=sys.stderr)
+            print(
+                f"creative-intake: line {number}: expected a JSON object with a non-empty string 'text'",
+                file=sys.stderr,
+            )
             status = 1
             continue
         print(json.dumps(analyze(text, item_id), ensure_ascii=False), flush=True)
+    if not seen:
+        raise UsageError("analyze --jsonl: nothing to analyse: stdin has no lines")
     return status
 
 
@@ -161,10 +180,13 @@ def cmd_console(settings: Settings, first_line: str | None = None) -> int:
 
 
 def cmd_db_upgrade(settings: Settings) -> int:
-    """Apply migrations."""
-    db = Database(settings.database_url)
-    db.upgrade()
-    print(f"database {db.safe_url} is up to date")
+    """Apply migrations and say which."""
+    db = Database(settings.database_url, database_timeouts(settings))
+    migrated = db.upgrade()
+    if migrated.applied:
+        print(f"database {db.safe_url}: applied {', '.join(migrated.applied)}; now at {migrated.current}")
+    else:
+        print(f"database {db.safe_url} is up to date ({migrated.current or 'no migrations'})")
     return 0
 
 
@@ -286,14 +308,44 @@ def cmd_run(settings: Settings, http: bool = False, port: int | None = None, sch
     return 0
 
 
+def _people(count: int) -> str:
+    return f"{count} {'person' if count == 1 else 'people'}"
+
+
+def cmd_team_import(args: argparse.Namespace, settings: Settings) -> int:
+    """Replace the roster with FILE: the changes printed; refused when it leaves no ops manager, or removes a
+    designer who holds active work without --force; with --dry-run nothing is stored."""
+    # TEAM_FILE is not synced first: the changes printed are against the roster as stored.
+    services = build_services(settings.model_copy(update={"team_file": None}))
+    source = str(args.file)
+    roster = load_roster(args.file, services.catalog, source)
+    if args.dry_run:
+        plan = plan_import(services.uow, roster)
+        for change in plan.changes:
+            print(change.describe())
+        refusal = plan.refusal(args.force)
+        if refusal:
+            raise RosterRefused(f"{source}: {refusal}")
+        print(f"dry run: nothing changed; importing {source} would leave {_people(plan.people)} ({plan.tally()})")
+        if plan.busy:
+            print(f"with --force, still assigned to designers no longer in the roster: {plan.busy_list()}")
+        return 0
+    plan = import_roster(services.uow, roster, source, force=args.force)
+    for change in plan.changes:
+        print(change.describe())
+    print(f"roster imported: {_people(plan.people)} ({plan.tally()})")
+    if plan.busy:
+        print(f"still assigned to designers no longer in the roster: {plan.busy_list()}; reassign them in triage")
+    if settings.team_file is not None:
+        print(f"note: TEAM_FILE {settings.team_file} is synced at every start and will replace this roster")
+    return 0
+
+
 def cmd_team(args: argparse.Namespace, settings: Settings) -> int:
     """Import or list the roster."""
-    services = build_services(settings)
     if args.team_command == "import":
-        count = sync_roster(services.uow, load_roster(args.file, services.catalog))
-        print(f"roster imported: {count} people")
-        return 0
-    directory = services.directory
+        return cmd_team_import(args, settings)
+    directory = build_services(settings).directory
     print("ops managers: " + (", ".join(m.slack_id for m in directory.ops_managers()) or "none"))
     for member in directory.designers():
         print(
@@ -340,34 +392,48 @@ def cmd_digest(args: argparse.Namespace, settings: Settings) -> int:
     return 1 if any(outcome.result is Result.FAILED for outcome in outcomes) else 0
 
 
+def _chart_format(out: Path) -> str:
+    """The chart format ``out``'s extension asks for; refused unless matplotlib writes it here."""
+    fmt = out.suffix.lower().removeprefix(".")
+    if fmt not in CHART_FORMATS:
+        shown = f"a .{fmt} file" if fmt else "a file without an extension"
+        raise UsageError(f"cannot write {out}: the chart is written as .png, .pdf or .svg, not {shown}")
+    return fmt
+
+
+def _report_window(args: argparse.Namespace, services: Services) -> Window:
+    """--from/--to (both, or neither: the last full Monday–Sunday week in TIMEZONE)."""
+    if args.first is None and args.last is None:
+        return services.report.window(services.clock.now())
+    if args.first is None or args.last is None:
+        raise UsageError("report: --from and --to go together (YYYY-MM-DD, both days included)")
+    if args.first > args.last:
+        raise UsageError(f"report: --from {args.first} is after --to {args.last}")
+    return Window.between(args.first, args.last, services.report.timezone)
+
+
 def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
-    """The weekly report for the 7 days before today: a PNG with --out (offline), else to the ops channel."""
+    """The report of the last full week (or --from/--to): to a file with --out (offline), else to the ops channel."""
+    fmt = _chart_format(args.out) if args.out is not None else None
     if args.out is None:
         settings.require("SLACK_BOT_TOKEN", "OPS_CHANNEL_ID")
     services = build_services(settings)
-    now = services.clock.now()
-    if args.out is not None:
-        figures = services.report.figures(services.report.window(now))
+    window = _report_window(args, services)
+    if args.out is not None and fmt is not None:
+        figures = services.report.figures(window)
         try:
-            args.out.write_bytes(render_chart(figures))
+            args.out.write_bytes(render_chart(figures, fmt))
         except OSError as exc:
             raise UsageError(f"cannot write {args.out}: {exc.strerror or exc}") from None
-        print(
-            "\n".join(
-                [
-                    f"Weekly creative report, {figures.window.describe()}",
-                    *summary_lines(figures),
-                    f"chart written to {args.out}",
-                ]
-            )
-        )
+        print("\n".join([window.heading(), *summary_lines(figures), f"chart written to {args.out}"]))
         return 0
     try:
-        figures = services.report.post(_chat(services), now)
+        figures = services.report.post(_chat(services), services.clock.now(), window)
     except DeliveryFailed as exc:
         print(f"creative-intake: the report could not be posted ({exc})", file=sys.stderr)
         return 1
-    print(f"weekly report for {figures.window.describe()} posted to {settings.ops_channel_id}")
+    label = "weekly report" if figures.window.is_week else "report"
+    print(f"{label} for {figures.window.describe()} posted to {settings.ops_channel_id}")
     return 0
 
 

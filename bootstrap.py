@@ -27,7 +27,7 @@ from bot.team.roster import load_roster, sync_roster
 from bot.triage.card import TriageCards
 from bot.triage.service import Triage
 from handlers.slack_port import slack_port
-from storage.db import Database, url_password
+from storage.db import Database, Timeouts, url_password
 
 
 def build_analyzer(
@@ -56,7 +56,7 @@ def build_services(settings: Settings, clock: Clock | None = None, db: Database 
     clock = clock or SystemClock()
     catalog = load_catalog(settings.catalog_file)
     if db is None:
-        db = Database(settings.database_url)
+        db = Database(settings.database_url, database_timeouts(settings))
         db.upgrade()
     uow = db.uow
     if settings.team_file is not None:
@@ -73,7 +73,7 @@ def build_services(settings: Settings, clock: Clock | None = None, db: Database 
         else None
     )
     analyzer = build_analyzer(settings, catalog, clock=clock, metrics=metrics, alert=alert)
-    directory, homes = Directory(uow), Homes(uow)
+    directory, homes = Directory(uow), Homes(uow, clock)
     conversation = Conversation(uow, analyzer, catalog, clock)
     changes = ChangeEngine(uow, clock, catalog, analyzer, settings.timezone)
     cards = TriageCards(uow, catalog, settings.ops_channel_id)
@@ -97,6 +97,15 @@ def build_services(settings: Settings, clock: Clock | None = None, db: Database 
         nudges=Nudges(uow, clock, settings.timezone),
         report=WeeklyReport(uow, clock, settings.timezone, settings.digest_time, settings.ops_channel_id),
         chat=chat,
+    )
+
+
+def database_timeouts(settings: Settings) -> Timeouts:
+    """The database timeouts the settings ask for."""
+    return Timeouts(
+        connect=settings.database_connect_timeout_s,
+        statement=settings.database_statement_timeout_s,
+        pool=settings.database_pool_timeout_s,
     )
 
 

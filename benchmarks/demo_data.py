@@ -2,9 +2,11 @@
 
 Usage: .venv/bin/python benchmarks/demo_data.py [--weeks 6] [--seed 7] [--force]
 
-Writes to DATABASE_URL (from the environment or .env; migrations are applied first). Requests are spread
-over the working days of the last ``--weeks`` weeks up to now; the older a request, the further along
-its lifecycle. Refuses a database that already has requests unless ``--force`` is given.
+Writes into the database of DATABASE_URL (from the environment or .env; default
+``sqlite:///creative_intake.db`` in the working directory; migrations are applied first) and says which
+database before it writes. It REPLACES THE ROSTER with four demo designers and two demo ops managers, and adds
+requests spread over the working days of the last ``--weeks`` weeks up to now (the older a request, the further
+along its lifecycle). A database that already has requests or a roster is refused unless ``--force`` is given.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from bot.platform.settings import SettingsError, load_settings
 from bot.requests.lifecycle import format_ref
 from bot.team.roster import DesignerEntry, Roster, sync_roster
 from storage.db import Database, DatabaseError
-from storage.models import Request
+from storage.models import Request, TeamMember
 
 OPS_MANAGERS = ["U0OPS01", "U0OPS02"]
 DESIGNERS = [
@@ -215,7 +217,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--weeks", type=int, default=6)
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--force", action="store_true", help="add demo requests even if some exist")
+    parser.add_argument(
+        "--force", action="store_true", help="fill a database that already has requests or a roster (replaced)"
+    )
     args = parser.parse_args(argv)
     try:
         settings = load_settings()
@@ -226,10 +230,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"demo_data: {exc}", file=sys.stderr)
         return 2
     with db.session() as session:
-        existing = session.exec(select(func.count()).select_from(Request)).one()
-    if existing and not args.force:
-        print(f"demo_data: {db.safe_url} already has {existing} requests; use --force to add more", file=sys.stderr)
-        return 1
+        requests = session.exec(select(func.count()).select_from(Request)).one()
+        people = sum(1 for m in session.exec(select(TeamMember)).all() if m.is_ops or m.is_designer)
+    if (requests or people) and not args.force:
+        print(
+            f"demo_data: {db.safe_url} (DATABASE_URL) is not empty: {requests} requests, {people} in the roster; "
+            "use --force to replace the roster and add the demo requests",
+            file=sys.stderr,
+        )
+        return 2
+    print(f"demo_data: filling {db.safe_url} (DATABASE_URL): the roster is replaced", flush=True)
     count = fill_demo(db, catalog, SystemClock().now(), args.weeks, args.seed)
     print(f"{count} demo requests over {args.weeks} weeks and {len(DESIGNERS)} designers written to {db.safe_url}")
     return 0

@@ -42,7 +42,8 @@ from bot.analysis.merge import apply  # noqa: E402
 from bot.analysis.rules.engine import RulesEngine  # noqa: E402
 from bot.briefs.catalog import Catalog, load_catalog  # noqa: E402
 from bot.briefs.model import Brief  # noqa: E402
-from bot.intake.conversation import Conversation, Incoming, ReplyKind  # noqa: E402
+from bot.intake.conversation import Conversation  # noqa: E402
+from bot.intake.messages import Incoming, ReplyKind  # noqa: E402
 from bot.platform.clock import FixedClock  # noqa: E402
 from storage.db import Database  # noqa: E402
 

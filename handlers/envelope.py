@@ -101,3 +101,15 @@ def slack_id(data: Any, *path: str, limit: int = MAX_ID) -> str:
 def ignored(listener: str, field: str) -> None:
     """Log a payload refused for a missing or malformed field (a forgery or a Slack change; never a traceback)."""
     log.warning("malformed slack payload ignored", extra={"listener": listener, "field": field})
+
+
+def action_key(body: Any, action: Any) -> str:
+    """The idempotency key of a click: who pressed what, when (Slack's ``action_ts``); "" when it cannot say."""
+    user, action_id, at = slack_id(body, "user", "id"), text_at(action, "action_id"), text_at(action, "action_ts")
+    return f"action:{user}:{action_id}:{at}" if user and action_id and at else ""
+
+
+def view_key(body: Any, view: Any) -> str:
+    """The idempotency key of a modal submission: the view and the state it was submitted in."""
+    user, view_id, view_hash = slack_id(body, "user", "id"), text_at(view, "id"), text_at(view, "hash")
+    return f"view:{user}:{view_id}:{view_hash}" if user and view_id else ""

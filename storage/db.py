@@ -6,10 +6,12 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import event, inspect, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
@@ -20,6 +22,13 @@ from storage.uow import UnitOfWork
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 log = logging.getLogger(__name__)
+
+
+class Migrated(NamedTuple):
+    """What ``Database.upgrade`` did: the revisions applied, oldest first, and the revision now current."""
+
+    applied: tuple[str, ...]
+    current: str | None
 
 
 class DatabaseError(Exception):
@@ -69,10 +78,26 @@ def _sqlite_begin_immediate(connection: Any) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+class Timeouts(NamedTuple):
+    """How long any database call may wait, in seconds: connecting, one statement (or a lock), a pooled connection.
+
+    The defaults keep a hung or refusing database from holding anything near Slack's 3 s ack window.
+    SQLite has no statement timeout: a writer waits for the write lock up to ``statement``, at least 10 s
+    (under load a short wait there fails writes that would have gone through).
+    """
+
+    connect: float = 2.0
+    statement: float = 2.5
+    pool: float = 2.0
+
+
+DEFAULT_TIMEOUTS = Timeouts()
+
+
 class Database:
     """One engine per process; sessions are short-lived units of work."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, timeouts: Timeouts = DEFAULT_TIMEOUTS) -> None:
         self.url = normalize_url(url)
         try:
             parsed = make_url(self.url)
@@ -80,9 +105,15 @@ class Database:
             raise DatabaseError("invalid setting DATABASE_URL: not a database URL") from None
         self.dialect = parsed.get_backend_name()
         # hide_parameters: an error (logged, or raised to a caller that logs it) never carries a brief's text
-        kwargs: dict[str, Any] = {"pool_pre_ping": True, "hide_parameters": True}
+        kwargs: dict[str, Any] = {"pool_pre_ping": True, "hide_parameters": True, "pool_timeout": timeouts.pool}
         if self.dialect == "sqlite":
-            kwargs["connect_args"] = {"check_same_thread": False, "timeout": 10}
+            kwargs["connect_args"] = {"check_same_thread": False, "timeout": max(timeouts.statement, 10)}
+        elif self.dialect == "postgresql":
+            wait_ms = round(timeouts.statement * 1000)
+            kwargs["connect_args"] = {
+                "connect_timeout": max(1, round(timeouts.connect)),
+                "options": f"-c statement_timeout={wait_ms} -c lock_timeout={wait_ms}",
+            }
         try:
             self.engine: Engine = create_engine(self.url, **kwargs)
         except (ArgumentError, ModuleNotFoundError) as exc:
@@ -117,15 +148,22 @@ class Database:
             log.warning("status count failed", extra={"error": type(exc).__name__})
             return None
 
-    def upgrade(self) -> None:
-        """Apply every pending migration."""
+    def upgrade(self) -> Migrated:
+        """Apply every pending migration; says which were applied and the revision the database is now at."""
+        config = alembic_config(self.url)
         try:
             with self.engine.begin() as connection:
-                config = alembic_config(self.url)
                 config.attributes["connection"] = connection
+                before = MigrationContext.configure(connection).get_current_revision()
                 command.upgrade(config, "head")
+                after = MigrationContext.configure(connection).get_current_revision()
         except SQLAlchemyError as exc:
             raise DatabaseError(f"database {self.safe_url}: {exc.__class__.__name__}: {_first_line(exc)}") from None
+        if after is None or after == before:
+            return Migrated((), after)
+        script = ScriptDirectory.from_config(config)
+        applied = [revision.revision for revision in script.iterate_revisions(after, before)]
+        return Migrated(tuple(reversed(applied)), after)
 
     def ping(self) -> bool:
         """Whether the database answers a trivial query."""

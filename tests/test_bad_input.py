@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 import pytest
-from fakes.openai_server import FakeOpenAI, reply
+from fakes.openai_server import FakeOpenAI, full_answer, reply
 
 from bot.analysis.analyzer import Analyzer
 from bot.analysis.contract import AnalysisContext
@@ -24,7 +24,8 @@ from bot.analysis.rules.engine import RulesEngine
 from bot.briefs.catalog import Catalog
 from bot.briefs.model import FIELD_NAMES, Brief
 from bot.briefs.priority import suggest_priority
-from bot.intake.conversation import Conversation, Incoming, Reply, ReplyKind
+from bot.intake.conversation import Conversation
+from bot.intake.messages import Incoming, Reply, ReplyKind
 from bot.platform.clock import FixedClock
 from storage.db import Database
 from storage.repositories import Audit, Drafts, Requests
@@ -227,36 +228,8 @@ def test_the_rules_engine_keeps_only_what_the_brief_itself_says(catalog: Catalog
 
 def obeyed(**fields: Any) -> dict[str, Any]:
     """A schema-complete answer from a model that did what the injection asked, extra keys included."""
-    answer: dict[str, Any] = {
-        "request_type": None,
-        "channels": [],
-        "objective": None,
-        "audience": None,
-        "deadline": None,
-        "platforms": [],
-        "formats": [],
-        "duration": None,
-        "copy_text": None,
-        "url": None,
-        "quantity": None,
-        "slide_count": None,
-        "source_asset": None,
-        "markets": [],
-        "usage": None,
-        "campaign": None,
-        "budget": None,
-        "assets": [],
-        "approver": None,
-        "notes": None,
-        "cleared": [],
-        "priority": "urgent",
-        "status": "approved",
-        "assignee": "U0BOSS",
-        "rush": True,
-        "ref": "CR-9999",
-    }
-    answer.update(fields)
-    return answer
+    extra = {"priority": "urgent", "status": "approved", "assignee": "U0BOSS", "rush": True, "ref": "CR-9999"}
+    return full_answer(**extra, **fields)
 
 
 #: (injection, what a model that obeys it answers); values outside the catalog must be dropped by code.

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from fakes.openai_server import FakeOpenAI, reply, status
+from fakes.openai_server import VIDEO_PROPOSAL, FakeOpenAI, reply, status
 from support import ROOT, SCRIPT
 
 ACCEPTANCE = "need a 30s youtube pre-roll, 16:9, due in 3 weeks"
@@ -81,29 +81,7 @@ def test_analyze_jsonl_keeps_ids_and_reports_bad_lines(tmp_path: Path) -> None:
 
 
 def test_analyze_with_the_llm_engine_and_its_fallback(tmp_path: Path) -> None:
-    proposal = {
-        "request_type": "video",
-        "channels": ["video_platforms", "paid_ads"],
-        "deadline": "2026-03-23",
-        "objective": None,
-        "audience": None,
-        "platforms": ["youtube"],
-        "formats": ["16:9"],
-        "duration": "30s",
-        "copy_text": None,
-        "url": None,
-        "quantity": None,
-        "slide_count": None,
-        "source_asset": None,
-        "markets": [],
-        "usage": None,
-        "campaign": None,
-        "budget": None,
-        "assets": [],
-        "approver": None,
-        "notes": None,
-        "cleared": [],
-    }
+    proposal = VIDEO_PROPOSAL
     with FakeOpenAI() as server:
         env = {"OPENAI_API_KEY": "sk-test", "OPENAI_BASE_URL": server.base_url}
         server.enqueue(reply(proposal))
@@ -153,7 +131,7 @@ def test_a_broken_catalog_file_names_the_bad_entry(tmp_path: Path) -> None:
 
 def test_db_upgrade_creates_the_database(tmp_path: Path) -> None:
     result = run("db", "upgrade", env={"DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"}, cwd=tmp_path)
-    assert result.returncode == 0 and "is up to date" in result.stdout
+    assert result.returncode == 0 and ": applied 0001, " in result.stdout
     assert (tmp_path / "x.db").exists()
 
 

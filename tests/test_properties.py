@@ -22,7 +22,8 @@ from bot.analysis.rules.engine import RulesEngine
 from bot.briefs.assessment import assess
 from bot.briefs.catalog import Catalog, load_catalog
 from bot.briefs.model import FIELD_NAMES, LIST_FIELDS, Brief
-from bot.intake.conversation import Conversation, Incoming, ReplyKind
+from bot.intake.conversation import Conversation
+from bot.intake.messages import Incoming, ReplyKind
 from bot.platform.clock import FixedClock
 from storage.db import Database
 from storage.repositories import Drafts, Requests

@@ -16,6 +16,8 @@ from bot.platform.text import clamp, format_date, human, plural
 MAX_LINES = 25
 MAX_TITLE = 80
 _FLAGS = (("overdue", "OVERDUE"), ("at_risk", "AT RISK"), ("new", "NEW"))
+#: Said after a designer's load when it is over their capacity, as the ops digest's load table says it.
+OVER_CAPACITY_NOTE = ": over capacity"
 
 
 class LineFormat(Protocol):
@@ -84,7 +86,13 @@ def designer_summary(digest: DesignerDigest) -> str:
         )
         if n
     ]
-    return f"{', '.join(parts)}. Load {digest.load.describe()}."
+    load = f"Load {digest.load.describe()}"
+    return f"{', '.join(parts)}. {load}{OVER_CAPACITY_NOTE if over_capacity(digest) else ''}."
+
+
+def over_capacity(digest: DesignerDigest) -> bool:
+    """Whether the designer's active work is worth more points than their weekly capacity (as ops see it)."""
+    return digest.load.free < 0
 
 
 def designer_notification(digest: DesignerDigest) -> str:

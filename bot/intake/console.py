@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import TextIO
 
 from bot.briefs.summary import brief_text
-from bot.intake.conversation import Conversation, Incoming, Reply, ReplyKind
+from bot.intake.conversation import Conversation
+from bot.intake.messages import Incoming, Reply, ReplyKind
 from bot.platform.text import unescape
 
 CONSOLE_USER = "console"

@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from enum import StrEnum
 from typing import Any
 
 from bot.analysis.analyzer import Analyzer
 from bot.analysis.contract import AnalysisContext, Extraction
 from bot.analysis.merge import apply, validated
-from bot.briefs.assessment import Assessment, assess
+from bot.briefs.assessment import assess
 from bot.briefs.catalog import Catalog
 from bot.briefs.duplicates import WINDOW_DAYS, Candidate, brief_words, find_duplicates
 from bot.briefs.model import Brief
 from bot.briefs.priority import suggest_priority
 from bot.briefs.questions import next_question
 from bot.briefs.summary import derive_title, understood
+from bot.intake.answers import COMMANDS, HELP_TEXT, normal, pending_answer
+from bot.intake.messages import Incoming, Reply, ReplyKind
 from bot.platform.calendar import local_date
 from bot.platform.clock import Clock
 from bot.platform.text import format_date, human, words
@@ -26,102 +26,6 @@ from storage.models import Draft, Request
 from storage.uow import UnitOfWork, UnitOfWorkFactory
 
 DRAFT_EXPIRY = timedelta(days=7)
-
-HELP_TEXT = (
-    "Tell me what you need in your own words — for example “a 30s YouTube pre-roll for the spring launch, "
-    "due March 20”. I'll ask for anything missing, then show you the brief to submit.\n"
-    "Commands: `submit` (or `yes`) when the brief is complete, `cancel` to drop the draft, "
-    "`start over` to begin again, `status` for your open requests, `cancel CR-0001` to withdraw a submitted "
-    "request, `help` for this message."
-)
-
-_COMMANDS = {
-    "help": "help",
-    "?": "help",
-    "status": "status",
-    "cancel": "cancel",
-    "start over": "start over",
-    "restart": "start over",
-    "submit": "submit",
-    "yes": "yes",
-    "y": "yes",
-    "yep": "yes",
-    "ok": "yes",
-}
-_YES = {
-    "yes",
-    "y",
-    "yep",
-    "yeah",
-    "new",
-    "it's new",
-    "its new",
-    "new work",
-    "yes, new",
-    "yes new",
-    "sí",
-    "si",
-    "ja",
-    "oui",
-}
-_NO = {"no", "n", "nope", "duplicate", "same", "it's the same", "same one", "no, same", "nein", "non"}
-_KEEP = {"keep", "keep it", "rush", "keep rush", "keep the date", "keep as rush", "yes keep", "keep date"}
-_MOVE = {"move", "move it", "move to standard", "standard", "earliest", "use the earliest", "ok move", "move date"}
-
-
-def _normal(text: str) -> str:
-    return re.sub(r"[\s!.]+$", "", text.strip()).lower()
-
-
-def _pending_answer(pending: dict[str, Any], said: str) -> str | None:
-    """How a message answers the open duplicate or rush question: new_work, duplicate, keep, move, or None."""
-    if pending.get("duplicate_question"):
-        if said in _YES:
-            return "new_work"
-        if said in _NO:
-            return "duplicate"
-    if pending.get("rush_question"):
-        if said in _KEEP or (said in _YES and said != "new"):
-            return "keep"
-        if said in _MOVE:
-            return "move"
-    return None
-
-
-class ReplyKind(StrEnum):
-    """What the reply is, so each surface can render it."""
-
-    QUESTION = "question"
-    CONFIRM = "confirm"
-    SUBMITTED = "submitted"
-    CANCELLED = "cancelled"
-    HELP = "help"
-    STATUS = "status"
-
-
-@dataclass
-class Incoming:
-    """A requester's message."""
-
-    requester_id: str
-    conversation_id: str
-    text: str
-    timezone: str = "UTC"
-    files: list[str] = field(default_factory=list)
-
-
-@dataclass
-class Reply:
-    """The bot's answer; ``brief`` is set when the whole brief is shown, ``request`` on submission."""
-
-    kind: ReplyKind
-    text: str
-    brief: Brief | None = None
-    request: Request | None = None
-    assessment: Assessment | None = None
-    notice: str | None = None
-    engine: str | None = None
-    fallback_reason: str | None = None
 
 
 @dataclass
@@ -155,7 +59,7 @@ class Conversation:
         The analysis (an LLM call, perhaps) runs before the draft is locked, so no transaction waits on it.
         """
         now = self.clock.now()
-        command = _COMMANDS.get(_normal(msg.text))
+        command = COMMANDS.get(normal(msg.text))
         extraction = self._extract_unlocked(msg, command, now)
         with self.uow() as u:
             draft = u.drafts.get(msg.requester_id, msg.conversation_id, lock=True)
@@ -179,7 +83,7 @@ class Conversation:
         if draft is not None and now - draft.updated_at > DRAFT_EXPIRY:
             draft = None
         if draft is not None and (
-            _pending_answer(draft.pending, _normal(msg.text)) or (command == "yes" and draft.asked_complete)
+            pending_answer(draft.pending, normal(msg.text)) or (command == "yes" and draft.asked_complete)
         ):
             return None
         brief = Brief.model_validate(draft.brief) if draft else Brief()
@@ -283,7 +187,7 @@ class Conversation:
 
     def _answer_pending(self, turn: _Turn, now: datetime) -> Reply | None:
         """Resolve a duplicate or rush question when the message answers it; None to analyse normally."""
-        answer = _pending_answer(turn.pending, _normal(turn.msg.text))
+        answer = pending_answer(turn.pending, normal(turn.msg.text))
         if answer == "new_work":
             turn.pending.pop("duplicate_question")
         elif answer == "duplicate":
@@ -427,7 +331,7 @@ class Conversation:
             proposed_channels=brief.channels,
             duplicate_refs=turn.pending.get("duplicates", []),
             complete_at_submit=True,
-            created_at=now,
+            created_at=turn.draft.created_at,  # when the requester started it
             updated_at=now,
             submitted_at=now,
         )

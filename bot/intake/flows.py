@@ -9,8 +9,9 @@ from bot.briefs.model import Brief
 from bot.delivery.cards import Notice
 from bot.delivery.ports import ChatPort
 from bot.intake.cards import BriefCard, IntakeForm
-from bot.intake.conversation import Conversation, Incoming, Reply, ReplyKind
+from bot.intake.conversation import Conversation
 from bot.intake.form import form_errors
+from bot.intake.messages import Incoming, Reply, ReplyKind
 from bot.intake.progress import working
 from bot.platform.text import format_date
 from bot.requests.home import Homes

@@ -39,6 +39,10 @@ class Settings(BaseSettings):
     slack_api_url: str = DEFAULT_SLACK_API_URL
     ops_channel_id: str | None = None
     database_url: str = "sqlite:///creative_intake.db"
+    #: Seconds a database call may wait: connecting, one statement or lock, a pooled connection.
+    database_connect_timeout_s: float = Field(default=2.0, gt=0, le=600, allow_inf_nan=False)
+    database_statement_timeout_s: float = Field(default=2.5, gt=0, le=3600, allow_inf_nan=False)
+    database_pool_timeout_s: float = Field(default=2.0, gt=0, le=600, allow_inf_nan=False)
     openai_api_key: SecretStr | None = None
     openai_base_url: str | None = None
     openai_model: str = DEFAULT_OPENAI_MODEL
@@ -77,7 +81,14 @@ class Settings(BaseSettings):
             raise ValueError(f"expected one of {', '.join(REASONING_SETTINGS)}, got {value!r}")
         return effort
 
-    @field_validator("openai_max_completion_tokens", "openai_timeout_s", mode="before")
+    @field_validator(
+        "openai_max_completion_tokens",
+        "openai_timeout_s",
+        "database_connect_timeout_s",
+        "database_statement_timeout_s",
+        "database_pool_timeout_s",
+        mode="before",
+    )
     @classmethod
     def _blank_is_default(cls, value: object, info: ValidationInfo) -> object:
         """``OPENAI_TIMEOUT_S=`` (a blank line in a .env template) means the default, not an error."""

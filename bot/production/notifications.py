@@ -12,29 +12,50 @@ from storage.models import Request
 PRODUCTION_ACTIONS = frozenset({"start", "block", "deliver", "request_changes", "cancel", "accept"})
 
 
+def triage_link(port: ChatPort, request: Request) -> str | None:
+    """The permalink of the request's triage thread (None when there is none or Slack cannot give one)."""
+    if request.triage_channel and request.triage_ts:
+        return port.permalink(request.triage_channel, request.triage_ts)
+    return None
+
+
 def send_assignment(port: ChatPort, request: Request) -> None:
     """The designer's assignment DM, linked to the triage thread."""
     assert request.assignee_id is not None
-    link = None
-    if request.triage_channel and request.triage_ts:
-        link = port.permalink(request.triage_channel, request.triage_ts)
     dm(
         port,
         request.assignee_id,
         f"You have a new assignment: {request.ref} {words(request.title)}",
-        AssignmentCard.of(request, link),
+        AssignmentCard.of(request, triage_link(port, request)),
         target=(request.ref or "", "assignment"),
     )
 
 
-def _update_assignment(port: ChatPort, request: Request) -> None:
+def update_assignment(port: ChatPort, request: Request) -> None:
+    """Show the request as it is now on its designer's assignment DM (its link to the triage thread kept)."""
     if request.assignment_channel and request.assignment_ts:
         port.update(
             request.assignment_channel,
             request.assignment_ts,
             f"{request.ref} {words(request.title)} ({human(request.status)})",
-            AssignmentCard.of(request, None),
+            AssignmentCard.of(request, triage_link(port, request)),
         )
+
+
+def withdraw_assignment(port: ChatPort, change: Change) -> None:
+    """On reassignment: the previous designer's DM shows who has the work now (no buttons), and they are told."""
+    request, previous = change.request, change.previous_assignee
+    if not (change.reassigned and previous):
+        return
+    if change.previous_assignment:
+        channel, ts = change.previous_assignment
+        port.update(
+            channel,
+            ts,
+            f"{request.ref} {words(request.title)} (reassigned to <@{request.assignee_id}>)",
+            AssignmentCard.of(request, triage_link(port, request), reassigned_to=request.assignee_id),
+        )
+    dm(port, previous, f"{titled(request)} is now assigned to <@{request.assignee_id}>; it is off your list.")
 
 
 def tell(port: ChatPort, change: Change) -> None:
@@ -66,5 +87,4 @@ def tell(port: ChatPort, change: Change) -> None:
         if request.assignee_id:
             dm(port, request.assignee_id, f"<@{requester}> accepted {title}. It is closed — thank you!")
         in_thread(port, request, f"<@{requester}> accepted the delivery; {ref} is closed.")
-    if action in ("start", "block", "deliver", "request_changes"):
-        _update_assignment(port, request)
+    update_assignment(port, request)

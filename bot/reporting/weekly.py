@@ -32,6 +32,10 @@ if TYPE_CHECKING:
 
 WEEKLY_REPORT = "weekly_report"
 WINDOW_DAYS = 7
+#: Request types named in the summary line; the others are counted as "+N more in M other types".
+TOP_TYPES = 4
+#: What ``render_chart`` can write, by the file's extension.
+CHART_FORMATS = ("png", "pdf", "svg")
 
 
 @dataclass(frozen=True)
@@ -44,16 +48,26 @@ class Window:
     end: datetime
 
     @classmethod
-    def days_before(cls, today: date, tz: str, days: int = WINDOW_DAYS) -> Window:
-        """The ``days`` local days before ``today`` (on a Monday: the previous Monday to Sunday)."""
+    def between(cls, first: date, last: date, tz: str) -> Window:
+        """The local days ``first`` … ``last`` (both included) in ``tz``."""
         zone = ZoneInfo(tz)
-        first = today - timedelta(days=days)
+        end = last + timedelta(days=1)
         return cls(
             first=first,
-            last=today - timedelta(days=1),
+            last=last,
             start=datetime.combine(first, time(), zone),
-            end=datetime.combine(today, time(), zone),
+            end=datetime.combine(end, time(), zone),
         )
+
+    @classmethod
+    def days_before(cls, today: date, tz: str, days: int = WINDOW_DAYS) -> Window:
+        """The ``days`` local days before ``today`` (on a Monday: the previous Monday to Sunday)."""
+        return cls.between(today - timedelta(days=days), today - timedelta(days=1), tz)
+
+    @classmethod
+    def last_full_week(cls, today: date, tz: str) -> Window:
+        """The last whole Monday–Sunday week before ``today`` (on a Monday: the one that ended yesterday)."""
+        return cls.days_before(today - timedelta(days=today.weekday()), tz)
 
     def __contains__(self, instant: datetime | None) -> bool:
         return instant is not None and self.start <= instant < self.end
@@ -61,6 +75,15 @@ class Window:
     def describe(self) -> str:
         """``Mon 23 Feb 2026 – Sun 1 Mar 2026``."""
         return f"{format_date(self.first)} – {format_date(self.last)}"
+
+    @property
+    def is_week(self) -> bool:
+        """Whether the window is one Monday–Sunday week."""
+        return self.first.weekday() == 0 and (self.last - self.first).days == WINDOW_DAYS - 1
+
+    def heading(self) -> str:
+        """``Weekly creative report, Mon 23 Feb 2026 – Sun 1 Mar 2026`` (``Creative report, …`` otherwise)."""
+        return f"{'Weekly creative report' if self.is_week else 'Creative report'}, {self.describe()}"
 
 
 @dataclass(frozen=True)
@@ -127,7 +150,13 @@ def _number(value: float | None, unit: str = "") -> str:
 
 def summary_lines(figures: Figures) -> list[str]:
     """The key figures, one per line, as a person reads them."""
-    top = ", ".join(f"{human(name)} {count}" for name, count in list(figures.by_type.items())[:4])
+    ranked = list(figures.by_type.items())
+    named = [f"{human(name)} {count}" for name, count in ranked[:TOP_TYPES]]
+    rest = ranked[TOP_TYPES:]
+    if rest:
+        others = "1 other type" if len(rest) == 1 else f"{len(rest)} other types"
+        named.append(f"+{sum(count for _, count in rest)} more in {others}")
+    top = ", ".join(named)
     return [
         f"{figures.submitted} submitted" + (f" ({top})" if top else "") + f", {figures.delivered} delivered",
         f"Median cycle time (submitted → delivered): {_number(figures.median_cycle_days, ' days')}",
@@ -141,9 +170,7 @@ def summary_lines(figures: Figures) -> list[str]:
 
 def summary_text(figures: Figures) -> str:
     """The report as a message: a title and the key figures."""
-    return "\n".join(
-        [f"*Weekly creative report, {figures.window.describe()}*", *(f"• {line}" for line in summary_lines(figures))]
-    )
+    return "\n".join([f"*{figures.window.heading()}*", *(f"• {line}" for line in summary_lines(figures))])
 
 
 def _bars(ax: Axes, title: str, counts: dict[str, int], color: str) -> None:
@@ -171,8 +198,10 @@ def _bars(ax: Axes, title: str, counts: dict[str, int], color: str) -> None:
     ax.spines[["top", "right"]].set_visible(False)
 
 
-def render_chart(figures: Figures) -> bytes:
-    """A PNG: volume by type and by channel, with the key figures underneath (Agg, no display)."""
+def render_chart(figures: Figures, fmt: str = "png") -> bytes:
+    """The chart as ``fmt`` (one of CHART_FORMATS): volume by type and by channel, the key figures underneath."""
+    if fmt not in CHART_FORMATS:
+        raise ValueError(f"chart format {fmt!r}: expected one of {', '.join(CHART_FORMATS)}")
     # Imported here: matplotlib costs every other command 0.4 s at start.
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
@@ -185,7 +214,7 @@ def render_chart(figures: Figures) -> bytes:
     _bars(by_channel, "Volume by channel", figures.by_channel, "#e07b39")
     figure.supxlabel("\n".join(summary_lines(figures)), fontsize=10, ha="left", x=0.02, multialignment="left")
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
+    figure.savefig(buffer, format=fmt)
     return buffer.getvalue()
 
 
@@ -199,18 +228,18 @@ class WeeklyReport:
         self.at, self.ops_channel = parse_time(digest_time), ops_channel
 
     def window(self, now: datetime) -> Window:
-        """The 7 days before today in the ops time zone."""
-        return Window.days_before(local_date(now, self.timezone), self.timezone)
+        """The last full Monday–Sunday week before today in the ops time zone."""
+        return Window.last_full_week(local_date(now, self.timezone), self.timezone)
 
     def figures(self, window: Window) -> Figures:
         """The figures for ``window``, from one query."""
         with self.uow() as u:
             return compute_figures(u.requests.active_since(window.start), window)
 
-    def post(self, port: ChatPort, now: datetime) -> Figures:
-        """Compute, render and upload the report for the 7 days before today to the ops channel."""
+    def post(self, port: ChatPort, now: datetime, window: Window | None = None) -> Figures:
+        """Compute, render and upload the report for ``window`` (default: the last full week) to the ops channel."""
         assert self.ops_channel, "OPS_CHANNEL_ID is required to post the report"
-        figures = self.figures(self.window(now))
+        figures = self.figures(window or self.window(now))
         port.upload_file(
             self.ops_channel,
             f"creative-report-{figures.window.first.isoformat()}.png",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from bot.analysis.analyzer import Analyzer
@@ -18,6 +18,9 @@ from bot.requests.roles import Refused, authorize
 from storage.models import Request
 from storage.uow import UnitOfWorkFactory
 
+#: Transitions whose audit event records the value they set (the question, the designer), not the status they
+#: lead to (always the same one: needs_info, assigned).
+VALUED_TRANSITIONS = frozenset({"ask", "assign"})
 #: No reference is longer (``requests.ref``); a longer "ref" is not one, whatever it holds.
 MAX_REF = 16
 
@@ -34,7 +37,13 @@ def _checked_ref(ref: object) -> str:
 
 @dataclass
 class Change:
-    """One stored change: what, by whom, from what to what."""
+    """One change: what, by whom, from what to what (as the audit trail stores it).
+
+    ``changed`` is False for a change that changes nothing (priority urgent → urgent, the same designer
+    again, the same question again): it was not stored, not audited, and nobody is to be told.
+    ``old_status`` is the status before; ``previous_assignee`` and ``previous_assignment`` (the channel and
+    ts of their assignment DM) who had the work before; ``today`` is ops' date, for wording dates.
+    """
 
     request: Request
     action: str
@@ -42,6 +51,22 @@ class Change:
     old: str | None = None
     new: str | None = None
     note: str | None = None
+    changed: bool = True
+    old_status: str | None = None
+    previous_assignee: str | None = None
+    previous_assignment: tuple[str, str] | None = None
+    today: date | None = None
+
+    @property
+    def reassigned(self) -> bool:
+        """An assignment that took the work from one designer to another."""
+        return bool(self.previous_assignee and self.previous_assignee != self.request.assignee_id)
+
+
+def _assignment_dm(request: Request) -> tuple[str, str] | None:
+    if request.assignment_channel and request.assignment_ts:
+        return request.assignment_channel, request.assignment_ts
+    return None
 
 
 class ChangeEngine:
@@ -61,7 +86,7 @@ class ChangeEngine:
     ) -> Change:
         """Apply ``action`` to ``ref`` as ``actor``, or raise Refused."""
         ref = _checked_ref(ref)
-        now = self.clock.now()
+        now, today = self.clock.now(), self.ops_today()
         extraction = self._extract_answer(ref, note) if action == "answer" and note else None
         with self.uow() as u:
             request = u.requests.by_ref(ref, lock=True)
@@ -70,19 +95,34 @@ class ChangeEngine:
             authorize(u, actor, request, action)
             old_status = request.status
             if action in TRANSITIONS:
-                request.status = self._transition(request, action)
-            edit = Edit(u, request, actor, note, value, now, self.ops_today(), self.catalog, extraction)
-            old, new = mutation(action)(edit)
-            if action in TRANSITIONS:
-                old, new = old_status, request.status
+                target = self._transition(request, action)
             elif request.status in TERMINAL:
-                raise Refused(f"{ref} is {request.status}; nothing changed.")
+                raise Refused(f"{ref} is {human(request.status)}; nothing changed.")
+            else:
+                target = old_status
+            before = Change(
+                request,
+                action,
+                actor,
+                note=note,
+                old_status=old_status,
+                previous_assignee=request.assignee_id,
+                previous_assignment=_assignment_dm(request),
+                today=today,
+            )
+            edit = Edit(u, request, actor, note, value, now, today, self.catalog, extraction, old_status)
+            old, new = mutation(action)(edit)
+            if target == old_status and old == new:
+                return replace(before, old=old, new=new, changed=False)  # the mutation left the request as it was
+            request.status = target
+            if action in TRANSITIONS and action not in VALUED_TRANSITIONS:
+                old, new = old_status, target
             request.updated_at = now
             u.requests.save(request)
             assert request.id is not None
             if action != "comment":
                 u.audit.record(request.id, actor, action, now, old=old, new=new)
-            return Change(request, action, actor, old, new, note)
+            return replace(before, old=old, new=new)
 
     def check(self, actor: str, ref: str, action: str) -> None:
         """Raise Refused if ``actor`` may not do ``action`` to ``ref`` now (nothing is changed)."""

@@ -1,16 +1,21 @@
-"""App Home (SPEC 2.5) as data: requesters see their requests, designers their assignments, ops the queue."""
+"""App Home (SPEC 2.5) as data: requesters see their open and recently ended requests, designers their
+assignments, ops the queue."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from pydantic import BaseModel
 
 from bot.delivery.cards import Card
 from bot.delivery.ports import ChatPort
-from bot.requests.lifecycle import ACTIVE, OPEN, QUEUE
+from bot.platform.clock import Clock
+from bot.requests.lifecycle import ACTIVE, OPEN, QUEUE, TERMINAL
 from storage.models import Request
 from storage.uow import UnitOfWorkFactory
+
+#: Requesters see what was closed, rejected or cancelled this recently (SPEC 2.5).
+RECENTLY_ENDED = timedelta(days=30)
 
 
 class HomeEntry(BaseModel):
@@ -52,14 +57,16 @@ def _entry(request: Request) -> HomeEntry:
 class Homes:
     """Builds and publishes Home tabs."""
 
-    def __init__(self, uow: UnitOfWorkFactory) -> None:
-        self.uow = uow
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock) -> None:
+        self.uow, self.clock = uow, clock
 
     def view(self, user: str) -> HomeView:
         """The Home tab of ``user``: what they asked for, what they work on, and the queue if they are ops."""
+        since = self.clock.now() - RECENTLY_ENDED
         with self.uow() as u:
             member = u.team.get(user)
             open_requests = list(u.requests.with_status(sorted(OPEN)))
+            ended = list(u.requests.ended_since(user, sorted(TERMINAL), since))
         sections = [
             HomeSection(
                 title="Your requests",
@@ -67,6 +74,10 @@ class Homes:
                 entries=[_entry(r) for r in open_requests if r.requester_id == user],
             )
         ]
+        if ended:
+            sections.append(
+                HomeSection(title="Ended in the last 30 days", empty="", entries=[_entry(r) for r in ended])
+            )
         if member and member.is_designer:
             work = sorted(
                 (r for r in open_requests if r.assignee_id == user and r.status in ACTIVE),

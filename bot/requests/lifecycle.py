@@ -86,6 +86,12 @@ def next_status(current: str, action: str) -> Status:
     return target
 
 
+def allows(action: str, status: str) -> bool:
+    """Whether ``action`` is a legal transition from ``status`` (False for an unknown status or action)."""
+    moves = TRANSITIONS.get(action, {})
+    return any(status == s.value for s in moves)
+
+
 def verb(action: str) -> str:
     """Past-tense wording of an action, for messages and history."""
     return _VERBS[action]

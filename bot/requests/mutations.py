@@ -1,4 +1,8 @@
-"""What each action changes on a request beyond its status: validated field edits, one function per action."""
+"""What each action changes on a request beyond its status: validated field edits, one function per action.
+
+Each returns (old, new) of the value it sets; when they are equal (and the status stays), the change is a
+no-op, so a function must then leave the request exactly as it found it.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ from bot.briefs.catalog import Catalog
 from bot.briefs.model import Brief
 from bot.briefs.priority import PRIORITIES
 from bot.platform.text import format_date
+from bot.requests.lifecycle import Status
 from bot.requests.roles import Refused
 from storage.models import DELIVERY_LINK_MAX, DELIVERY_NOTE_MAX, Comment, Request
 from storage.uow import UnitOfWork
@@ -39,6 +44,8 @@ class Edit:
     today: date
     catalog: Catalog
     extraction: Extraction | None
+    #: The status before the change (the request's status may not be set to the new one yet).
+    old_status: str = ""
 
 
 def _require(text: str | None, what: str) -> str:
@@ -52,9 +59,20 @@ def _nothing(_e: Edit) -> Values:
 
 
 def _ask(e: Edit) -> Values:
-    _require(e.note, "the question")
+    """The question is the value: the same question again while it waits for its answer changes nothing."""
+    question = _require(e.note, "the question")
+    waiting = _open_question(e) if e.old_status == Status.NEEDS_INFO else None
+    if question == waiting:
+        return waiting, question
     e.request.info_asked_at, e.request.info_nudged, e.request.complete_at_submit = e.now, False, False
-    return None, None
+    return waiting, question
+
+
+def _open_question(e: Edit) -> str | None:
+    """The question the requester has not answered yet: the latest ``ask`` in the audit trail."""
+    assert e.request.id is not None
+    asks = [event for event in e.u.audit.for_request(e.request.id) if event.action == "ask"]
+    return asks[-1].new if asks else None
 
 
 def _answer(e: Edit) -> Values:
@@ -79,8 +97,20 @@ def _merge_answer(e: Edit, text: str, extraction: Extraction) -> None:
     )
     request.brief = updated.model_dump(mode="json")
     if updated.deadline and updated.deadline != request.deadline:
-        request.deadline = request.due_date = updated.deadline
-        request.rush = assess(updated, e.catalog, e.today).rush
+        if request.due_date in (None, request.deadline):  # a due date ops set stays theirs
+            request.due_date = updated.deadline
+        request.deadline = updated.deadline
+        request.rush = rush_of(request, e.catalog)
+
+
+def rush_of(request: Request, catalog: Catalog) -> bool:
+    """Whether the due date (ops' when they set one, else the requester's deadline) is sooner than the type's
+    lead time allows, counted from the day the request came in."""
+    due = request.due_date or request.deadline
+    brief = Brief.model_validate(request.brief).model_copy(
+        update={"deadline": due, "request_type": request.request_type}
+    )
+    return assess(brief, catalog, (request.submitted_at or request.created_at).date()).rush
 
 
 def _assign(e: Edit) -> Values:
@@ -89,7 +119,8 @@ def _assign(e: Edit) -> Values:
     if not (member and member.is_designer):
         raise Refused(f"<@{designer}> is not a designer in the roster (TEAM_FILE); nothing changed.")
     old = e.request.assignee_id
-    e.request.assignee_id, e.request.assigned_at = designer, e.now
+    if designer != old:
+        e.request.assignee_id, e.request.assigned_at = designer, e.now
     return old, designer
 
 
@@ -97,7 +128,9 @@ def _priority(e: Edit) -> Values:
     level = _require(e.value, "a priority").lower()
     if level not in PRIORITIES:
         raise Refused(f"Priority must be one of {', '.join(PRIORITIES)}; nothing changed.")
-    old, e.request.priority = e.request.priority, level
+    old = e.request.priority
+    if level != old:
+        e.request.priority = level
     return old, level
 
 
@@ -108,7 +141,9 @@ def _due(e: Edit) -> Values:
     if day < e.today:
         raise Refused(f"{format_date(day)} is in the past; nothing changed.")
     old = e.request.due_date.isoformat() if e.request.due_date else None
-    e.request.due_date = day
+    if day.isoformat() != old:
+        e.request.due_date = day
+        e.request.rush = rush_of(e.request, e.catalog)
     return old, day.isoformat()
 
 
@@ -116,8 +151,11 @@ def _retype(e: Edit) -> Values:
     kind = _require(e.value, "a request type").lower().replace(" ", "_")
     if kind not in e.catalog.request_types:
         raise Refused(f"Unknown type; use one of {', '.join(e.catalog.type_names)}.")
-    old, e.request.request_type, e.request.classified_by = e.request.request_type, kind, "ops"
-    e.request.brief = {**e.request.brief, "request_type": kind}
+    old = e.request.request_type
+    if kind != old:
+        e.request.request_type, e.request.classified_by = kind, "ops"
+        e.request.brief = {**e.request.brief, "request_type": kind}
+        e.request.rush = rush_of(e.request, e.catalog)  # another type, another lead time
     return old, kind
 
 
@@ -126,7 +164,10 @@ def _rechannel(e: Edit) -> Values:
     unknown = [c for c in names if c not in e.catalog.channels]
     if unknown or not names:
         raise Refused(f"Unknown channel {', '.join(unknown) or '(none)'}; use {', '.join(e.catalog.channel_names)}.")
-    old, e.request.channels, e.request.classified_by = ", ".join(e.request.channels), names, "ops"
+    old = ", ".join(e.request.channels)
+    if set(names) == set(e.request.channels):
+        return old, old  # the same channels, in whatever order
+    e.request.channels, e.request.classified_by = names, "ops"
     e.request.brief = {**e.request.brief, "channels": names}
     return old, ", ".join(names)
 
@@ -185,8 +226,9 @@ def _with_reason(what: str) -> Callable[[Edit], Values]:
 
 def _comment(e: Edit) -> Values:
     assert e.request.id is not None
-    e.u.comments.add(Comment(request_id=e.request.id, author=e.actor, text=_require(e.note, "a comment"), at=e.now))
-    return None, None
+    text = _require(e.note, "a comment")
+    e.u.comments.add(Comment(request_id=e.request.id, author=e.actor, text=text, at=e.now))
+    return None, text
 
 
 _MUTATIONS: dict[str, Callable[[Edit], Values]] = {

@@ -1,16 +1,25 @@
-"""The two ways a change is told: a DM to a person, a line in the request's triage thread."""
+"""How a change is told: a DM to a person, a line in the request's triage thread, and the words for its values.
+
+Every notification and history line names values as people read them (``paid ads``, ``Fri 11 Dec``), never
+as they are stored (``paid_ads``, ``2026-12-11``).
+"""
 
 from __future__ import annotations
 
+from datetime import date
+
 from bot.delivery.cards import Card
-from bot.delivery.ports import ChatPort, Target
-from bot.platform.text import words
+from bot.delivery.ports import ChatPort, Posted, Target
+from bot.platform.text import format_date, human, human_list, words
 from storage.models import Request
 
+#: Ops' edits that change one field rather than the status, and how people name that field.
+FIELD_CHANGES: dict[str, str] = {"priority": "priority", "due": "due date", "type": "type", "channels": "channels"}
 
-def dm(port: ChatPort, user: str, text: str, card: Card | None = None, target: Target | None = None) -> None:
-    """A direct message to ``user``."""
-    port.post(port.open_dm(user), text, card, target=target)
+
+def dm(port: ChatPort, user: str, text: str, card: Card | None = None, target: Target | None = None) -> Posted | None:
+    """A direct message to ``user``; where it went, or None when it was queued."""
+    return port.post(port.open_dm(user), text, card, target=target)
 
 
 def in_thread(port: ChatPort, request: Request, text: str) -> None:
@@ -22,3 +31,44 @@ def in_thread(port: ChatPort, request: Request, text: str) -> None:
 def titled(request: Request) -> str:
     """``CR-0001 “Title”``, as notifications name a request."""
     return f"{request.ref} “{words(request.title)}”"
+
+
+def short_date(day: date, today: date) -> str:
+    """``Fri 11 Dec`` in ``today``'s year, ``Fri 11 Dec 2027`` in any other (the cards' format, year dropped)."""
+    text = format_date(day)
+    return text.removesuffix(f" {day.year}") if day.year == today.year else text
+
+
+def stored_date(value: str | None) -> date | None:
+    """A date as the audit trail stores it (``2026-12-11``); None when there is none or it is not one."""
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def field_value(action: str, value: str | None, today: date) -> str:
+    """A field's stored value (as the audit trail keeps it) in words: ``Fri 11 Dec``, ``social, paid ads``."""
+    if not value:
+        return "none"
+    if action == "due":
+        day = stored_date(value)
+        return short_date(day, today) if day else words(value)
+    if action == "channels":
+        return words(human_list(part.strip() for part in value.split(",") if part.strip()))
+    return words(human(value))
+
+
+def field_change(action: str, old: str | None, new: str | None, today: date) -> str:
+    """What an edit did, as a sentence without a subject: ``moved the due date to Fri 11 Dec (was Wed 2 Dec)``."""
+    verb = {"due": "moved", "priority": "set", "type": "changed", "channels": "changed"}.get(action, "changed")
+    was = f" (was {field_value(action, old, today)})" if old else ""
+    return f"{verb} the {FIELD_CHANGES.get(action, human(action))} to {field_value(action, new, today)}{was}"
+
+
+def field_news(action: str, old: str | None, new: str | None, today: date) -> str:
+    """The same as news: ``Due date moved to Fri 11 Dec (was Wed 2 Dec)``."""
+    what = FIELD_CHANGES.get(action, human(action))
+    verb = {"due": "moved", "priority": "set"}.get(action, "changed")
+    was = f" (was {field_value(action, old, today)})" if old else ""
+    return f"{what.capitalize()} {verb} to {field_value(action, new, today)}{was}"

@@ -1,40 +1,94 @@
-"""Who is told what when ops route a request (SPEC 2.2): approval, rejection, questions, assignment, edits."""
+"""Who is told what when ops route a request (SPEC 2.2): approval, rejection, questions, assignment, edits.
+
+Values are told in words (``paid ads``, ``Fri 11 Dec``), people's words quoted and escaped once.
+"""
 
 from __future__ import annotations
 
+from datetime import date
+
 from bot.delivery.ports import ChatPort
-from bot.platform.text import quoted, words
-from bot.production.notifications import send_assignment
+from bot.platform.text import human, quoted
+from bot.production.notifications import send_assignment, update_assignment, withdraw_assignment
 from bot.requests.changes import Change
-from bot.requests.notices import dm, in_thread, titled
-from bot.triage.card import FIELD_CHANGES
+from bot.requests.lifecycle import ACTIVE
+from bot.requests.notices import FIELD_CHANGES, dm, field_news, field_value, in_thread, titled
+
+#: What the requester reads under an ops question, in its thread: where to answer.
+ANSWER_HERE = "Reply here, in this thread, to answer — I'll pass it on to creative ops."
 
 
 def tell(port: ChatPort, change: Change) -> None:
-    """Tell the requester (and the designer, on assignment) what ops changed."""
+    """Tell the requester (and the designer, on assignment and edits) what ops changed."""
     request, action, ref = change.request, change.action, change.request.ref
     title, requester = titled(request), request.requester_id
     if action == "approve":
         dm(port, requester, f"{title} was approved by creative ops.")
     elif action == "reject":
         dm(port, requester, f"{title} was rejected by creative ops:\n{quoted(change.note or '')}")
+        update_assignment(port, request)
     elif action == "ask":
-        dm(
-            port,
-            requester,
-            f"Creative ops has a question about {title}:\n{quoted(change.note or '')}\nReply in this thread to answer.",
-            target=(ref or "", "info"),
-        )
+        _ask(port, change)
     elif action == "answer":
         in_thread(port, request, f"<@{requester}> answered:\n{quoted(change.note or '')}")
         dm(port, requester, f"Thanks — I've passed your answer on to creative ops ({ref}).")
     elif action == "assign":
-        send_assignment(port, request)
-        dm(port, requester, f"{title} is assigned to <@{request.assignee_id}>.")
+        _assign(port, change)
     elif action in FIELD_CHANGES:
-        dm(
-            port,
-            requester,
-            f"Creative ops changed the {FIELD_CHANGES[action]} of {title}: {words(change.old or 'none')} → "
-            f"{words(change.new or 'none')}.",
-        )
+        news = field_news(action, change.old, change.new, _today(change))
+        dm(port, requester, f"Creative ops updated {title}: {news}.")
+        if request.assignee_id and request.status in ACTIVE and action in ("due", "priority"):
+            dm(port, request.assignee_id, f"Creative ops updated your assignment {title}: {news}.")
+        update_assignment(port, request)
+
+
+def _ask(port: ChatPort, change: Change) -> None:
+    """The question in the requester's DM, with a thread under it where their answer goes.
+
+    The question's message is remembered as the request's ``info`` message: a reply in its thread is the
+    answer. Should that post wait in the outbox, the question still arrives, just without the prompt.
+    """
+    request = change.request
+    again = " another question" if change.old else " a question"
+    posted = dm(
+        port,
+        request.requester_id,
+        f"Creative ops has{again} about {titled(request)}:\n{quoted(change.note or '')}",
+        target=(request.ref or "", "info"),
+    )
+    if posted:
+        port.post(posted.channel, ANSWER_HERE, thread_ts=posted.ts)
+
+
+def _assign(port: ChatPort, change: Change) -> None:
+    request, title = change.request, titled(change.request)
+    designer = request.assignee_id
+    assert designer is not None
+    if change.previous_assignee == designer:  # the same designer: the work is back with them (it was blocked)
+        update_assignment(port, request)
+        dm(port, designer, f"{title} is back with you: creative ops set it to assigned again.")
+        return
+    withdraw_assignment(port, change)
+    send_assignment(port, request)
+    if change.reassigned:
+        dm(port, request.requester_id, f"{title} is now assigned to <@{designer}> (was <@{change.previous_assignee}>).")
+    else:
+        dm(port, request.requester_id, f"{title} is assigned to <@{designer}>.")
+
+
+def unchanged(change: Change) -> str:
+    """Why a change that changes nothing was not made, for the person who tried it."""
+    request, action = change.request, change.action
+    ref = request.ref
+    if action in FIELD_CHANGES:
+        what, be = FIELD_CHANGES[action], "are" if action == "channels" else "is"
+        return f"Nothing changed: the {what} of {ref} {be} already {field_value(action, change.new, _today(change))}."
+    if action == "assign":
+        return f"Nothing changed: {ref} is already assigned to <@{change.new}>."
+    if action == "ask":
+        return f"Nothing changed: that question is already waiting for <@{request.requester_id}>'s answer."
+    return f"Nothing changed: {ref} is already {human(request.status)}."
+
+
+def _today(change: Change) -> date:
+    return change.today or (change.request.updated_at or change.request.created_at).date()

@@ -31,18 +31,27 @@ class Triage:
     def perform(
         self, port: ChatPort, actor: str, ref: str, action: str, *, note: str | None = None, value: str | None = None
     ) -> Change:
-        """Apply a change (or raise Refused), then update the triage message and tell whoever it concerns."""
+        """Apply a change (or raise Refused), then update the triage message and tell whoever it concerns.
+
+        A change that changes nothing (``changed`` False) was not stored: nothing is refreshed, nobody told.
+        A comment only shows in the triage message's history.
+        """
         change = self.changes.perform(actor, ref, action, note=note, value=value)
-        if action != "comment":
-            self.cards.refresh(port, change.request)
-            (production if action in production.PRODUCTION_ACTIONS else triage).tell(port, change)
-            previous = change.old if action == "assign" else None
-            for user in {change.request.requester_id, change.request.assignee_id, previous} - {None}:
-                self.homes.publish(port, str(user))
+        if not change.changed:
+            return change
+        self.cards.refresh(port, change.request)
+        if action == "comment":
+            return change
+        (production if action in production.PRODUCTION_ACTIONS else triage).tell(port, change)
+        request = change.request
+        people = {request.requester_id, request.assignee_id, change.previous_assignee}
+        for user in sorted(p for p in people if p):  # on reassignment both designers' Homes
+            self.homes.publish(port, user)
         return change
 
     def run_command(self, port: ChatPort, actor: str, request: Request, command: OpsCommand) -> str | None:
-        """A thread command; returns a thread reply for ``status`` and ``help``."""
+        """A thread command; returns a thread reply for ``status`` and ``help``; Refused (said to the actor
+        only) when it was refused or changes nothing."""
         if command.name == "help":
             return help_text()
         if command.name == "status":
@@ -58,7 +67,9 @@ class Triage:
             "channels": ("channels", None, command.argument),
         }
         action, note, value = simple[command.name]
-        self.perform(port, actor, request.ref or "", action, note=note, value=value)
+        change = self.perform(port, actor, request.ref or "", action, note=note, value=value)
+        if not change.changed:
+            raise Refused(triage.unchanged(change))  # shown to the one who typed it, like any refusal
         return None
 
     def thread_reply(self, port: ChatPort, user: str, channel: str, thread_ts: str, text: str) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.digests.compose import DesignerDigest, Entry, OpsDigest
-from bot.digests.text import designer_lines, designer_summary, ops_lists, ops_summary, shortened
+from bot.digests.text import designer_lines, designer_summary, ops_lists, ops_summary, over_capacity, shortened
 from bot.platform.text import format_date, words
 from handlers.blocks.kit import Block, context, fit_message, header, section
 
@@ -42,11 +42,17 @@ def _sections(title: str, lines: list[str]) -> list[Block]:
 
 
 def designer_blocks(digest: DesignerDigest) -> list[Block]:
-    """The designer digest DM."""
+    """The designer digest DM; a load over capacity is said in its own line, not only in the summary."""
+    warning = (
+        [section(f":warning: *Over capacity*: {digest.load.describe()} of active work; ops can rebalance it.")]
+        if over_capacity(digest)
+        else []
+    )
     return fit_message(
         [
             header(f"Your requests for {format_date(digest.day)}"),
             context(designer_summary(digest)),
+            *warning,
             *_sections("By due date", designer_lines(digest, RICH)),
         ]
     )

@@ -45,19 +45,17 @@ def _buttons(ref: str, chosen: list[Action]) -> list[Block]:
 
 
 def assignment_blocks(card: AssignmentCard) -> list[Block]:
-    """The designer's assignment DM with Start, Blocked and Delivered."""
+    """The designer's assignment DM: the brief as it is now, and the buttons its status still allows."""
     due = format_date(card.due_date) if card.due_date else "no due date"
     where = f" · <{card.triage_link}|triage thread>" if card.triage_link else ""
-    return fit_message(
-        [
-            header(f"{card.ref} · {card.title}"),
-            section(
-                f"Assigned to you · due *{due}* · priority *{card.priority}* · status *{human(card.status)}*{where}"
-            ),
-            *field_sections(brief_pairs(card.brief)),
-            actions(f"production:{card.ref}", *_buttons(card.ref, card.actions)),
-        ]
-    )
+    if card.reassigned_to:
+        line = f"Reassigned to <@{card.reassigned_to}> · nothing more to do for you{where}"
+    else:
+        line = f"Assigned to you · due *{due}* · priority *{card.priority}* · status *{human(card.status)}*{where}"
+    blocks = [header(f"{card.ref} · {card.title}"), section(line), *field_sections(brief_pairs(card.brief))]
+    if card.actions:
+        blocks.append(actions(f"production:{card.ref}", *_buttons(card.ref, card.actions)))
+    return fit_message(blocks)
 
 
 def delivery_blocks(card: DeliveryCard) -> list[Block]:

@@ -8,7 +8,18 @@ from bot.platform.text import format_date, human, human_list
 from bot.triage.card import TriageCard
 from handlers.blocks.ids import ACTION_IDS
 from handlers.blocks.intake import brief_pairs
-from handlers.blocks.kit import Block, actions, button, context, divider, field_sections, fit_message, header, plain
+from handlers.blocks.kit import (
+    MAX_CONTEXT_ELEMENTS,
+    Block,
+    actions,
+    button,
+    context,
+    divider,
+    field_sections,
+    fit_message,
+    header,
+    plain,
+)
 
 _DECIDED_BY = {"llm": "LLM", "rules": "rules engine", "ops": "ops", "form": "requester's form"}
 _BUTTONS = {
@@ -19,32 +30,33 @@ _BUTTONS = {
 
 
 def triage_blocks(card: TriageCard) -> list[Block]:
-    """The ops channel summary of a request with its triage controls."""
-    deadline = format_date(card.deadline) if card.deadline else "none"
+    """The ops channel summary of a request as it is now, with the controls its status still allows."""
+    due = format_date(card.due_date) if card.due_date else "none"
+    if card.deadline and card.due_date and card.deadline != card.due_date:
+        due += f" (requester asked for {format_date(card.deadline)})"
     rush = (
         f" — :rotating_light: *rush* (standard lead time {card.lead_time_days} business days)"
         if card.rush
         else f" (lead time {card.lead_time_days} business days)"
     )
     complete = "missing " + ", ".join(card.missing_fields) if card.missing_fields else "complete"
-    assignee = (
-        f"<@{card.suggested_assignee}> ({card.suggested_load})"
-        if card.suggested_assignee
-        else "no designer with this skill and free capacity"
-    )
+    if card.assignee_id:
+        who = ("Assigned to", f"<@{card.assignee_id}>" + (f" ({card.assignee_load})" if card.assignee_load else ""))
+    elif card.suggested_assignee:
+        who = ("Suggested assignee", f"<@{card.suggested_assignee}> ({card.suggested_load})")
+    else:
+        who = ("Suggested assignee", "no designer with this skill and free capacity")
     summary = [
         ("Requester", f"<@{card.requester_id}>"),
-        ("Status", human(card.status)),
+        ("Status", human(card.status) + (f" · revision {card.revision_count}" if card.revision_count else "")),
         ("Type", f"{human(card.request_type)} _({_DECIDED_BY.get(card.classified_by, card.classified_by)})_"),
         ("Channels", human_list(card.channels) or "none"),
-        ("Deadline", deadline + rush),
+        ("Due date", due + rush),
         ("Priority", card.priority),
         ("Completeness", complete),
         ("Possible duplicates", ", ".join(card.duplicate_refs) or "none found"),
-        ("Suggested assignee", assignee),
+        who,
     ]
-    if card.assignee_id:
-        summary.append(("Assigned to", f"<@{card.assignee_id}>"))
     blocks: list[Block] = [
         header(f"{card.ref} · {card.title}"),
         *field_sections(summary),
@@ -52,8 +64,9 @@ def triage_blocks(card: TriageCard) -> list[Block]:
         *field_sections(brief_pairs(card.brief)),
     ]
     if card.history:
-        blocks.append(context(*card.history[-10:]))  # built by code from validated values
-    blocks.append(_controls(card))
+        blocks.append(context(*card.history[-MAX_CONTEXT_ELEMENTS:]))  # built by code, people's words escaped
+    if card.actions:
+        blocks.append(_controls(card))
     return fit_message(blocks)
 
 

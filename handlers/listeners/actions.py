@@ -33,7 +33,7 @@ from handlers.blocks.ids import (
     TRIAGE_REQUEST_INFO,
 )
 from handlers.context import HandlerContext
-from handlers.envelope import MAX_CONVERSATION, MAX_ID, ignored, slack_id, text_at
+from handlers.envelope import MAX_CONVERSATION, MAX_ID, action_key, ignored, slack_id, text_at
 
 log = logging.getLogger(__name__)
 #: Buttons that change the request at once: action id → lifecycle action.
@@ -66,8 +66,15 @@ def register(app: App, ctx: HandlerContext) -> None:
         channel = slack_id(body, "channel", "id") or port.open_dm(user)
         port.ephemeral(channel, user, str(refusal))
 
+    def once(body: dict[str, Any], action: Any) -> bool:
+        """False for a click already handled (Slack's retry or a second delivery of the same click)."""
+        key = action_key(body, action)
+        return not key or ctx.first(body, key)
+
     def on_submit(body: dict[str, Any], action: Any) -> None:
         user, channel = slack_id(body, "user", "id"), slack_id(body, "channel", "id")
+        if not once(body, action):
+            return
         if not (user and channel):
             ignored("intake_submit", "user.id" if not user else "channel.id")
             return
@@ -96,6 +103,8 @@ def register(app: App, ctx: HandlerContext) -> None:
 
     def on_direct(body: dict[str, Any], action: Any) -> None:
         user, name = slack_id(body, "user", "id"), DIRECT.get(text_at(action, "action_id"))
+        if not once(body, action):
+            return
         if not (user and name):
             ignored("direct_action", "user.id")
             return
@@ -121,6 +130,8 @@ def register(app: App, ctx: HandlerContext) -> None:
 
     def on_select(body: dict[str, Any], action: Any) -> None:
         user, chosen = slack_id(body, "user", "id"), SELECTS.get(text_at(action, "action_id"))
+        if not once(body, action):
+            return
         if not (user and chosen):
             ignored("triage_select", "user.id")
             return

@@ -23,7 +23,7 @@ from handlers.blocks.intake import form_brief
 from handlers.blocks.kit import MAX_INPUT_VALUE
 from handlers.blocks.production import modal_value
 from handlers.context import HandlerContext
-from handlers.envelope import MAX_CONVERSATION, dig, ignored, slack_id, text_at
+from handlers.envelope import MAX_CONVERSATION, dig, ignored, slack_id, text_at, view_key
 
 #: Text forms: callback id → lifecycle action. The text goes in as the action's note.
 TEXT_FORMS: dict[str, str] = {view_id: action for action, view_id in FORM_VIEWS.items()}
@@ -124,9 +124,14 @@ def register(app: App, ctx: HandlerContext) -> None:
         context[ACCEPTED] = True
         ack()
 
+    def once(body: dict[str, Any], view: Any) -> bool:
+        """False for a submission already handled (a double submit of the same modal, or Slack's retry)."""
+        key = view_key(body, view)
+        return not key or ctx.first(body, key)
+
     def on_intake(body: dict[str, Any], view: Any, context: BoltContext) -> None:
         user, (brief, _) = slack_id(body, "user", "id"), intake_brief(view)
-        if not context.get(ACCEPTED) or brief is None:
+        if not context.get(ACCEPTED) or brief is None or not once(body, view):
             return
         conversation = slack_id(_metadata(view), "conversation", limit=MAX_CONVERSATION) or None
         services.intake.form_submitted(port, user, brief, conversation, _view_id(view))
@@ -162,7 +167,7 @@ def register(app: App, ctx: HandlerContext) -> None:
         ack()
 
     def on_text(body: dict[str, Any], view: Any, context: BoltContext) -> None:
-        if not context.get(ACCEPTED):
+        if not context.get(ACCEPTED) or not once(body, view):
             return
         user, (note, value) = slack_id(body, "user", "id"), _inputs(view)
         try:

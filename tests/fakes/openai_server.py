@@ -259,3 +259,42 @@ def _handler_for(server: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
                 self.close_connection = True
 
     return Handler
+
+
+def full_answer(**fields: Any) -> dict[str, Any]:
+    """A schema-complete answer to the analysis prompt: every key null or empty except ``fields``."""
+    answer: dict[str, Any] = {
+        "request_type": None,
+        "channels": [],
+        "objective": None,
+        "audience": None,
+        "deadline": None,
+        "platforms": [],
+        "formats": [],
+        "duration": None,
+        "copy_text": None,
+        "url": None,
+        "quantity": None,
+        "slide_count": None,
+        "source_asset": None,
+        "markets": [],
+        "usage": None,
+        "campaign": None,
+        "budget": None,
+        "assets": [],
+        "approver": None,
+        "notes": None,
+        "cleared": [],
+    }
+    return {**answer, **fields}
+
+
+#: What a model proposes for "need a 30s youtube pre-roll, 16:9, due in 3 weeks" (today 2 March 2026).
+VIDEO_PROPOSAL = full_answer(
+    request_type="video",
+    channels=["video_platforms", "paid_ads"],
+    deadline="2026-03-23",
+    platforms=["youtube"],
+    formats=["16:9"],
+    duration="30s",
+)

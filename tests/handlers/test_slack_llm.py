@@ -4,35 +4,13 @@ from __future__ import annotations
 
 import json
 
-from fakes.openai_server import FakeOpenAI, reply, status
+from fakes.openai_server import VIDEO_PROPOSAL, FakeOpenAI, reply, status
 from slack_harness import serving
 
 from bot.platform.clock import FixedClock
 from storage.db import Database
 
-PROPOSAL = {
-    "request_type": "video",
-    "channels": ["video_platforms", "paid_ads"],
-    "deadline": "2026-03-23",
-    "objective": None,
-    "audience": None,
-    "platforms": ["youtube"],
-    "formats": ["16:9"],
-    "duration": "30s",
-    "copy_text": None,
-    "url": None,
-    "quantity": None,
-    "slide_count": None,
-    "source_asset": None,
-    "markets": [],
-    "usage": None,
-    "campaign": None,
-    "budget": None,
-    "assets": [],
-    "approver": None,
-    "notes": None,
-    "cleared": [],
-}
+PROPOSAL = VIDEO_PROPOSAL
 
 
 def test_one_llm_call_per_requester_message_and_none_for_commands(db: Database, clock: FixedClock) -> None:

@@ -5,10 +5,9 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from datetime import date, timedelta
-from typing import Any
 
 import pytest
-from fakes.openai_server import FakeOpenAI, empty, reply, status
+from fakes.openai_server import FakeOpenAI, empty, full_answer, reply, status
 
 from bootstrap import build_analyzer
 from bot.analysis.analyzer import Analyzer
@@ -18,7 +17,8 @@ from bot.analysis.llm import LLMEngine
 from bot.analysis.rules.engine import RulesEngine
 from bot.briefs.catalog import Catalog
 from bot.briefs.model import Brief
-from bot.intake.conversation import Conversation, Incoming
+from bot.intake.conversation import Conversation
+from bot.intake.messages import Incoming
 from bot.platform.clock import FixedClock
 from bot.platform.settings import load_settings
 from storage.db import Database
@@ -319,34 +319,6 @@ def live(server: FakeOpenAI, catalog: Catalog, clock: FixedClock, opened: list[s
     return Analyzer(catalog=catalog, rules=RulesEngine(), llm=llm, breaker=CircuitBreaker(clock, on_open=opened.append))
 
 
-def answer(**fields: Any) -> dict[str, Any]:
-    """A schema-complete LLM answer built from the fake's emptiest object."""
-    base = {
-        "request_type": None,
-        "channels": [],
-        "objective": None,
-        "audience": None,
-        "deadline": None,
-        "platforms": [],
-        "formats": [],
-        "duration": None,
-        "copy_text": None,
-        "url": None,
-        "quantity": None,
-        "slide_count": None,
-        "source_asset": None,
-        "markets": [],
-        "usage": None,
-        "campaign": None,
-        "budget": None,
-        "assets": [],
-        "approver": None,
-        "notes": None,
-        "cleared": [],
-    }
-    return {**base, **fields}
-
-
 def test_end_to_end_outage_short_circuits_then_recovers(
     live: Analyzer, server: FakeOpenAI, ctx: AnalysisContext, clock: FixedClock, opened: list[str]
 ) -> None:
@@ -362,7 +334,7 @@ def test_end_to_end_outage_short_circuits_then_recovers(
     assert len(server.requests) == 10  # nothing reached the fake during the cool-down
 
     clock.advance(timedelta(minutes=2))
-    server.default = reply(answer(request_type="email", channels=["email"]))
+    server.default = reply(full_answer(request_type="email", channels=["email"]))
     recovered = live.extract("an email newsletter", ctx)
 
     assert recovered.fallback_reason is None and recovered.usage.engine == "llm"

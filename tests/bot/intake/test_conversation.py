@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from support import stored
+
 from bot.analysis.analyzer import Analyzer
 from bot.analysis.rules.engine import RulesEngine
 from bot.briefs.catalog import Catalog
-from bot.intake.conversation import Conversation, Incoming, Reply, ReplyKind
+from bot.intake.conversation import Conversation
+from bot.intake.messages import Incoming, Reply, ReplyKind
 from bot.platform.clock import FixedClock
 from storage.db import Database
 from storage.repositories import Audit, Drafts, Requests
@@ -187,3 +190,14 @@ def test_drafts_are_per_requester(convo: Conversation) -> None:
     first, second = convo.draft_brief("U1", "D1"), convo.draft_brief("U2", "D2")
     assert first is not None and second is not None
     assert (first.request_type, second.request_type) == ("email", "video")
+
+
+def test_a_request_keeps_when_its_draft_was_started(convo: Conversation, clock: FixedClock, db: Database) -> None:
+    started = clock.now()
+    convo.handle(Incoming("U1", "D1", "need a 30s youtube pre-roll, 16:9, due in 4 weeks"))
+    clock.advance(timedelta(hours=3))
+    convo.handle(Incoming("U1", "D1", "goal: sign-ups. audience: marketers in DACH"))
+    reply = convo.handle(Incoming("U1", "D1", "submit"))
+    assert reply.request is not None and reply.request.ref
+    request = stored(db, reply.request.ref)
+    assert (request.created_at, request.submitted_at) == (started, clock.now())

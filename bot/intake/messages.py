@@ -1,0 +1,46 @@
+"""What goes into the conversation and what comes out: a requester's message and the bot's reply."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from bot.briefs.assessment import Assessment
+from bot.briefs.model import Brief
+from storage.models import Request
+
+
+class ReplyKind(StrEnum):
+    """What the reply is, so each surface can render it."""
+
+    QUESTION = "question"
+    CONFIRM = "confirm"
+    SUBMITTED = "submitted"
+    CANCELLED = "cancelled"
+    HELP = "help"
+    STATUS = "status"
+
+
+@dataclass
+class Incoming:
+    """A requester's message."""
+
+    requester_id: str
+    conversation_id: str
+    text: str
+    timezone: str = "UTC"
+    files: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Reply:
+    """The bot's answer; ``brief`` is set when the whole brief is shown, ``request`` on submission."""
+
+    kind: ReplyKind
+    text: str
+    brief: Brief | None = None
+    request: Request | None = None
+    assessment: Assessment | None = None
+    notice: str | None = None
+    engine: str | None = None
+    fallback_reason: str | None = None
