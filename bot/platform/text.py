@@ -25,6 +25,12 @@ def format_date(day: date) -> str:
     return day.strftime("%a %d %b %Y").replace(" 0", " ")
 
 
+def short_date(day: date, today: date) -> str:
+    """``Fri 11 Dec`` in ``today``'s year, ``Fri 11 Dec 2027`` in any other (the cards' format, year dropped)."""
+    text = format_date(day)
+    return text.removesuffix(f" {day.year}") if day.year == today.year else text
+
+
 def plural(count: int, noun: str) -> str:
     """``1 request``, ``2 requests``."""
     return f"{count} {noun}{'' if count == 1 else 's'}"

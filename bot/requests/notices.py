@@ -10,7 +10,7 @@ from datetime import date
 
 from bot.delivery.cards import Card
 from bot.delivery.ports import ChatPort, Posted, Target
-from bot.platform.text import format_date, human, human_list, words
+from bot.platform.text import human, human_list, short_date, words
 from storage.models import Request
 
 #: Ops' edits that change one field rather than the status, and how people name that field.
@@ -31,12 +31,6 @@ def in_thread(port: ChatPort, request: Request, text: str) -> None:
 def titled(request: Request) -> str:
     """``CR-0001 “Title”``, as notifications name a request."""
     return f"{request.ref} “{words(request.title)}”"
-
-
-def short_date(day: date, today: date) -> str:
-    """``Fri 11 Dec`` in ``today``'s year, ``Fri 11 Dec 2027`` in any other (the cards' format, year dropped)."""
-    text = format_date(day)
-    return text.removesuffix(f" {day.year}") if day.year == today.year else text
 
 
 def stored_date(value: str | None) -> date | None:
