@@ -125,21 +125,12 @@ class ReliablePort:
         failure: DeliveryFailed,
     ) -> None:
         """A post Slack did not take: queued for retries, or, when no retry can help, told to ops now."""
-        if not failure.permanent:
-            self._enqueue(channel, text, card, thread_ts, target, failure)
+        if failure.permanent:
+            log.error(
+                "slack post refused", extra={"channel": channel, "error": failure.error, "method": failure.method}
+            )
+            tell_ops_refused(self.inner, self.uow, self.clock, self.ops_channel, channel, failure.error, text)
             return
-        log.error("slack post refused", extra={"channel": channel, "error": failure.error, "method": failure.method})
-        tell_ops_refused(self.inner, self.uow, self.clock, self.ops_channel, channel, failure.error, text)
-
-    def _enqueue(
-        self,
-        channel: str,
-        text: str,
-        card: Card | None,
-        thread_ts: str | None,
-        target: Target | None,
-        failure: DeliveryFailed,
-    ) -> None:
         now = self.clock.now()
         message = OutboxMessage(
             channel=channel,
