@@ -7,11 +7,18 @@ Configuration problems end in one line on stderr and exit code 2, never a traceb
 from __future__ import annotations
 
 import argparse
+import atexit
+import ctypes
 import json
 import logging
+import os
 import re
+import signal
+import subprocess
 import sys
-from datetime import date
+import threading
+from contextlib import suppress
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.error import URLError
@@ -26,7 +33,8 @@ from bot.analysis.merge import apply
 from bot.analysis.output import analysis_json
 from bot.briefs.catalog import CatalogError, load_catalog
 from bot.briefs.model import Brief
-from bot.delivery.outbox import ReliablePort
+from bot.delivery.leases import Leases
+from bot.delivery.outbox import Dispatcher, OutboxPort
 from bot.delivery.ports import DeliveryFailed
 from bot.digests.compose import OPS_DIGEST
 from bot.digests.runs import Result
@@ -36,7 +44,7 @@ from bot.platform.calendar import local_date
 from bot.platform.clock import SystemClock, check_zone
 from bot.platform.logs import configure_logging
 from bot.platform.settings import Settings, SettingsError, load_settings
-from bot.reporting.export import export_rows, to_csv, to_json
+from bot.reporting.export import iter_rows, write_csv, write_json
 from bot.reporting.weekly import CHART_FORMATS, Window, render_chart, summary_lines
 from bot.services import Services
 from bot.team.roster import RosterRefused, TeamFileError, import_roster, load_roster, plan_import
@@ -85,6 +93,12 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--http", action="store_true", help="serve HTTP even when SLACK_APP_TOKEN is set")
     run.add_argument("--port", type=int, help="HTTP port (default: PORT)")
     run.add_argument("--no-scheduler", action="store_true", help="do not run digests and reports here")
+    run.add_argument(
+        "--workers", type=_count, metavar="N", help="worker processes beside the web process (default: WORKERS)"
+    )
+    worker = sub.add_parser("worker", help="worker processes: the work of Slack deliveries, and posts to Slack")
+    worker.add_argument("--processes", type=_count, default=1, metavar="N", help="worker processes (default 1)")
+    worker.add_argument("--threads", type=_count, metavar="N", help="threads per process (default: WORKER_THREADS)")
     team = sub.add_parser("team", help="the roster of ops managers and designers")
     team_sub = team.add_subparsers(dest="team_command", required=True)
     team_import = team_sub.add_parser("import", help="replace the roster with a YAML file (SPEC 6.4)")
@@ -113,6 +127,16 @@ def _parser() -> argparse.ArgumentParser:
     db_sub = db.add_subparsers(dest="db_command", required=True)
     db_sub.add_parser("upgrade", help="apply pending migrations")
     return parser
+
+
+def _count(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
+    if not 0 <= number <= 64:
+        raise argparse.ArgumentTypeError(f"between 0 and 64, got {number}")
+    return number
 
 
 def _iso_date(value: str) -> date:
@@ -190,10 +214,17 @@ def cmd_db_upgrade(settings: Settings) -> int:
     return 0
 
 
-def _chat(services: Services) -> ReliablePort:
+def _chat(services: Services) -> OutboxPort:
     """The port to Slack (the settings that need it were required first)."""
     assert services.chat is not None
     return services.chat
+
+
+def _send_now(services: Services) -> None:
+    """Send what a command queued in the outbox now (no worker may be running); what Slack does not take now
+    stays queued for the workers."""
+    chat = _chat(services)
+    Dispatcher(services.uow, chat.inner, services.clock, services.settings.ops_channel_id).drain()
 
 
 def check_ops_channel_id(settings: Settings) -> None:
@@ -286,8 +317,10 @@ def _channel_problem(settings: Settings, client: WebClient, channel: str) -> str
     return error
 
 
-def cmd_run(settings: Settings, http: bool = False, port: int | None = None, scheduler: bool = True) -> int:
-    """The Slack app, in Socket Mode or over HTTP."""
+def cmd_run(
+    settings: Settings, http: bool = False, port: int | None = None, scheduler: bool = True, workers: int | None = None
+) -> int:
+    """The Slack app, in Socket Mode or over HTTP: acks here, the work in ``workers`` worker processes."""
     from handlers.app import create_app
     from handlers.server import serve_http, serve_socket_mode
 
@@ -298,8 +331,11 @@ def cmd_run(settings: Settings, http: bool = False, port: int | None = None, sch
     check_slack(settings)
     services = build_services(settings)
     app = create_app(services, socket_mode=socket_mode)
+    count = settings.workers if workers is None else workers
+    if count:
+        WorkerProcesses(count, settings.worker_threads).start()
     if scheduler:
-        build_scheduler(services, _chat(services), outbox_port=_chat(services).inner).start()
+        build_scheduler(services, _chat(services)).start()
     if socket_mode:
         assert settings.slack_app_token is not None
         serve_socket_mode(app, settings.slack_app_token.get_secret_value())
@@ -357,8 +393,12 @@ def cmd_team(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     """Print every request as CSV or JSON."""
-    rows = export_rows(build_services(settings).uow)
-    sys.stdout.write(to_csv(rows) if args.format == "csv" else to_json(rows) + "\n")
+    rows = iter_rows(build_services(settings).uow)
+    if args.format == "csv":
+        write_csv(rows, sys.stdout)
+    else:
+        write_json(rows, sys.stdout)
+        sys.stdout.write("\n")
     return 0
 
 
@@ -389,6 +429,8 @@ def cmd_digest(args: argparse.Namespace, settings: Settings) -> int:
             print(f"{label} for {outcome.recipient}: {outcome.result}")
     if args.dry_run:
         print("(dry run: nothing was sent or claimed)")
+    else:
+        _send_now(services)
     return 1 if any(outcome.result is Result.FAILED for outcome in outcomes) else 0
 
 
@@ -432,9 +474,83 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     except DeliveryFailed as exc:
         print(f"creative-intake: the report could not be posted ({exc})", file=sys.stderr)
         return 1
+    _send_now(services)
     label = "weekly report" if figures.window.is_week else "report"
     print(f"{label} for {figures.window.describe()} posted to {settings.ops_channel_id}")
     return 0
+
+
+def cmd_worker(settings: Settings, processes: int, threads: int | None) -> int:
+    """Worker processes in the foreground until SIGTERM or Ctrl-C: the inbox's work, the outbox's posts."""
+    from handlers.app import build_workers, handler_context
+
+    settings.require("SLACK_BOT_TOKEN", "OPS_CHANNEL_ID")
+    if processes < 1:
+        raise UsageError("worker --processes must be at least 1")
+    threads = threads or settings.worker_threads
+    stop = threading.Event()
+    for number in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(number, lambda *_: stop.set())
+    if processes > 1:
+        children = WorkerProcesses(processes, threads).start()
+        print(f"{processes} worker processes started, {threads} threads each (Ctrl-C stops them)", flush=True)
+        stop.wait()
+        children.stop()
+        return 0
+    services = build_services(settings)
+    leases = Leases(timedelta(seconds=settings.worker_lease_s))
+    workers = build_workers(handler_context(services), threads, leases=leases).start()
+    print(f"worker started: {threads} threads on the inbox, 2 on the outbox (Ctrl-C stops it)", flush=True)
+    stop.wait()
+    workers.stop()
+    return 0
+
+
+class WorkerProcesses:
+    """``count`` child ``worker`` processes, each restarted when it dies, stopped with this process (and, on
+    Linux, killed by the kernel if this process is killed)."""
+
+    def __init__(self, count: int, threads: int) -> None:
+        self.command = [sys.executable, str(Path(__file__).resolve()), "worker", "--threads", str(threads)]
+        self.children: list[subprocess.Popen[bytes]] = []
+        self.count, self._stopping = count, threading.Event()
+        self._owner = os.getpid()  # a forked process (gunicorn's worker) inherits this object, not the children
+
+    def start(self) -> WorkerProcesses:
+        """Start the children and the thread that restarts them."""
+        self.children = [self._spawn() for _ in range(self.count)]
+        threading.Thread(target=self._watch, name="worker-processes", daemon=True).start()
+        atexit.register(self.stop)
+        return self
+
+    def stop(self) -> None:
+        """Stop every child: SIGTERM, then SIGKILL after 10 s."""
+        if os.getpid() != self._owner:
+            return
+        self._stopping.set()
+        for child in self.children:
+            child.terminate()
+        for child in self.children:
+            try:
+                child.wait(10)
+            except subprocess.TimeoutExpired:
+                child.kill()
+
+    def _spawn(self) -> subprocess.Popen[bytes]:
+        return subprocess.Popen(self.command, preexec_fn=_die_with_parent)  # noqa: S603 (our own command)
+
+    def _watch(self) -> None:
+        while not self._stopping.wait(1.0):
+            for index, child in enumerate(self.children):
+                if child.poll() is not None and not self._stopping.is_set():
+                    log.error("worker process died; starting another", extra={"code": child.returncode})
+                    self.children[index] = self._spawn()
+
+
+def _die_with_parent() -> None:
+    """In a child, before it runs: SIGTERM when the parent dies (Linux's PR_SET_PDEATHSIG)."""
+    with suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)
 
 
 def cmd_scheduler(settings: Settings) -> int:
@@ -442,9 +558,10 @@ def cmd_scheduler(settings: Settings) -> int:
     settings.require("SLACK_BOT_TOKEN", "OPS_CHANNEL_ID")
     check_slack(settings)
     services = build_services(settings)
-    scheduler = build_scheduler(services, _chat(services), outbox_port=_chat(services).inner, blocking=True)
+    scheduler = build_scheduler(services, _chat(services), blocking=True)
     print(
-        "scheduler started: digests, nudges, weekly report, outbox retries, draft expiry (Ctrl-C stops it)", flush=True
+        "scheduler started: digests, nudges, weekly report, triage repair, draft expiry, pruning (Ctrl-C stops it)",
+        flush=True,
     )
     scheduler.start()
     return 0
@@ -466,10 +583,12 @@ def dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return cmd_report(args, settings)
     if args.command == "scheduler":
         return cmd_scheduler(settings)
+    if args.command == "worker":
+        return cmd_worker(settings, args.processes, args.threads)
     if args.command == "console":
         return cmd_console(settings)
     if args.command == "run":
-        return cmd_run(settings, args.http, args.port, not args.no_scheduler)
+        return cmd_run(settings, args.http, args.port, not args.no_scheduler, args.workers)
     if settings.slack_bot_token is not None:
         return cmd_run(settings)
     return cmd_console(settings, "No SLACK_BOT_TOKEN set: starting the terminal console instead of the Slack app.")
@@ -481,7 +600,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = load_settings()
         check_ops_channel_id(settings)
-        serving = args.command in ("run", "scheduler") or (args.command is None and settings.slack_bot_token)
+        serving = args.command in ("run", "scheduler", "worker") or (args.command is None and settings.slack_bot_token)
         configure_logging(logging.INFO if serving else logging.WARNING, log_secrets(settings))
         return dispatch(args, settings)
     except (SettingsError, CatalogError, DatabaseError, TeamFileError, UsageError, SlackCheckError) as exc:

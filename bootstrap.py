@@ -8,7 +8,7 @@ from bot.analysis.llm import LLMEngine
 from bot.analysis.rules.engine import RulesEngine
 from bot.briefs.catalog import Catalog, load_catalog
 from bot.delivery.alerts import LLMOutageAlert
-from bot.delivery.outbox import ReliablePort
+from bot.delivery.outbox import OutboxPort
 from bot.digests.nudges import Nudges
 from bot.digests.runs import Digests
 from bot.intake.conversation import Conversation
@@ -26,7 +26,7 @@ from bot.team.directory import Directory
 from bot.team.roster import load_roster, sync_roster
 from bot.triage.card import TriageCards
 from bot.triage.service import Triage
-from handlers.slack_port import slack_port
+from handlers.slack_port import quick_port, slack_port
 from storage.db import Database, Timeouts, url_password
 
 
@@ -56,17 +56,14 @@ def build_services(settings: Settings, clock: Clock | None = None, db: Database 
     clock = clock or SystemClock()
     catalog = load_catalog(settings.catalog_file)
     if db is None:
-        db = Database(settings.database_url, database_timeouts(settings))
+        db = Database(settings.database_url, database_timeouts(settings), pool_size=settings.worker_threads + 4)
         db.upgrade()
     uow = db.uow
     if settings.team_file is not None:
         sync_roster(uow, load_roster(settings.team_file, catalog))
     metrics = Metrics(db.status_counts, tuple(Status))
-    chat = (
-        ReliablePort(slack_port(settings, clock, metrics, catalog), uow, clock, settings.ops_channel_id)
-        if settings.slack_bot_token is not None
-        else None
-    )
+    slack = slack_port(settings, clock, metrics, catalog) if settings.slack_bot_token is not None else None
+    chat = OutboxPort(slack, uow, clock, reads=quick_port(slack)) if slack is not None else None
     alert = (
         LLMOutageAlert(uow, clock, chat, settings.ops_channel_id)
         if chat is not None and settings.ops_channel_id

@@ -1,51 +1,42 @@
-"""Ack latency, time to first reply and memory under load: ``run --http`` against a bare Bolt app.
+"""Ack latency, time to first reply and memory under load: ``run --http --workers 2`` against a bare Bolt app.
 
-Usage: .venv/bin/python benchmarks/ack_latency.py [--seconds 60] [--rate 50] [--db postgresql://…/creative_bench]
+Usage: .venv/bin/python benchmarks/ack_latency.py [--seconds 60] [--rate 50] [--worker-threads 64]
+       [--db postgresql+psycopg://postgres@127.0.0.1:5432/creative_bench]
 
-A fake Slack Web API and a fake OpenAI endpoint (800 ms per call) run in this process; the real app runs as
-a subprocess, ``creative-intake run --http --no-scheduler``, on a temporary SQLite file (or, with ``--db``,
-on a PostgreSQL database named ``creative_bench…`` that is dropped and recreated). Signed ``message.im``
-events, each from a new user (a new conversation) with a new event id, are sent open-loop at ``--rate`` per
-second for ``--seconds`` by a bounded pool of sender threads. Per event: the ack time (HTTP answer received)
-and the time until the fake Slack receives the bot's first ``chat.postMessage`` to that user's DM channel.
-Then the same load against a bare Bolt app that only acks, served by the same gunicorn configuration
-(``handlers.server.run_gunicorn``), for the ratio of p50 ack times. Last, the peak RSS (VmHWM) of our
-gunicorn worker and master. Loopback only; every wait is bounded.
+Ours is the production layout: ``creative-intake run --http --no-scheduler --workers 2`` (the web process only
+stores each delivery in the inbox and acks; two worker child processes, ``WORKER_THREADS`` threads each, do
+the work and send the outbox). The fake Slack Web API and a fake OpenAI (``--llm-latency``, 800 ms per call)
+run in a separate process (benchmarks/harness.py). The database is a temporary SQLite file, or with ``--db``
+a PostgreSQL database named ``creative_bench…`` that is dropped and created first and dropped at the end.
 
-Targets (hardening issue): p99 ack < 100 ms, zero non-200, p50 ack ours / bare ≤ 2, worker peak RSS < 250 MB.
+Signed ``message.im`` events, each from a new user (a new conversation) with a new event id, are sent
+open-loop at ``--rate`` per second for ``--seconds`` by a pool of sender threads. Per event: the ack time
+(HTTP answer received) and the first reply, the time until the fake Slack receives the first
+``chat.postMessage`` to that user's DM that is not the "Working on it…" placeholder. After the last send the
+script waits at most ``--reply-timeout`` for stragglers; events still without a reply are "unanswered". Then
+the peak RSS (VmHWM) of the web processes (``run``, the gunicorn master, and its gunicorn worker) and of each
+worker process. Then the same load against a bare Bolt app that only acks, served by the same gunicorn
+configuration (``handlers.server.run_gunicorn``). Loopback only; every wait is bounded.
+
+Targets (issue 10): p99 ack ≤ 3× bare and < 20 ms, p50 ack ≤ 1.5× bare, zero non-200, first-reply p99 < 1.5 s.
 """
 
 from __future__ import annotations
 
 import argparse
 import itertools
-import math
 import os
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections import Counter
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.error import URLError
-from urllib.request import urlopen
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+import harness as h
 
-from fakes.openai_server import FakeOpenAI  # noqa: E402
-from fakes.slack_api import FakeSlackAPI  # noqa: E402
-from slack_requests import event_callback, message_event, send_event  # noqa: E402
-
-SECRET = "bench-signing-secret"
-BOT_TOKEN = "xoxb-bench-token"
-OPS = "C0OPS"
-APP = ROOT / ".venv" / "bin" / "creative-intake"
 TEXTS = (
     "need a 30s youtube pre-roll for the spring launch, 16:9",
     "can we get an instagram carousel for the webinar next week?",
@@ -55,117 +46,24 @@ TEXTS = (
 _users = itertools.count(1)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Sample:
-    """One event sent: when it was due, sent and answered (monotonic seconds), and the HTTP status."""
+    """One event: its user, when it was due (monotonic seconds), and its HTTP answer."""
 
     user: str
-    scheduled: float
-    sent: float
-    answered: float
-    status: int
-
-    @property
-    def ack_ms(self) -> float:
-        """Time from sending the request to receiving the HTTP answer."""
-        return (self.answered - self.sent) * 1000
+    due: float
+    answer: h.Answer
 
 
-@dataclass
-class Server:
-    """A server subprocess (a gunicorn master) and its base URL."""
+@dataclass(frozen=True)
+class Acks:
+    """The ack figures of one run, in milliseconds."""
 
-    process: subprocess.Popen[bytes]
-    url: str
-    log: Path
-
-
-# ---------------------------------------------------------------------- servers
-
-
-def free_port() -> int:
-    """An unused TCP port on 127.0.0.1."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def base_env(slack: FakeSlackAPI, openai: FakeOpenAI, database_url: str) -> dict[str, str]:
-    """The app's whole environment: nothing inherited but PATH, so no developer setting leaks in."""
-    return {
-        "PATH": os.environ.get("PATH", ""),
-        "SLACK_BOT_TOKEN": BOT_TOKEN,
-        "SLACK_SIGNING_SECRET": SECRET,
-        "SLACK_API_URL": slack.base_url,
-        "OPS_CHANNEL_ID": OPS,
-        "OPENAI_API_KEY": "sk-bench",
-        "OPENAI_BASE_URL": openai.base_url,
-        "DATABASE_URL": database_url,
-    }
-
-
-@contextmanager
-def serve(argv: Sequence[str], env: dict[str, str], port: int, workdir: Path, name: str) -> Iterator[Server]:
-    """Start a server subprocess (stderr to a log file), wait until it listens, stop it (SIGTERM) at the end."""
-    log = workdir / f"{name}.log"
-    with log.open("wb") as sink:
-        process = subprocess.Popen(list(argv), env=env, cwd=workdir, stdout=sink, stderr=subprocess.STDOUT)
-    try:
-        wait_listening(port, process, timeout=60)
-        yield Server(process, f"http://127.0.0.1:{port}", log)
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
-
-
-def wait_listening(port: int, process: subprocess.Popen[bytes], timeout: float) -> None:
-    """Poll until ``port`` accepts connections; fail if the process exits or ``timeout`` passes."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited with code {process.returncode} before listening")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"server not listening on {port} after {timeout}s")
-
-
-def wait_healthy(url: str, timeout: float = 30) -> None:
-    """Poll ``GET /healthz`` until it answers 200."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urlopen(url + "/healthz", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except (URLError, OSError):
-            pass
-        time.sleep(0.1)
-    raise RuntimeError(f"{url}/healthz not healthy after {timeout}s")
-
-
-def fresh_postgres(url: str) -> str:
-    """Drop and recreate the benchmark's own PostgreSQL database; its name must start with creative_bench."""
-    import psycopg
-    from psycopg import sql
-    from sqlalchemy.engine import make_url
-
-    parsed = make_url(url)
-    database = parsed.database or ""
-    if not database.startswith("creative_bench"):
-        raise SystemExit("--db: the database name must start with creative_bench (it is dropped and recreated)")
-    admin = parsed.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
-    with psycopg.connect(admin, autocommit=True) as conn:
-        name = sql.Identifier(database)
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(name))
-    return url
+    p50: float
+    p90: float
+    p99: float
+    max: float
+    non_200: int
 
 
 # ---------------------------------------------------------------------- bare Bolt app (run as a subprocess)
@@ -192,19 +90,13 @@ def serve_bare(port: int) -> None:
 # ---------------------------------------------------------------------- load
 
 
-def send_one(url: str, user: str, text: str, scheduled: float) -> Sample:
-    """Send one signed DM event from ``user`` (channel ``D<user>``, fresh event id) and time its answer."""
-    payload = event_callback(message_event(text, user=user, channel=f"D{user}"))
-    sent = time.monotonic()
-    try:
-        status = send_event(url, SECRET, payload).status
-    except OSError:  # refused, reset or timed out: counted as a non-200
-        status = 0
-    return Sample(user, scheduled, sent, time.monotonic(), status)
+def send_one(url: str, user: str, text: str, due: float) -> Sample:
+    """Send one DM event from ``user`` and time its ack."""
+    return Sample(user, due, h.deliver(url, h.dm_payload(user, text)))
 
 
 def run_load(url: str, rate: float, count: int, senders: int, label: str) -> list[Sample]:
-    """Open-loop load: event i is due at start + i / rate, whatever the earlier answers; returns every sample."""
+    """Open-loop load: event i is due at start + i / rate, whatever the earlier answers; every sample."""
     start = time.monotonic() + 0.2
     with ThreadPoolExecutor(max_workers=senders, thread_name_prefix="sender") as pool:
         futures = []
@@ -216,16 +108,19 @@ def run_load(url: str, rate: float, count: int, senders: int, label: str) -> lis
         return [future.result() for future in futures]
 
 
-def first_replies(slack: FakeSlackAPI, samples: Sequence[Sample], timeout: float) -> dict[str, float]:
-    """For each sample's user, when the fake Slack received the first post to its DM; waits up to ``timeout``."""
+def first_replies(fakes: h.Fakes, samples: Sequence[Sample], timeout: float) -> dict[str, float]:
+    """Per user, when the fake Slack received the first real post to its DM; waits up to ``timeout``."""
     channels = {f"D{s.user}": s.user for s in samples}
     deadline, report = time.monotonic() + timeout, time.monotonic() + 10
+    firsts: dict[str, float] = {}
+    read = 0
     while True:
-        firsts: dict[str, float] = {}
-        for call in slack.calls("chat.postMessage"):
-            channel = call.params.get("channel")
-            if channel in channels and channels[channel] not in firsts:
-                firsts[channels[channel]] = call.at
+        posts = fakes.refresh()
+        for post in posts[read:]:
+            user = channels.get(post.channel)
+            if user and user not in firsts and post.method == "chat.postMessage" and post.real:
+                firsts[user] = post.at
+        read = len(posts)
         now = time.monotonic()
         if len(firsts) == len(channels) or now >= deadline:
             return firsts
@@ -238,149 +133,165 @@ def first_replies(slack: FakeSlackAPI, samples: Sequence[Sample], timeout: float
 # ---------------------------------------------------------------------- figures
 
 
-def percentile(values: Sequence[float], q: float) -> float:
-    """Nearest-rank percentile (``q`` in 0..100); infinity stands for "never happened"."""
-    ordered = sorted(values)
-    if not ordered:
-        return float("nan")
-    return ordered[max(0, math.ceil(q / 100 * len(ordered)) - 1)]
-
-
-def memory(pid: int) -> dict[str, int]:
-    """VmHWM (peak RSS) and VmRSS of a process, in kB."""
-    fields = {}
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        name, _, value = line.partition(":")
-        if name in ("VmHWM", "VmRSS"):
-            fields[name] = int(value.split()[0])
-    return fields
-
-
-def children(pid: int) -> list[int]:
-    """Processes whose parent is ``pid`` (the gunicorn worker of a master)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                found.append(int(entry.name))
-    return found
-
-
-def summarise(name: str, samples: Sequence[Sample]) -> dict[str, float]:
+def ack_figures(name: str, samples: Sequence[Sample]) -> Acks:
     """Print and return the ack figures of one run."""
-    acks = [s.ack_ms for s in samples]
-    lag = max((s.sent - s.scheduled) * 1000 for s in samples)
-    non_200 = sum(s.status != 200 for s in samples)
-    figures = {"p50": percentile(acks, 50), "p99": percentile(acks, 99), "max": max(acks), "non_200": non_200}
+    acks = [s.answer.ms for s in samples]
+    lag = max((s.answer.sent - s.due) * 1000 for s in samples)
+    figures = Acks(
+        p50=h.percentile(acks, 50),
+        p90=h.percentile(acks, 90),
+        p99=h.percentile(acks, 99),
+        max=max(acks),
+        non_200=sum(s.answer.status != 200 for s in samples),
+    )
+    statuses = Counter("no answer" if s.answer.status == 0 else str(s.answer.status) for s in samples)
+    del statuses["200"]
     print(
-        f"{name}: {len(samples)} events, non-200 {non_200}, ack p50 {figures['p50']:.1f} ms, "
-        f"p99 {figures['p99']:.1f} ms, max {figures['max']:.1f} ms (worst send lag {lag:.1f} ms)"
+        f"{name}: {len(samples)} events, ack p50 {figures.p50:.1f} ms, p90 {figures.p90:.1f} ms, "
+        f"p99 {figures.p99:.1f} ms, max {figures.max:.1f} ms; non-200: {figures.non_200} {dict(statuses) or ''}; "
+        f"acks over Slack's 3 s: {sum(a > 3000 for a in acks)} (worst send lag {lag:.1f} ms)",
+        flush=True,
     )
     return figures
 
 
-def summarise_replies(samples: Sequence[Sample], firsts: dict[str, float], timeout: float) -> None:
-    """Print time to first reply; events with no reply within the wait count as infinitely late."""
-    delays = [(firsts[s.user] - s.sent) if s.user in firsts else float("inf") for s in samples]
-    missing = sum(d == float("inf") for d in delays)
-    p50, p99 = percentile(delays, 50), percentile(delays, 99)
+def reply_figures(samples: Sequence[Sample], firsts: dict[str, float], waited: float) -> tuple[float, int]:
+    """Print the time to first reply; return its p99 (s) and how many events got none."""
+    delays = [(firsts[s.user] - s.answer.sent) if s.user in firsts else float("inf") for s in samples]
+    unanswered = sum(d == float("inf") for d in delays)
+    p50, p99 = h.percentile(delays, 50), h.percentile(delays, 99)
     print(
         f"ours: first reply p50 {p50:.2f} s, p99 {p99:.2f} s, max {max(delays):.2f} s; "
-        f"{missing} of {len(samples)} without a reply within {timeout:.0f} s of the last send"
+        f"unanswered at the end: {unanswered} of {len(samples)} (waited up to {waited:.0f} s after the last send)",
+        flush=True,
     )
+    return p99, unanswered
 
 
-def error_lines(log: Path, limit: int = 5) -> list[str]:
-    """The distinct warning/error lines of a server log (first ``limit``), for the investigation."""
-    seen: dict[str, None] = {}
-    for line in log.read_text(errors="replace").splitlines():
-        if any(level in line for level in ("WARNING", "ERROR", "CRITICAL", '"level": "warning"', '"level": "error"')):
-            seen.setdefault(line[:240])
-    return list(seen)[:limit]
+def print_memory(web: h.Proc) -> None:
+    """Peak RSS of the web processes (master and gunicorn worker) and of each worker process."""
+    print(f"ours web process (run, gunicorn master) pid {web.pid}: peak RSS {h.peak_rss_mb(web.pid):.1f} MB")
+    for pid, argv in h.descendants(web.pid):
+        role = "worker process" if "worker" in argv else "web process (gunicorn worker)"
+        print(f"ours {role} pid {pid}: peak RSS {h.peak_rss_mb(pid):.1f} MB")
 
 
 # ---------------------------------------------------------------------- runs
 
 
-def run_ours(args: argparse.Namespace, slack: FakeSlackAPI, openai: FakeOpenAI, workdir: Path) -> float:
-    """Load our app; print acks, first replies, memory and log warnings; return the p50 ack (ms)."""
-    database_url = fresh_postgres(args.db) if args.db else f"sqlite:///{workdir / 'bench.db'}"
-    port = free_port()
-    argv = [str(APP), "run", "--http", "--port", str(port), "--no-scheduler"]
-    with serve(argv, base_env(slack, openai, database_url), port, workdir, "ours") as server:
-        wait_healthy(server.url)
-        warm = run_load(server.url, args.rate, args.warmup, args.senders, label="W")
-        first_replies(slack, warm, timeout=30)
-        samples = run_load(server.url, args.rate, int(args.rate * args.seconds), args.senders, label="L")
-        figures = summarise(f"ours ({database_url.split(':')[0]})", samples)
-        firsts = first_replies(slack, samples, timeout=args.reply_timeout)
-        summarise_replies(samples, firsts, args.reply_timeout)
-        workers = children(server.process.pid)
-        for label, pid in [("master", server.process.pid), *(("worker", w) for w in workers)]:
-            mem = memory(pid)
-            print(
-                f"ours {label} pid {pid}: peak RSS (VmHWM) {mem['VmHWM'] / 1024:.1f} MB, "
-                f"RSS now {mem['VmRSS'] / 1024:.1f} MB"
-            )
-        for line in error_lines(server.log):
-            print(f"  log: {line}")
-    return figures["p50"]
+def run_ours(args: argparse.Namespace, fakes: h.Fakes, workdir: Path) -> tuple[Acks, float, int]:
+    """Load our app; print acks, first replies, memory and log warnings; the ack figures, first-reply p99 and
+    how many events went unanswered."""
+    database_url = h.fresh_postgres(args.db) if args.db else h.sqlite_url(workdir)
+    port = h.free_port()
+    url = f"http://127.0.0.1:{port}"
+    argv = [str(h.APP), "run", "--http", "--port", str(port), "--no-scheduler", "--workers", str(args.workers)]
+    env = h.app_env(fakes, database_url, WORKER_THREADS=str(args.worker_threads))
+    print(
+        f"ours: run --http --no-scheduler --workers {args.workers}, WORKER_THREADS={args.worker_threads}, "
+        f"database {h.shown(database_url)}",
+        flush=True,
+    )
+    web = h.start(argv, env, workdir, "ours")
+    try:
+        h.wait_healthy(web, url)
+        deadline = time.monotonic() + 60
+        while web.log.read_text(errors="replace").count("worker started") < args.workers:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the worker processes did not start:\n{h.tail(web.log)}")
+            time.sleep(0.1)
+        warm = run_load(url, args.rate, args.warmup, args.senders, label="W")
+        first_replies(fakes, warm, timeout=30)
+        print(f"  machine before ours: {h.machine()}", flush=True)
+        samples = run_load(url, args.rate, int(args.rate * args.seconds), args.senders, label="L")
+        print(f"  machine after ours: {h.machine()}", flush=True)
+        acks = ack_figures("ours", samples)
+        firsts = first_replies(fakes, samples, timeout=args.reply_timeout)
+        p99, unanswered = reply_figures(samples, firsts, args.reply_timeout)
+        print_memory(web)
+    finally:
+        web.stop()
+        if args.db:
+            h.drop_postgres(database_url)
+    for line, count in h.problem_lines([web.log]):
+        print(f"  log ×{count}: {line}")
+    return acks, p99, unanswered
 
 
-def run_bare(args: argparse.Namespace, slack: FakeSlackAPI, openai: FakeOpenAI, workdir: Path) -> float:
-    """The same load against the ack-only Bolt app; return its p50 ack (ms)."""
-    port = free_port()
+def run_bare(args: argparse.Namespace, fakes: h.Fakes, workdir: Path) -> Acks:
+    """The same load against the ack-only Bolt app."""
+    port = h.free_port()
     argv = [sys.executable, str(Path(__file__).resolve()), "--serve-bare", str(port)]
-    env = base_env(slack, openai, "sqlite://") | {"PYTHONPATH": str(ROOT)}
-    with serve(argv, env, port, workdir, "bare") as server:
-        run_load(server.url, args.rate, args.warmup, args.senders, label="V")
-        samples = run_load(server.url, args.rate, int(args.rate * args.seconds), args.senders, label="B")
-        return summarise("bare Bolt", samples)["p50"]
+    env = h.app_env(fakes, "sqlite://") | {"PYTHONPATH": str(h.ROOT)}
+    bare = h.start(argv, env, workdir, "bare")
+    try:
+        h.wait_listening(bare, port)
+        url = f"http://127.0.0.1:{port}"
+        run_load(url, args.rate, args.warmup, args.senders, label="V")
+        print(f"  machine before bare: {h.machine()}", flush=True)
+        samples = run_load(url, args.rate, int(args.rate * args.seconds), args.senders, label="B")
+        print(f"  machine after bare: {h.machine()}", flush=True)
+        return ack_figures("bare Bolt", samples)
+    finally:
+        bare.stop()
+
+
+def check(name: str, ok: bool, figures: str) -> bool:
+    """Print one target's verdict."""
+    print(f"  [{'met' if ok else 'MISSED'}] {name}: {figures}")
+    return ok
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     """Command-line flags."""
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=60, help="load duration per app (default 60)")
     parser.add_argument("--rate", type=float, default=50, help="events per second (default 50)")
-    parser.add_argument("--senders", type=int, default=64, help="sender threads (default 64)")
-    parser.add_argument("--warmup", type=int, default=10, help="unmeasured events sent first (default 10)")
-    parser.add_argument("--llm-latency", type=float, default=0.8, help="fake OpenAI latency, seconds")
+    parser.add_argument("--senders", type=int, default=128, help="sender threads (default 128)")
+    parser.add_argument("--warmup", type=int, default=20, help="unmeasured events sent first (default 20)")
+    parser.add_argument("--llm-latency", type=float, default=0.8, help="fake OpenAI latency, seconds (default 0.8)")
+    parser.add_argument("--workers", type=int, default=2, help="worker processes of run (default 2)")
+    parser.add_argument("--worker-threads", type=int, default=64, help="WORKER_THREADS (default 64)")
     parser.add_argument(
-        "--reply-timeout",
-        type=float,
-        default=120,
-        help="how long to wait for first replies after the last send (default 120 s)",
+        "--reply-timeout", type=float, default=60, help="longest wait for replies after the last send (default 60 s)"
     )
     parser.add_argument("--db", help="a PostgreSQL URL whose database is named creative_bench… (default: SQLite)")
+    parser.add_argument("--logs", type=Path, help="keep the processes' logs (and the SQLite file) in this folder")
     parser.add_argument("--serve-bare", type=int, metavar="PORT", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run both loads and print the figures."""
+    """Run both loads, print the figures and the verdicts; exit 1 when a target is missed."""
     args = parse_args(argv)
     if args.serve_bare:
         serve_bare(args.serve_bare)
         return 0
     print(
-        f"load: {args.rate:g} events/s for {args.seconds:g} s, {args.senders} senders, "
-        f"fake LLM {args.llm_latency:g} s; {os.cpu_count()} CPUs",
+        f"load: {args.rate:g} message.im events/s from distinct users for {args.seconds:g} s, "
+        f"{args.senders} senders, fake LLM {args.llm_latency:g} s per call",
         flush=True,
     )
-    with (
-        FakeSlackAPI() as slack,
-        FakeOpenAI(base_latency_s=args.llm_latency) as openai,
-        tempfile.TemporaryDirectory(prefix="ack-bench-") as tmp,
-    ):
-        ours = run_ours(args, slack, openai, Path(tmp))
-        bare = run_bare(args, slack, openai, Path(tmp))
-    print(f"p50 ack ratio ours / bare: {ours / bare:.2f} (target ≤ 2)")
-    return 0
+    print(f"machine at start: {h.machine()}", flush=True)
+    fakes = h.start_fakes(args.llm_latency)
+    try:
+        with tempfile.TemporaryDirectory(prefix="ack-bench-") as tmp:
+            workdir = args.logs or Path(tmp)
+            workdir.mkdir(parents=True, exist_ok=True)
+            ours, reply_p99, unanswered = run_ours(args, fakes, workdir)
+            bare = run_bare(args, fakes, workdir)
+    finally:
+        fakes.close()
+    print(f"machine at end: {h.machine()}")
+    print("targets:")
+    verdicts = [
+        check("p99 ack ≤ 3× bare", ours.p99 <= 3 * bare.p99, f"{ours.p99:.1f} ms vs 3 × {bare.p99:.1f} ms"),
+        check("p99 ack < 20 ms", ours.p99 < 20, f"{ours.p99:.1f} ms"),
+        check("p50 ack ≤ 1.5× bare", ours.p50 <= 1.5 * bare.p50, f"{ours.p50:.1f} ms vs 1.5 × {bare.p50:.1f} ms"),
+        check("zero non-200", ours.non_200 == 0 and bare.non_200 == 0, f"ours {ours.non_200}, bare {bare.non_200}"),
+        check("first-reply p99 < 1.5 s", reply_p99 < 1.5, f"{reply_p99:.2f} s ({unanswered} unanswered)"),
+    ]
+    return 0 if all(verdicts) else 1
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.delivery.outbox import deliver_due
+from bot.delivery.inbox import RETENTION
 from bot.delivery.ports import ChatPort
 from bot.intake.conversation import Conversation
 from bot.platform.clock import Clock
@@ -24,39 +24,49 @@ from bot.services import Services
 from storage.uow import UnitOfWorkFactory
 
 DRAFT_SWEEP_MINUTES = 15
-OUTBOX_RETRY_MINUTES = 1
 #: Slack retries an unacknowledged delivery three times within minutes (after about 1 s, 1 min and 5 min), so
-#: a claim older than an hour can never meet its retry again: it is deleted, and the table stays small.
-CLAIM_RETENTION = timedelta(hours=1)
-CLAIM_PRUNE_MINUTES = 15
+#: an inbox item done a day ago can never meet its retry again: it is deleted, and the table stays small.
+#: Outbox rows sent are kept a week (what was posted, for support), then deleted.
+SENT_RETENTION = timedelta(days=7)
+PRUNE_MINUTES = 15
+#: A request without its triage message this long after its submission (and nothing queued for it within the
+#: hour) gets it posted by the repair job.
+REPAIR_AFTER = timedelta(minutes=2)
+REPAIR_MINUTES = 5
 #: A tick that could not run on time (busy or paused process) still runs within this many seconds.
 MISFIRE_GRACE_S = 3600
 
 
 def notify_expired_drafts(conversation: Conversation, port: ChatPort) -> int:
-    """Remove drafts silent for 7 days and tell each requester once; returns how many."""
-    expired = conversation.expire_drafts()
-    for draft in expired:
-        title = words(draft.brief.get("title") or "your request")
-        port.post(
-            port.open_dm(draft.requester_id),
-            f"Your draft for {title} expired after 7 days without messages. Send me a message to start again.",
-        )
+    """Remove drafts silent for 7 days and tell each requester once (in the same transaction); returns how many."""
+    with conversation.uow.transaction():
+        expired = conversation.expire_drafts()
+        for draft in expired:
+            title = words(draft.brief.get("title") or "your request")
+            port.post(
+                draft.requester_id,  # chat.postMessage to a user id posts in the app's DM with them
+                f"Your draft for {title} expired after 7 days without messages. Send me a message to start again.",
+            )
     return len(expired)
 
 
-def prune_claims(uow: UnitOfWorkFactory, clock: Clock) -> int:
-    """Delete the once-per-event claims older than CLAIM_RETENTION; returns how many."""
+def prune(uow: UnitOfWorkFactory, clock: Clock) -> int:
+    """Delete inbox items done a day ago and outbox rows sent a week ago; returns how many."""
+    now = clock.now()
     with uow() as u:
-        return u.deliveries.prune(clock.now() - CLAIM_RETENTION)
+        return u.inbox.prune(now - RETENTION) + u.outbox.prune(now - SENT_RETENTION)
 
 
-def build_scheduler(
-    services: Services, port: ChatPort, *, outbox_port: ChatPort | None = None, blocking: bool = False
-) -> BaseScheduler:
+def repair_triage(services: Services, port: ChatPort) -> int:
+    """Post the missing triage messages (requests ops would otherwise see only as a count); returns how many."""
+    now = services.clock.now()
+    return len(services.cards.repair(port, now - REPAIR_AFTER, now - timedelta(hours=1)))
+
+
+def build_scheduler(services: Services, port: ChatPort, *, blocking: bool = False) -> BaseScheduler:
     """The process's scheduler with every periodic job (not started); ``blocking`` for the ``scheduler`` command.
 
-    ``outbox_port`` is the port straight to Slack that queued posts are retried through (no retry job without it).
+    The outbox is not a job: workers send it continuously.
     """
     kind = BlockingScheduler if blocking else BackgroundScheduler
     scheduler = kind(
@@ -83,18 +93,17 @@ def build_scheduler(
         replace_existing=True,
     )
     scheduler.add_job(
-        prune_claims,
-        IntervalTrigger(minutes=CLAIM_PRUNE_MINUTES),
+        prune,
+        IntervalTrigger(minutes=PRUNE_MINUTES),
         args=[services.uow, services.clock],
-        id="prune_claims",
+        id="prune",
         replace_existing=True,
     )
-    if outbox_port is not None:
-        scheduler.add_job(
-            deliver_due,
-            IntervalTrigger(minutes=OUTBOX_RETRY_MINUTES),
-            args=[services.uow, outbox_port, services.clock, services.settings.ops_channel_id],
-            id="outbox",
-            replace_existing=True,
-        )
+    scheduler.add_job(
+        repair_triage,
+        IntervalTrigger(minutes=REPAIR_MINUTES),
+        args=[services, port],
+        id="repair_triage",
+        replace_existing=True,
+    )
     return scheduler

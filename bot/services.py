@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from bot.analysis.analyzer import Analyzer
 from bot.briefs.catalog import Catalog
-from bot.delivery.outbox import ReliablePort
+from bot.delivery.outbox import OutboxPort
 from bot.digests.nudges import Nudges
 from bot.digests.runs import Digests
 from bot.intake.conversation import Conversation
@@ -26,7 +26,7 @@ from storage.uow import UnitOfWorkFactory
 
 @dataclass(frozen=True)
 class Services:
-    """The process's objects; ``chat`` is the port to Slack (failed posts kept) when a bot token is set."""
+    """The process's objects; ``chat`` is the port to Slack (through the outbox) when a bot token is set."""
 
     settings: Settings
     clock: Clock
@@ -45,4 +45,4 @@ class Services:
     digests: Digests
     nudges: Nudges
     report: WeeklyReport
-    chat: ReliablePort | None
+    chat: OutboxPort | None

@@ -180,8 +180,8 @@ def _depth(value: Any) -> int:
 
 
 def _delivery_fields(environ: dict[str, Any]) -> dict[str, Any]:
-    """The ``event_id`` of an Events API delivery, for every line logged while it is handled (and, with a
-    context-copying listener executor, by its lazy listeners). The body is read once and put back for Bolt."""
+    """The ``event_id`` of an Events API delivery, for every line logged while it is acknowledged (the workers
+    log it with the work, from the inbox item). The body is read once and put back for Bolt."""
     if not str(environ.get("CONTENT_TYPE", "")).startswith("application/json"):
         return {}
     try:

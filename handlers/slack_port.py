@@ -83,8 +83,19 @@ PERMANENT_ERRORS = frozenset(
         "cannot_dm_bot",
         "restricted_action",
         "channel_is_archived",
+        "message_not_found",
+        "cant_update_message",
+        "edit_window_closed",
     }
 )
+#: Slack's answers to an update of a message that can no longer be updated.
+NOT_UPDATABLE = frozenset({"message_not_found", "cant_update_message", "edit_window_closed"})
+#: The metadata event type that carries an outbox row's key on a post.
+OUTBOX_EVENT = "creative_intake_outbox"
+#: How many DM channel ids a process keeps (conversations.open answers the same id for a user every time).
+DM_CACHE = 10_000
+#: How many recent messages are searched for an outbox key (a crashed dispatcher's post is among the newest).
+RECENT = 200
 
 
 def _failure(method: str, exc: Exception) -> DeliveryFailed:
@@ -130,6 +141,8 @@ class WebClientPort:
         self.timezones = timezones
         self.catalog = catalog
         self.on_error = on_error
+        self._dms: dict[str, str] = {}
+        self._workspace: str | None = None
 
     @_calling("chat.postMessage")
     def post(
@@ -138,32 +151,95 @@ class WebClientPort:
         text: str,
         card: Card | None = None,
         thread_ts: str | None = None,
-        target: Target | None = None,  # noqa: ARG002  (remembering the ts is the outbox port's job)
+        target: Target | None = None,  # noqa: ARG002  (remembering the ts is the outbox's job)
     ) -> Posted:
+        return self._post(channel, text, card, thread_ts)
+
+    @_calling("chat.postMessage")
+    def post_keyed(self, channel: str, text: str, card: Card | None, thread_ts: str | None, key: str) -> Posted:
+        metadata = {"event_type": OUTBOX_EVENT, "event_payload": {"key": key}}
+        return self._post(channel, text, card, thread_ts, metadata)
+
+    def _post(self, channel: str, text: str, card: Card | None, thread_ts: str | None, metadata: Any = None) -> Posted:
         response = self.client.chat_postMessage(
             channel=channel,
             text=clamp_chat(text, MAX_MESSAGE_TEXT),
             blocks=message_blocks(card) if card else None,
             thread_ts=thread_ts,
+            metadata=metadata,
         )
         return Posted(str(response.get("channel") or channel), str(response["ts"]))
+
+    def find_keyed(self, channel: str, key: str, thread_ts: str | None) -> Posted | None:
+        conversation = self.open_dm(channel) if channel[:1] in ("U", "W") else channel
+        messages = self._recent(conversation, thread_ts)
+        for message in messages:
+            metadata = message.get("metadata") if isinstance(message, dict) else None
+            if isinstance(metadata, dict) and (metadata.get("event_payload") or {}).get("key") == key:
+                return Posted(conversation, str(message.get("ts")))
+        return None
+
+    @_calling("conversations.history")
+    def _recent(self, channel: str, thread_ts: str | None) -> list[Any]:
+        """The last RECENT messages of a channel (or the thread), with their metadata."""
+        if thread_ts:
+            response = self.client.conversations_replies(
+                channel=channel, ts=thread_ts, include_all_metadata=True, limit=RECENT
+            )
+        else:
+            response = self.client.conversations_history(channel=channel, include_all_metadata=True, limit=RECENT)
+        return list(response.get("messages") or [])
+
+    def signal(self, channel: str, text: str) -> Posted | None:
+        try:
+            return self.post(channel, text)
+        except DeliveryFailed:
+            return None  # logged; it only said that the bot is working
+
+    def reply_to(self, channel: str, target: Target, text: str) -> None:  # noqa: ARG002
+        """Slack alone cannot find a request's message: only the outbox port replies to a target."""
+        raise DeliveryFailed("chat.postMessage", f"no message known for {target[0]}", permanent=True)
 
     @_calling("chat.delete")
     def delete(self, channel: str, ts: str) -> None:
         self.client.chat_delete(channel=channel, ts=ts)
 
     @_calling("chat.update")
-    def update(self, channel: str, ts: str, text: str, card: Card | None = None) -> None:
+    def update(
+        self,
+        channel: str,
+        ts: str,
+        text: str,
+        card: Card | None = None,
+        target: Target | None = None,  # noqa: ARG002  (finding the ts of a target is the outbox's job)
+    ) -> None:
         self.client.chat_update(
             channel=channel, ts=ts, text=clamp_chat(text, MAX_MESSAGE_TEXT), blocks=message_blocks(card) if card else []
         )
+
+    def replace_or_post(self, channel: str, ts: str, text: str, card: Card | None = None) -> None:
+        try:
+            self.update(channel, ts, text, card)
+        except DeliveryFailed as failure:
+            if failure.error not in NOT_UPDATABLE:
+                raise
+            self.post(channel, text, card)
 
     @_calling("chat.postEphemeral")
     def ephemeral(self, channel: str, user: str, text: str, thread_ts: str | None = None) -> None:
         self.client.chat_postEphemeral(channel=channel, user=user, text=text, thread_ts=thread_ts)
 
-    @_calling("conversations.open")
     def open_dm(self, user: str) -> str:
+        if (known := self._dms.get(user)) is not None:
+            return known
+        channel = self._open_dm(user)
+        if len(self._dms) >= DM_CACHE:
+            self._dms.clear()
+        self._dms[user] = channel
+        return channel
+
+    @_calling("conversations.open")
+    def _open_dm(self, user: str) -> str:
         return str(self.client.conversations_open(users=user)["channel"]["id"])
 
     def user_timezone(self, user: str) -> str:
@@ -177,10 +253,15 @@ class WebClientPort:
         self.client.views_open(trigger_id=trigger_id, view=view(form, self.catalog))
 
     def permalink(self, channel: str, ts: str) -> str | None:
+        """Built from the workspace's URL once Slack has given one permalink (``…/archives/C…/p…``)."""
+        if self._workspace:
+            return f"{self._workspace}archives/{channel}/p{ts.replace('.', '')}"
         try:
-            return self._permalink(channel, ts)
+            link = self._permalink(channel, ts)
         except DeliveryFailed:
             return None  # logged; the message goes out without the link
+        self._workspace = link.partition("archives/")[0] if "archives/" in link else None
+        return link
 
     @_calling("chat.getPermalink")
     def _permalink(self, channel: str, ts: str) -> str:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -14,14 +15,24 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import event, inspect, text
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as SQLTimeoutError
 from sqlmodel import Session, create_engine
 
 from storage.repositories import Requests
 from storage.uow import UnitOfWork
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+#: The PostgreSQL advisory lock that serializes migrations across processes (any constant of our own).
+MIGRATION_LOCK = 0x6372_6561_7469_7665
+#: Migrations (and the wait for another process's) may take longer than a statement on the ack path.
+MIGRATION_TIMEOUT_MS = 10 * 60 * 1000
 log = logging.getLogger(__name__)
+
+
+def transient(exc: BaseException) -> bool:
+    """Whether a failure is the database being busy or away (locked, timed out, refusing), not the work's."""
+    return isinstance(exc, OperationalError | SQLTimeoutError)
 
 
 class Migrated(NamedTuple):
@@ -68,22 +79,76 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.isolation_level = None  # transactions are begun explicitly, below
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.close()
 
 
-def _sqlite_begin_immediate(connection: Any) -> None:
-    """SQLite takes the write lock at BEGIN, so read-then-write transactions cannot interleave."""
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+#: The execution option of read-only sessions: on SQLite they begin without taking the write lock.
+READ_ONLY = "creative_intake_read_only"
+
+
+def _sqlite_begin(connection: Any) -> None:
+    """SQLite takes the write lock at BEGIN, so read-then-write transactions cannot interleave; a read-only
+    session begins deferred and never waits for (or holds) that lock."""
+    deferred = connection.get_execution_options().get(READ_ONLY)
+    connection.exec_driver_sql("BEGIN" if deferred else "BEGIN IMMEDIATE")
+
+
+class _Transaction:
+    """The transaction a worker holds for one piece of work, and what to do once it is committed."""
+
+    def __init__(self, db: Database, session: Session) -> None:
+        self.db, self.session = db, session
+        self.after: list[Callable[[], None]] = []
+
+
+#: The transaction in progress in this context: every unit of work opened inside joins it.
+_AMBIENT: ContextVar[_Transaction | None] = ContextVar("creative_intake_transaction", default=None)
+
+
+def in_transaction() -> bool:
+    """Whether this context is inside ``Database.transaction()``."""
+    return _AMBIENT.get() is not None
+
+
+class Units:
+    """What the domain opens units of work with.
+
+    ``uow()`` is a transaction of its own, or, inside ``uow.transaction()``, a savepoint in that one (so a piece
+    of work, its state changes, the calls to Slack they cause and its done-mark commit together or not at all).
+    ``uow.read()`` is always a short read-only session of its own: for reads before a slow call (an LLM, Slack),
+    which must not hold the transaction (on SQLite, the write lock) while they wait.
+    """
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def __call__(self) -> AbstractContextManager[UnitOfWork]:
+        return self.db.unit()
+
+    def read(self) -> AbstractContextManager[UnitOfWork]:
+        """A read-only unit of work outside any transaction in progress."""
+        return self.db.read_unit()
+
+    def transaction(self) -> AbstractContextManager[UnitOfWork]:
+        """One transaction that every ``uow()`` opened in this thread joins until the block ends."""
+        return self.db.transaction()
+
+    def after_commit(self, action: Callable[[], None]) -> None:
+        """Run ``action`` once the transaction in progress is committed (now, when there is none)."""
+        ambient = _AMBIENT.get()
+        if ambient is None:
+            action()
+        elif action not in ambient.after:
+            ambient.after.append(action)
 
 
 class Timeouts(NamedTuple):
     """How long any database call may wait, in seconds: connecting, one statement (or a lock), a pooled connection.
 
     The defaults keep a hung or refusing database from holding anything near Slack's 3 s ack window.
-    SQLite has no statement timeout: a writer waits for the write lock up to ``statement``, at least 10 s
-    (under load a short wait there fails writes that would have gone through).
+    SQLite has no statement timeout: a writer waits for the write lock up to ``statement`` (no transaction
+    holds that lock across a call to Slack or an LLM, so the wait is short unless the database is stuck).
     """
 
     connect: float = 2.0
@@ -97,7 +162,7 @@ DEFAULT_TIMEOUTS = Timeouts()
 class Database:
     """One engine per process; sessions are short-lived units of work."""
 
-    def __init__(self, url: str, timeouts: Timeouts = DEFAULT_TIMEOUTS) -> None:
+    def __init__(self, url: str, timeouts: Timeouts = DEFAULT_TIMEOUTS, pool_size: int = 10) -> None:
         self.url = normalize_url(url)
         try:
             parsed = make_url(self.url)
@@ -106,8 +171,10 @@ class Database:
         self.dialect = parsed.get_backend_name()
         # hide_parameters: an error (logged, or raised to a caller that logs it) never carries a brief's text
         kwargs: dict[str, Any] = {"pool_pre_ping": True, "hide_parameters": True, "pool_timeout": timeouts.pool}
+        if self.dialect != "sqlite":  # a worker thread may hold its transaction and a read session at once
+            kwargs.update(pool_size=pool_size, max_overflow=pool_size)
         if self.dialect == "sqlite":
-            kwargs["connect_args"] = {"check_same_thread": False, "timeout": max(timeouts.statement, 10)}
+            kwargs["connect_args"] = {"check_same_thread": False, "timeout": timeouts.statement}
         elif self.dialect == "postgresql":
             wait_ms = round(timeouts.statement * 1000)
             kwargs["connect_args"] = {
@@ -120,7 +187,9 @@ class Database:
             raise DatabaseError(f"invalid setting DATABASE_URL: {exc}") from None
         if self.dialect == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
-            event.listen(self.engine, "begin", _sqlite_begin_immediate)
+            event.listen(self.engine, "begin", _sqlite_begin)
+        self.uow = Units(self)
+        self._reader = self.engine.execution_options(**{READ_ONLY: True})
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -134,10 +203,42 @@ class Database:
                 raise
 
     @contextmanager
-    def uow(self) -> Iterator[UnitOfWork]:
-        """A unit of work: the repositories over one transaction, committed when the block ends."""
+    def unit(self) -> Iterator[UnitOfWork]:
+        """A unit of work: the repositories over one transaction, committed when the block ends (a savepoint of
+        the transaction in progress, if any)."""
+        ambient = _AMBIENT.get()
+        if ambient is not None and ambient.db is self:
+            with ambient.session.begin_nested():
+                yield UnitOfWork(ambient.session)
+            return
         with self.session() as session:
             yield UnitOfWork(session)
+
+    @contextmanager
+    def read_unit(self) -> Iterator[UnitOfWork]:
+        """A read-only unit of work of its own (closed at the end, which ends its transaction; what it read
+        stays readable)."""
+        with Session(self._reader, expire_on_commit=False) as session:
+            yield UnitOfWork(session)
+
+    @contextmanager
+    def transaction(self) -> Iterator[UnitOfWork]:
+        """The transaction of one piece of work: units of work opened in this context join it (and so does a
+        transaction opened inside, as a savepoint)."""
+        if _AMBIENT.get() is not None:
+            with self.unit() as joined:
+                yield joined
+            return
+        ambient = None
+        with self.session() as session:
+            ambient = _Transaction(self, session)
+            token = _AMBIENT.set(ambient)
+            try:
+                yield UnitOfWork(session)
+            finally:
+                _AMBIENT.reset(token)
+        for action in ambient.after:  # committed
+            action()
 
     def status_counts(self) -> dict[str, int] | None:
         """Requests per status, or None when the database cannot answer (monitoring never fails on it)."""
@@ -153,6 +254,10 @@ class Database:
         config = alembic_config(self.url)
         try:
             with self.engine.begin() as connection:
+                if self.dialect == "postgresql":  # instances starting together migrate one after another
+                    connection.execute(text(f"SET LOCAL statement_timeout = {MIGRATION_TIMEOUT_MS}"))
+                    connection.execute(text(f"SET LOCAL lock_timeout = {MIGRATION_TIMEOUT_MS}"))
+                    connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
                 config.attributes["connection"] = connection
                 before = MigrationContext.configure(connection).get_current_revision()
                 command.upgrade(config, "head")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from storage.types import UTCDateTime
@@ -13,7 +13,6 @@ from storage.types import UTCDateTime
 #: Column widths that input from people is checked against before it is stored (``bot.requests.mutations``).
 DELIVERY_LINK_MAX = 2000
 DELIVERY_NOTE_MAX = 3000
-EVENT_ID_MAX = 128
 
 
 def _utc(**kw: Any) -> Any:
@@ -62,10 +61,10 @@ class Request(SQLModel, table=True):
     delivery_link: str | None = Field(default=None, max_length=DELIVERY_LINK_MAX)
     delivery_note: str | None = Field(default=None, max_length=DELIVERY_NOTE_MAX)
     assigned_at: datetime | None = _utc(nullable=True)
-    created_at: datetime = _utc(nullable=False)
+    created_at: datetime = _utc(nullable=False, index=True)
     updated_at: datetime = _utc(nullable=False)
-    submitted_at: datetime | None = _utc(nullable=True)
-    delivered_at: datetime | None = _utc(nullable=True)
+    submitted_at: datetime | None = _utc(nullable=True, index=True)
+    delivered_at: datetime | None = _utc(nullable=True, index=True)
     closed_at: datetime | None = _utc(nullable=True)
 
 
@@ -101,6 +100,26 @@ class AuditEvent(SQLModel, table=True):
     at: datetime = _utc(nullable=False)
 
 
+#: The longest term the duplicate search stores (longer words are cut to it, on writing and on searching alike).
+TERM_MAX = 64
+
+
+class RequestTerm(SQLModel, table=True):
+    """One content term of a request's brief: the inverted index duplicate detection searches.
+
+    ``request_type`` and ``created_at`` are copies of the request's, so a search reads only index entries
+    (term, type, window) and never the requests it does not return; a type change is copied here on flush.
+    """
+
+    __tablename__ = "request_terms"
+    __table_args__ = (Index("ix_request_terms_search", "term", "request_type", "created_at", "request_id"),)
+
+    request_id: int = Field(foreign_key="requests.id", primary_key=True)
+    term: str = Field(primary_key=True, max_length=TERM_MAX)
+    request_type: str = Field(max_length=64)
+    created_at: datetime = _utc(nullable=False)
+
+
 class TeamMember(SQLModel, table=True):
     """Roster entry (SPEC 6.4): ops managers and designers."""
 
@@ -113,15 +132,6 @@ class TeamMember(SQLModel, table=True):
     skills: list[str] = _json()
     capacity_points: int = 0
     timezone: str = Field(default="UTC", max_length=64)
-
-
-class ProcessedEvent(SQLModel, table=True):
-    """Slack deliveries already handled: the key of exactly-once processing."""
-
-    __tablename__ = "processed_events"
-
-    event_id: str = Field(primary_key=True, max_length=EVENT_ID_MAX)
-    at: datetime = _utc(nullable=False)
 
 
 class Comment(SQLModel, table=True):
@@ -150,18 +160,65 @@ class Send(SQLModel, table=True):
 
 
 class OutboxMessage(SQLModel, table=True):
-    """A post that could not be made yet, with what it shows as data: retried until sent or given up."""
+    """One call to Slack that a state change caused, written in the change's transaction and sent by a dispatcher.
+
+    ``method`` is what to call (``post``, ``update``, ``delete``, ``ephemeral``, ``home``); ``key`` is the
+    idempotency key a post carries to Slack (so a crash between Slack's answer and its record never posts twice);
+    ``purpose`` names the request message it is (``CR-0001:triage``), to remember or to find its ts.
+    """
 
     __tablename__ = "outbox"
+    __table_args__ = (
+        UniqueConstraint("key", name="uq_outbox_key"),
+        Index("ix_outbox_channel_status", "channel", "status"),
+        Index("ix_outbox_sent_at", "sent_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
+    key: str | None = Field(default=None, max_length=64)
+    method: str = Field(default="post", max_length=16)
     channel: str = Field(max_length=64)
+    ts: str | None = Field(default=None, max_length=32)
+    user: str | None = Field(default=None, max_length=32)
     text: str
     card: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     thread_ts: str | None = Field(default=None, max_length=32)
     purpose: str = Field(default="", max_length=64)
     status: str = Field(default="pending", index=True, max_length=16)
     attempts: int = 0
+    lease: str | None = Field(default=None, max_length=32)
+    lease_until: datetime | None = _utc(nullable=True)
     last_error: str | None = Field(default=None, max_length=200)
     next_attempt_at: datetime = _utc(nullable=False, index=True)
     created_at: datetime = _utc(nullable=False)
+    sent_channel: str | None = Field(default=None, max_length=64)
+    sent_ts: str | None = Field(default=None, max_length=32)
+    sent_at: datetime | None = _utc(nullable=True)
+
+
+class InboxItem(SQLModel, table=True):
+    """A Slack delivery that needs work after its ack, stored before the ack; done in its work's transaction.
+
+    ``queue`` orders the work: items of one queue (one person's) are taken one at a time, oldest first.
+    """
+
+    __tablename__ = "inbox"
+    __table_args__ = (
+        Index("ix_inbox_status_next", "status", "next_attempt_at"),
+        Index("ix_inbox_queue_status", "queue", "status"),
+        Index("ix_inbox_done_at", "done_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=160, sa_column_kwargs={"unique": True})
+    kind: str = Field(max_length=32)
+    queue: str = Field(max_length=64)
+    payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    status: str = Field(default="pending", max_length=16)
+    attempts: int = 0
+    lease: str | None = Field(default=None, max_length=32)
+    lease_until: datetime | None = _utc(nullable=True)
+    next_attempt_at: datetime = _utc(nullable=False)
+    last_error: str | None = Field(default=None, max_length=200)
+    created_at: datetime = _utc(nullable=False)
+    done_at: datetime | None = _utc(nullable=True)

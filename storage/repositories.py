@@ -4,26 +4,33 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import delete, func, or_, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
+from storage.growth import CommentPages, EventPages, RequestPages
 from storage.models import (
-    EVENT_ID_MAX,
     AuditEvent,
     Comment,
     Draft,
+    InboxItem,
     OutboxMessage,
-    ProcessedEvent,
     Request,
     Send,
     TeamMember,
 )
 
+PENDING, DONE, FAILED, SENT, GIVEN_UP, SUPERSEDED = "pending", "done", "failed", "sent", "given_up", "superseded"
 
-class Requests:
+
+class LeaseLost(Exception):
+    """An item's lease expired and another worker took it: this worker's transaction must not commit."""
+
+
+class Requests(RequestPages):
     """Creative requests."""
 
     def __init__(self, session: Session) -> None:
@@ -96,14 +103,18 @@ class Requests:
         query = select(Request).where(or_(col(Request.submitted_at) >= since, col(Request.delivered_at) >= since))
         return self.session.exec(query).all()
 
+    def without_triage_post(self, statuses: Sequence[str], before: datetime) -> Sequence[Request]:
+        """Requests in ``statuses`` submitted before ``before`` whose triage message was never recorded."""
+        query = select(Request).where(
+            col(Request.triage_ts).is_(None),
+            col(Request.status).in_(list(statuses)),
+            col(Request.submitted_at) < before,
+        )
+        return self.session.exec(query.order_by(col(Request.id))).all()
+
     def with_status(self, statuses: Sequence[str]) -> Sequence[Request]:
         """Requests in any of ``statuses``, oldest first."""
         query = select(Request).where(col(Request.status).in_(list(statuses))).order_by(col(Request.id))
-        return self.session.exec(query).all()
-
-    def created_since(self, since: datetime, limit: int = 1000) -> Sequence[Request]:
-        """Requests created after ``since``, newest first."""
-        query = select(Request).where(Request.created_at >= since).order_by(col(Request.created_at).desc()).limit(limit)
         return self.session.exec(query).all()
 
     def for_requester(self, requester_id: str, statuses: Sequence[str]) -> Sequence[Request]:
@@ -166,7 +177,7 @@ class Drafts:
         return self.session.exec(query).all()
 
 
-class Audit:
+class Audit(EventPages):
     """The audit trail of every request."""
 
     def __init__(self, session: Session) -> None:
@@ -226,7 +237,7 @@ class Team:
         self.session.flush()
 
 
-class Comments:
+class Comments(CommentPages):
     """Non-command replies in triage threads."""
 
     def __init__(self, session: Session) -> None:
@@ -244,40 +255,193 @@ class Comments:
         return self.session.exec(query).all()
 
     def all(self) -> Sequence[Comment]:
-        """Every comment, oldest first (one query, for the export)."""
+        """Every comment, oldest first."""
         return self.session.exec(select(Comment).order_by(col(Comment.id))).all()
 
 
 class Outbox:
-    """Posts waiting to be retried."""
+    """Calls to Slack waiting to be made, one per row, taken in order per conversation."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
 
     def add(self, message: OutboxMessage) -> OutboxMessage:
-        """Queue a message."""
+        """Queue a call (in the transaction of the change that caused it)."""
         self.session.add(message)
         self.session.flush()
         return message
 
     def save(self, message: OutboxMessage) -> None:
-        """Store a retried message's new state."""
+        """Store a row's new state."""
         self.session.add(message)
 
-    def due(self, now: datetime, limit: int = 100) -> Sequence[OutboxMessage]:
-        """Pending messages whose next attempt is due, oldest first, locked (other workers skip them)."""
-        query = (
-            select(OutboxMessage)
-            .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now)
-            .order_by(col(OutboxMessage.id))
-            .limit(limit)
-            .with_for_update(skip_locked=True)
+    def due_any(self, now: datetime) -> bool:
+        """Whether any row is due (a cheap read before a claim)."""
+        return _due(self.session, OutboxMessage, now) is not None
+
+    def claim(self, now: datetime, lease: str, until: datetime) -> OutboxMessage | None:
+        """The oldest due row whose conversation has nothing older pending, leased to ``lease`` until ``until``."""
+        return _claim(self.session, OutboxMessage, OutboxMessage.channel, now, lease, until)
+
+    def renew(self, leases: list[str], until: datetime) -> int:
+        """Extend these leases to ``until``; returns how many rows they hold."""
+        return _renew(self.session, OutboxMessage, leases, until)
+
+    def leased(self, row_id: int, lease: str) -> OutboxMessage | None:
+        """The row, locked, if ``lease`` still holds it."""
+        query = select(OutboxMessage).where(OutboxMessage.id == row_id, OutboxMessage.lease == lease)
+        return self.session.exec(query.with_for_update()).first()
+
+    def newer_pending(self, message: OutboxMessage) -> bool:
+        """Whether a later row of the same method and channel is pending (a Home publish it supersedes)."""
+        query = select(OutboxMessage.id).where(
+            OutboxMessage.channel == message.channel,
+            OutboxMessage.method == message.method,
+            OutboxMessage.status == PENDING,
+            col(OutboxMessage.id) > (message.id or 0),
         )
-        return self.session.exec(query).all()
+        return self.session.exec(query).first() is not None
+
+    def post_pending(self, purpose: str) -> bool:
+        """Whether the post of this request message (``CR-0001:triage``) is still waiting to be sent."""
+        query = select(OutboxMessage.id).where(
+            OutboxMessage.purpose == purpose, OutboxMessage.method == "post", OutboxMessage.status == PENDING
+        )
+        return self.session.exec(query).first() is not None
+
+    def queued_for(self, purpose: str, since: datetime) -> bool:
+        """Whether a row for this request message (``CR-0001:triage``) is pending, or was queued since ``since``."""
+        query = select(OutboxMessage.id).where(
+            OutboxMessage.purpose == purpose,
+            or_(col(OutboxMessage.status) == PENDING, col(OutboxMessage.created_at) >= since),
+        )
+        return self.session.exec(query).first() is not None
+
+    def counts(self) -> dict[str, int]:
+        """Rows per status."""
+        query = select(OutboxMessage.status, func.count(col(OutboxMessage.id))).group_by(col(OutboxMessage.status))
+        return dict(self.session.exec(query).all())
+
+    def prune(self, before: datetime) -> int:
+        """Forget rows sent (or given up, or superseded) before ``before``; returns how many."""
+        statement = delete(OutboxMessage).where(
+            col(OutboxMessage.status) != PENDING,
+            or_(col(OutboxMessage.sent_at) < before, col(OutboxMessage.created_at) < before),
+        )
+        result: Any = self.session.connection().execute(statement)
+        return int(result.rowcount)
 
     def all(self) -> Sequence[OutboxMessage]:
-        """Every queued, sent or given-up message."""
+        """Every row, oldest first."""
         return self.session.exec(select(OutboxMessage).order_by(col(OutboxMessage.id))).all()
+
+
+class Inbox:
+    """Slack deliveries stored before their ack, worked on by leases, in order per person."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def put(self, item: InboxItem) -> bool:
+        """Store a delivery; False when its key is there already (Slack's retry, or the same message twice)."""
+        return _insert_once(self.session, item)
+
+    def due_any(self, now: datetime) -> bool:
+        """Whether any item is due (a cheap read before a claim)."""
+        return _due(self.session, InboxItem, now) is not None
+
+    def claim(self, now: datetime, lease: str, until: datetime) -> InboxItem | None:
+        """The oldest due item whose queue has nothing older pending, leased to ``lease`` until ``until``."""
+        return _claim(self.session, InboxItem, InboxItem.queue, now, lease, until)
+
+    def finish(self, item_id: int, lease: str, at: datetime) -> None:
+        """Mark the item done, in the transaction of its work; LeaseLost when another worker has it now."""
+        statement = (
+            update(InboxItem)
+            .where(col(InboxItem.id) == item_id, col(InboxItem.lease) == lease)
+            .values(status=DONE, done_at=at, lease=None, lease_until=None)
+        )
+        result: Any = self.session.connection().execute(statement)
+        if result.rowcount != 1:
+            raise LeaseLost(item_id)
+
+    def renew(self, leases: list[str], until: datetime) -> int:
+        """Extend these leases to ``until``; returns how many rows they hold."""
+        return _renew(self.session, InboxItem, leases, until)
+
+    def leased(self, item_id: int, lease: str) -> InboxItem | None:
+        """The item, locked, if ``lease`` still holds it."""
+        query = select(InboxItem).where(InboxItem.id == item_id, InboxItem.lease == lease)
+        return self.session.exec(query.with_for_update()).first()
+
+    def save(self, item: InboxItem) -> None:
+        """Store an item's new state."""
+        self.session.add(item)
+
+    def counts(self) -> dict[str, int]:
+        """Items per status."""
+        query = select(InboxItem.status, func.count(col(InboxItem.id))).group_by(col(InboxItem.status))
+        return dict(self.session.exec(query).all())
+
+    def prune(self, before: datetime) -> int:
+        """Forget items done before ``before`` (their keys no longer stop a retry); returns how many."""
+        statement = delete(InboxItem).where(col(InboxItem.status) == DONE, col(InboxItem.done_at) < before)
+        result: Any = self.session.connection().execute(statement)
+        return int(result.rowcount)
+
+    def all(self) -> Sequence[InboxItem]:
+        """Every item, oldest first."""
+        return self.session.exec(select(InboxItem).order_by(col(InboxItem.id))).all()
+
+
+Queued = InboxItem | OutboxMessage
+Q = TypeVar("Q", InboxItem, OutboxMessage)
+
+
+def _due(session: Session, table: type[Queued], now: datetime) -> int | None:
+    query = select(table.id).where(
+        table.status == PENDING,
+        col(table.next_attempt_at) <= now,
+        or_(col(table.lease_until).is_(None), col(table.lease_until) < now),
+    )
+    return session.exec(query.limit(1)).first()
+
+
+def _renew(session: Session, table: Any, leases: list[str], until: datetime) -> int:
+    if not leases:
+        return 0
+    statement = update(table).where(col(table.lease).in_(leases)).values(lease_until=until)
+    result: Any = session.connection().execute(statement)
+    return int(result.rowcount)
+
+
+def _claim(session: Session, table: type[Q], queue: Any, now: datetime, lease: str, until: datetime) -> Q | None:
+    """Lease the oldest due row of ``table`` with no older pending row in its ``queue`` (skipping rows another
+    transaction is claiming, on PostgreSQL); the caller commits at once."""
+    earlier = aliased(table)
+    blocked = (
+        select(earlier.id)
+        .where(getattr(earlier, queue.key) == queue, col(earlier.id) < col(table.id), col(earlier.status) == PENDING)
+        .exists()
+    )
+    query = (
+        select(table)
+        .where(
+            table.status == PENDING,
+            col(table.next_attempt_at) <= now,
+            or_(col(table.lease_until).is_(None), col(table.lease_until) < now),
+            ~blocked,
+        )
+        .order_by(col(table.id))
+        .limit(1)
+        .with_for_update(skip_locked=True, of=table)
+    )
+    row = session.exec(query).first()
+    if row is not None:
+        row.lease, row.lease_until, row.attempts = lease, until, row.attempts + 1
+        session.add(row)
+        session.flush()
+    return row
 
 
 class Sends:
@@ -305,26 +469,7 @@ class Sends:
         return _insert_once(self.session, Send(kind=kind, recipient=recipient, period=period, at=at))
 
 
-class Deliveries:
-    """Slack deliveries already handled: the key of exactly-once processing."""
-
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
-    def claim(self, event_id: str, at: datetime) -> bool:
-        """Record a delivery as handled; False when another delivery (or instance) got there first.
-
-        Slack's event ids are short; a longer one (forged) is keyed by its first EVENT_ID_MAX characters.
-        """
-        return _insert_once(self.session, ProcessedEvent(event_id=event_id[:EVENT_ID_MAX], at=at))
-
-    def prune(self, before: datetime) -> int:
-        """Forget the deliveries claimed before ``before``; returns how many."""
-        result: Any = self.session.connection().execute(delete(ProcessedEvent).where(col(ProcessedEvent.at) < before))
-        return int(result.rowcount)
-
-
-def _insert_once(session: Session, row: Send | ProcessedEvent) -> bool:
+def _insert_once(session: Session, row: Send | InboxItem) -> bool:
     """Insert ``row`` in a savepoint; False when a unique key says it is there already."""
     try:
         with session.begin_nested():

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import AbstractContextManager
+from typing import Protocol
 
 from sqlmodel import Session
 
-from storage.repositories import Audit, Comments, Deliveries, Drafts, Outbox, Requests, Sends, Team
+from storage.repositories import Audit, Comments, Drafts, Inbox, Outbox, Requests, Sends, Team
 
 
 class UnitOfWork:
@@ -21,8 +22,20 @@ class UnitOfWork:
         self.team = Team(session)
         self.outbox = Outbox(session)
         self.sends = Sends(session)
-        self.deliveries = Deliveries(session)
+        self.inbox = Inbox(session)
 
 
-#: What the domain is given to open a unit of work: ``with uow() as u: u.requests.by_ref(...)``.
-UnitOfWorkFactory = Callable[[], AbstractContextManager[UnitOfWork]]
+class UnitOfWorkFactory(Protocol):
+    """What the domain is given to open a unit of work: ``with uow() as u: u.requests.by_ref(...)``."""
+
+    def __call__(self) -> AbstractContextManager[UnitOfWork]:
+        """A unit of work (joining the transaction in progress, if any)."""
+
+    def read(self) -> AbstractContextManager[UnitOfWork]:
+        """A read-only unit of work of its own, for reads before a slow call."""
+
+    def transaction(self) -> AbstractContextManager[UnitOfWork]:
+        """One transaction that the units of work opened inside join."""
+
+    def after_commit(self, action: Callable[[], None]) -> None:
+        """Run ``action`` once the transaction in progress is committed (now, when there is none)."""

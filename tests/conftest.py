@@ -23,7 +23,7 @@ from sqlalchemy import text
 from bot.analysis.analyzer import Analyzer
 from bot.analysis.rules.engine import RulesEngine
 from bot.briefs.catalog import Catalog, load_catalog
-from bot.delivery.outbox import ReliablePort
+from bot.delivery.outbox import OutboxPort
 from bot.intake.conversation import Conversation
 from bot.platform.clock import FixedClock
 from bot.services import Services
@@ -108,7 +108,7 @@ def services(db: Database, clock: FixedClock, fake_slack: FakeSlackAPI, service_
 
 
 @pytest.fixture
-def port(services: Services) -> ReliablePort:
+def port(services: Services) -> OutboxPort:
     """The services' port to Slack, as the scheduler uses it: failed posts kept in the outbox."""
     return chat(services)
 

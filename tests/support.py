@@ -12,30 +12,36 @@ Every test builds these the same way, through here:
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import logging
 import sys
-from collections.abc import Iterable, Iterator
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from fakes.slack_api import FakeSlackAPI
+from slack_bolt import App
 
 from bootstrap import build_services
-from bot.delivery.outbox import ReliablePort
+from bot.delivery.outbox import Dispatcher, OutboxPort
 from bot.platform.clock import FixedClock
 from bot.platform.logs import configure_logging
 from bot.platform.settings import load_settings
 from bot.requests.lifecycle import format_ref
 from bot.services import Services
+from handlers.app import build_workers, create_app, handler_context
 from storage.db import Database
 from storage.models import Request, TeamMember
 from storage.repositories import Requests, Team
 
 #: The repository root, and the installed command line script.
 ROOT = Path(__file__).resolve().parents[1]
+T = TypeVar("T")
 SCRIPT = Path(sys.executable).with_name("creative-intake")
 TOKEN, OPS = "xoxb-test", "C0OPS"
 
@@ -63,10 +69,18 @@ def make_services(db: Database, clock: FixedClock, fake: FakeSlackAPI | None = N
     return build_services(settings, clock, db=db)
 
 
-def chat(services: Services) -> ReliablePort:
-    """The services' port to Slack (they must have been built with a fake Slack)."""
+def chat(services: Services) -> OutboxPort:
+    """The services' port to Slack (they must have been built with a fake Slack), sending what it queues at once
+    (when no transaction is open; ``send(services)`` sends the rest): for tests that run no workers."""
     assert services.chat is not None
-    return services.chat
+    port = services.chat
+    return OutboxPort(port.inner, port.uow, port.clock, on_queued=lambda: send(services))
+
+
+def send(services: Services) -> Counter[str]:
+    """Send every outbox row due now, as a worker would; how many ended each way."""
+    assert services.chat is not None
+    return Dispatcher(services.uow, services.chat.inner, services.clock, services.settings.ops_channel_id).drain()
 
 
 # ---------------------------------------------------------------------- rows
@@ -138,3 +152,28 @@ def json_logs(level: str, secrets: Iterable[str]) -> Iterator[io.StringIO]:
         for handler in saved_handlers:
             root.addHandler(handler)
         root.setLevel(saved_level)
+
+
+@contextmanager
+def running(services: Services, *, socket_mode: bool = False) -> Iterator[App]:
+    """The Bolt app with its workers running in this process (woken at once when work is stored)."""
+    ctx = handler_context(services)
+    workers = build_workers(ctx, threads=4)
+    app = create_app(services, socket_mode=socket_mode, context=dataclasses.replace(ctx, wake=workers.wake))
+    workers.start()
+    try:
+        yield app
+    finally:
+        workers.stop()
+
+
+def eventually(check: Callable[[], T], timeout: float = 5.0, what: str = "condition") -> T:
+    """Poll ``check`` until it returns a truthy value, or fail after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = check()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what} not met within {timeout}s (last value: {value!r})")
+        time.sleep(0.02)

@@ -120,7 +120,7 @@ def test_concurrent_submissions_get_unique_references(workers: tuple[list[str], 
 
     with ThreadPoolExecutor(max_workers=12) as pool:
         list(pool.map(converse, range(12)))
-    fake.wait_for("chat.postMessage", lambda call: call.params.get("channel") == OPS, count=12, timeout=30)
+    fake.wait_for("chat.postMessage", lambda call: call.params.get("channel") == OPS, count=12, timeout=60)
     with db.session() as session:
         refs = [r.ref for r in Requests(session).all()]
     assert len(refs) == 12 and len(set(refs)) == 12

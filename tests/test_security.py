@@ -111,8 +111,8 @@ def test_a_full_flow_never_logs_a_token_or_secret(
         send_interaction,
         serve_wsgi,
     )
+    from support import running
 
-    from handlers.app import create_app
     from handlers.server import wsgi_app
 
     secrets = ["xoxb-very-secret-bot-token", "signing-secret-value-42", "sk-openai-secret-key-99"]
@@ -128,8 +128,7 @@ def test_a_full_flow_never_logs_a_token_or_secret(
             openai_api_key=secrets[2],
             openai_base_url=llm.base_url,
         )
-        app = create_app(services)
-        with serve_wsgi(wsgi_app(app, services)) as url:
+        with running(services) as app, serve_wsgi(wsgi_app(app, services)) as url:
             text = "need a 30s youtube pre-roll, 16:9, due in 3 weeks. Goal: sign-ups. Audience: marketers"
             send_event(url, secrets[1], event_callback(message_event(text, user="U1", channel="DU1")))
             slack.wait_for("chat.postMessage")

@@ -9,6 +9,10 @@ from dataclasses import dataclass
 from bot.briefs.model import Brief
 
 WINDOW_DAYS = 90
+#: How many requests a check reads at most: those sharing the most terms with the brief (the scoring picks among them).
+CANDIDATES = 50
+#: How many of its newest requests (of the type, in the window) a term is looked up in, at most: the cost bound.
+TERM_POSTINGS = 500
 _THRESHOLD = 0.5
 _WORD = re.compile(r"[^\W_]{3,}", re.UNICODE)
 _STOP = frozenset(
@@ -51,6 +55,11 @@ def _words(text: str) -> set[str]:
 def brief_words(brief: Brief) -> str:
     """The text of a brief that identifies the work."""
     return " ".join(filter(None, [brief.title, brief.objective, brief.campaign, brief.audience]))
+
+
+def search_terms(brief: Brief) -> list[str]:
+    """The content words a brief is found by: what is indexed for a request, and what a check looks up."""
+    return sorted(_words(brief_words(brief)))
 
 
 def similarity(a: str, b: str) -> float:

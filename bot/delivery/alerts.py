@@ -29,8 +29,9 @@ class LLMOutageAlert:
             "nothing is lost."
         )
         result = send_once(
+            self.uow,
             lambda: claimed(self.uow, LLM_OUTAGE, self.channel, hour, now),
-            lambda: self.port.post(self.channel, text) or True,
+            lambda: self.port.post(self.channel, text),
             "llm outage alert",
             period=hour,
         )

@@ -1,7 +1,7 @@
-"""Once-only sends (digests, nudges, the weekly report, alerts): claimed in the database, then posted.
+"""Once-only sends (digests, nudges, the weekly report, alerts): claimed in the database with their posts.
 
-The claim is committed before anything is posted, so two ticks, two instances or a tick and a command
-racing for the same key produce one post; a post that then fails is logged and the claim stands.
+The claim and the outbox rows of the post commit in one transaction, so two ticks, two instances or a tick
+and a command racing for the same key produce one post, and a crash leaves neither.
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ class Sent(StrEnum):
     """What happened to one once-only send."""
 
     SENT = "sent"
-    QUEUED = "queued for retry"
     FAILED = "failed"
     ALREADY_SENT = "already sent"
 
@@ -33,20 +32,18 @@ def claimed(uow: UnitOfWorkFactory, kind: str, recipient: str, period: str, at: 
         return u.sends.claim(kind, recipient, period, at)
 
 
-def send_once(claim: Callable[[], bool], post: Callable[[], Any], what: str, **fields: Any) -> Sent:
-    """``post`` once if ``claim`` wins; a truthy result is sent, a falsy one queued for retry."""
-    if not claim():
-        return Sent.ALREADY_SENT
+def send_once(
+    uow: UnitOfWorkFactory, claim: Callable[[], bool], post: Callable[[], Any], what: str, **fields: Any
+) -> Sent:
+    """``post`` once if ``claim`` wins: the claim and the post (outbox rows) commit together, or neither does
+    (and the next tick tries again)."""
     try:
-        result = post()
-    except DeliveryFailed as failure:  # the claim stands: at most once
+        with uow.transaction():
+            if not claim():
+                return Sent.ALREADY_SENT
+            post()
+    except DeliveryFailed as failure:  # a call that could not be queued (a file upload): tried again next tick
         log.error(f"{what} failed", extra={**fields, "error": failure.error})
         return Sent.FAILED
-    log.info(f"{what} sent" if result else f"{what} queued", extra=fields)
-    return Sent.SENT if result else Sent.QUEUED
-
-
-def first_delivery(uow: UnitOfWorkFactory, key: str, at: datetime) -> bool:
-    """True once per delivery key (a Slack event id), across retries and instances."""
-    with uow() as u:
-        return u.deliveries.claim(key, at)
+    log.info(f"{what} sent", extra=fields)
+    return Sent.SENT

@@ -41,8 +41,17 @@ class ChatPort(Protocol):
         With ``target``, the message's channel and ts are stored on that request once it is posted.
         """
 
-    def update(self, channel: str, ts: str, text: str, card: Card | None = None) -> None:
-        """Replace a message in place."""
+    def update(self, channel: str, ts: str, text: str, card: Card | None = None, target: Target | None = None) -> None:
+        """Replace a message in place; with ``target`` and no ``ts``, that request's message once it is posted."""
+
+    def replace_or_post(self, channel: str, ts: str, text: str, card: Card | None = None) -> None:
+        """Replace a message in place, or post it anew when it can no longer be updated (it must be read)."""
+
+    def signal(self, channel: str, text: str) -> Posted | None:
+        """Post a passing message at once, outside any queue (a progress indicator); None when it failed."""
+
+    def reply_to(self, channel: str, target: Target, text: str) -> None:
+        """A reply in the thread of a request's message (``target``, posted to ``channel``) once it is posted."""
 
     def delete(self, channel: str, ts: str) -> None:
         """Remove a message the bot posted."""
@@ -70,3 +79,13 @@ class ChatPort(Protocol):
 
     def publish_home(self, user: str, home: Card) -> None:
         """Publish a user's home tab."""
+
+
+class Sender(ChatPort, Protocol):
+    """The port straight to the platform that the outbox dispatcher sends through."""
+
+    def post_keyed(self, channel: str, text: str, card: Card | None, thread_ts: str | None, key: str) -> Posted:
+        """Post a message carrying ``key`` (in its metadata), so that it can be found again."""
+
+    def find_keyed(self, channel: str, key: str, thread_ts: str | None) -> Posted | None:
+        """A recent message posted with ``key`` in ``channel`` (or the thread), if any."""

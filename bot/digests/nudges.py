@@ -52,8 +52,9 @@ class Nudges:
     def _send(self, port: ChatPort, request: Request) -> Sent:
         channel = request.info_channel or request.requester_id
         return send_once(
+            self.uow,
             lambda: self._claim(request),
-            lambda: port.post(channel, self.text(request)) or True,
+            lambda: port.post(channel, self.text(request)),
             "nudge post",
             ref=request.ref,
         )

@@ -36,7 +36,6 @@ class Result(StrEnum):
     """What happened to one recipient's digest."""
 
     SENT = "sent"
-    QUEUED = "queued for retry"
     FAILED = "failed"
     ALREADY_SENT = "already sent"
     NOTHING_ASSIGNED = "nothing assigned"
@@ -150,6 +149,7 @@ class Digests:
             return Outcome(message.kind, message.recipient, period, Result.PREVIEW, message.text)
         assert port is not None, "a port is needed to send"
         sent = send_once(
+            self.uow,
             lambda: claimed(self.uow, message.kind, message.recipient, period, now),
             lambda: port.post(message.recipient, message.notification, message.card),
             "digest post",

@@ -11,7 +11,15 @@ from bot.analysis.contract import AnalysisContext, Extraction
 from bot.analysis.merge import apply, validated
 from bot.briefs.assessment import assess
 from bot.briefs.catalog import Catalog
-from bot.briefs.duplicates import WINDOW_DAYS, Candidate, brief_words, find_duplicates
+from bot.briefs.duplicates import (
+    CANDIDATES,
+    TERM_POSTINGS,
+    WINDOW_DAYS,
+    Candidate,
+    brief_words,
+    find_duplicates,
+    search_terms,
+)
 from bot.briefs.model import Brief
 from bot.briefs.priority import suggest_priority
 from bot.briefs.questions import next_question
@@ -78,7 +86,7 @@ class Conversation:
         """The engine's extraction for a message that carries brief content; None for commands and answers."""
         if command in ("help", "status", "cancel", "start over", "submit") or not msg.text.strip():
             return None
-        with self.uow() as u:
+        with self.uow.read() as u:
             draft = u.drafts.get(msg.requester_id, msg.conversation_id)
         if draft is not None and now - draft.updated_at > DRAFT_EXPIRY:
             draft = None
@@ -124,7 +132,7 @@ class Conversation:
 
     def draft_brief(self, requester_id: str, conversation_id: str) -> Brief | None:
         """The current draft of a conversation, for the Edit form."""
-        with self.uow() as u:
+        with self.uow.read() as u:
             draft = u.drafts.get(requester_id, conversation_id)
             return Brief.model_validate(draft.brief) if draft else None
 
@@ -299,10 +307,15 @@ class Conversation:
         )
 
     def _duplicates(self, turn: _Turn) -> list[Candidate]:
+        """Similar requests of the window: the few sharing the most terms are read (an index lookup), then scored."""
+        if not turn.brief.request_type:
+            return []
         since = self.clock.now() - timedelta(days=WINDOW_DAYS)
+        terms, kind = search_terms(turn.brief), turn.brief.request_type
+        found = turn.u.requests.sharing_terms(terms, kind, since, CANDIDATES, TERM_POSTINGS)
         candidates = [
-            Candidate(r.ref or "", r.title, r.status, r.request_type, brief_words(Brief.model_validate(r.brief)))
-            for r in turn.u.requests.created_since(since)
+            Candidate(r.ref, r.title, r.status, r.request_type, brief_words(Brief.model_validate(r.brief)))
+            for r in found
         ]
         return find_duplicates(turn.brief, candidates)
 
@@ -336,6 +349,7 @@ class Conversation:
             submitted_at=now,
         )
         turn.u.requests.add(request, format_ref)
+        turn.u.requests.index_terms(request, search_terms(brief))
         assert request.id is not None
         turn.u.audit.record(request.id, turn.msg.requester_id, "status", now, old="draft", new=Status.SUBMITTED)
         turn.u.drafts.delete(turn.draft)

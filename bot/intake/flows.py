@@ -21,9 +21,6 @@ from bot.triage.service import Triage
 from storage.models import Request
 
 _CANCEL_REQUEST = re.compile(r"^cancel\s+(cr-\d+)\W*$", re.IGNORECASE)
-DELAYED_TRIAGE_NOTE = (
-    "I couldn't post it to creative ops just now; it is saved and they will hear of it — nothing is lost."
-)
 #: After this long without an answer the requester is shown that the bot is working.
 WORKING_AFTER_S = 1.0
 
@@ -108,29 +105,23 @@ class IntakeFlows:
         return reply
 
     def deliver(self, port: ChatPort, channel: str, reply: Reply, replace_ts: str | None = None) -> None:
-        """Announce a submission to ops, then show the reply in the conversation (saying if ops got it)."""
-        if reply.kind is ReplyKind.SUBMITTED and reply.request is not None and not self.announce(port, reply.request):
-            reply.notice = "\n".join(
-                filter(
-                    None,
-                    [reply.notice, DELAYED_TRIAGE_NOTE],
-                )
-            )
+        """Announce a submission to ops, then show the reply in the conversation."""
+        if reply.kind is ReplyKind.SUBMITTED and reply.request is not None:
+            self.announce(port, reply.request)
         text = "\n".join(filter(None, [reply.notice, fallback_note(reply), reply.text]))
         if reply.kind is ReplyKind.CONFIRM and reply.brief is not None:
             card: BriefCard | Notice = BriefCard(intro=text, brief=reply.brief, conversation_id=channel)
         else:
             card = Notice(text=text)
         if replace_ts:
-            port.update(channel, replace_ts, text, card)
+            port.replace_or_post(channel, replace_ts, text, card)
         else:
             port.post(channel, text, card)
 
-    def announce(self, port: ChatPort, request: Request) -> bool:
-        """Post the triage summary of a new request to the ops channel; False when it had to be queued."""
-        posted = self.cards.post(port, request) is not None
+    def announce(self, port: ChatPort, request: Request) -> None:
+        """Post the triage summary of a new request to the ops channel and refresh the requester's Home."""
+        self.cards.post(port, request)
         self.homes.publish(port, request.requester_id)
-        return posted
 
     def open_form(self, port: ChatPort, trigger_id: str, user: str, conversation_id: str | None = None) -> None:
         """Open the intake form: empty for a new request, the draft for Edit."""

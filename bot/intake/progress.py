@@ -29,7 +29,7 @@ class Working:
     def _post(self) -> None:
         with self._lock:
             if not self._done:
-                self.posted = self.port.post(self.channel, WORKING_TEXT)
+                self.posted = self.port.signal(self.channel, WORKING_TEXT)
 
     def start(self) -> None:
         """Start counting."""

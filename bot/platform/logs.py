@@ -16,8 +16,7 @@ import json
 import logging
 import re
 import sys
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from types import MappingProxyType
@@ -54,15 +53,6 @@ def log_context(**fields: Any) -> Iterator[None]:
         yield
     finally:
         _context.reset(token)
-
-
-class ContextExecutor(ThreadPoolExecutor):
-    """A thread pool whose tasks run in a copy of the submitter's context, ``log_context`` fields included
-    (give it to Bolt as ``listener_executor`` so lazy listeners log the event id of their delivery)."""
-
-    def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Future[T]:
-        """Schedule ``fn`` to run in a copy of the current context."""
-        return super().submit(contextvars.copy_context().run, fn, *args, **kwargs)
 
 
 class Redactor:

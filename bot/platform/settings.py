@@ -43,6 +43,12 @@ class Settings(BaseSettings):
     database_connect_timeout_s: float = Field(default=2.0, gt=0, le=600, allow_inf_nan=False)
     database_statement_timeout_s: float = Field(default=2.5, gt=0, le=3600, allow_inf_nan=False)
     database_pool_timeout_s: float = Field(default=2.0, gt=0, le=600, allow_inf_nan=False)
+    #: Worker processes ``run`` starts beside the web process (0: acks only, workers run elsewhere).
+    workers: int = Field(default=1, ge=0, le=64)
+    #: Threads per worker process that take work from the inbox (each may wait on an LLM call).
+    worker_threads: int = Field(default=8, ge=1, le=256)
+    #: How long a worker's lease on a piece of work lasts unless renewed (a dead worker's work is retaken then).
+    worker_lease_s: float = Field(default=15.0, ge=1, le=3600, allow_inf_nan=False)
     openai_api_key: SecretStr | None = None
     openai_base_url: str | None = None
     openai_model: str = DEFAULT_OPENAI_MODEL
@@ -87,6 +93,9 @@ class Settings(BaseSettings):
         "database_connect_timeout_s",
         "database_statement_timeout_s",
         "database_pool_timeout_s",
+        "workers",
+        "worker_threads",
+        "worker_lease_s",
         mode="before",
     )
     @classmethod

@@ -32,14 +32,15 @@ def send_assignment(port: ChatPort, request: Request) -> None:
 
 
 def update_assignment(port: ChatPort, request: Request) -> None:
-    """Show the request as it is now on its designer's assignment DM (its link to the triage thread kept)."""
+    """Show the request as it is now on its designer's assignment DM (its link to the triage thread kept; when
+    the DM is still on its way, once it is posted)."""
+    text = f"{request.ref} {words(request.title)} ({human(request.status)})"
     if request.assignment_channel and request.assignment_ts:
-        port.update(
-            request.assignment_channel,
-            request.assignment_ts,
-            f"{request.ref} {words(request.title)} ({human(request.status)})",
-            AssignmentCard.of(request, triage_link(port, request)),
-        )
+        card = AssignmentCard.of(request, triage_link(port, request))
+        port.update(request.assignment_channel, request.assignment_ts, text, card)
+    elif request.assignee_id:
+        card = AssignmentCard.of(request, triage_link(port, request))
+        port.update(port.open_dm(request.assignee_id), "", text, card, target=(request.ref or "", "assignment"))
 
 
 def withdraw_assignment(port: ChatPort, change: Change) -> None:

@@ -263,4 +263,4 @@ class WeeklyReport:
                     return False
             return claimed(self.uow, WEEKLY_REPORT, channel, week, now)
 
-        return send_once(claim, lambda: self.post(port, now), "weekly report", period=week) is Sent.SENT
+        return send_once(self.uow, claim, lambda: self.post(port, now), "weekly report", period=week) is Sent.SENT

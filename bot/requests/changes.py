@@ -127,7 +127,7 @@ class ChangeEngine:
     def check(self, actor: str, ref: str, action: str) -> None:
         """Raise Refused if ``actor`` may not do ``action`` to ``ref`` now (nothing is changed)."""
         ref = _checked_ref(ref)
-        with self.uow() as u:
+        with self.uow.read() as u:
             request = u.requests.by_ref(ref)
             if request is None:
                 raise Refused(f"There is no request {ref}.")
@@ -146,7 +146,7 @@ class ChangeEngine:
 
     def _extract_answer(self, ref: str, text: str) -> Extraction | None:
         """The engine's reading of a requester's answer, made before the request is locked (no LLM under a lock)."""
-        with self.uow() as u:
+        with self.uow.read() as u:
             request = u.requests.by_ref(ref)
         if request is None:
             return None

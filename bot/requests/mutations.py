@@ -16,6 +16,7 @@ from bot.analysis.dates import parse_date
 from bot.analysis.merge import apply
 from bot.briefs.assessment import assess
 from bot.briefs.catalog import Catalog
+from bot.briefs.duplicates import search_terms
 from bot.briefs.model import Brief
 from bot.briefs.priority import PRIORITIES
 from bot.platform.text import format_date
@@ -96,6 +97,8 @@ def _merge_answer(e: Edit, text: str, extraction: Extraction) -> None:
         }
     )
     request.brief = updated.model_dump(mode="json")
+    if search_terms(updated) != search_terms(brief):  # what the request is found by as a possible duplicate
+        e.u.requests.index_terms(request, search_terms(updated))
     if updated.deadline and updated.deadline != request.deadline:
         if request.due_date in (None, request.deadline):  # a due date ops set stays theirs
             request.due_date = updated.deadline

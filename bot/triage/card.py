@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import date, datetime
 
 from bot.briefs.assessment import assess
@@ -10,11 +11,13 @@ from bot.briefs.model import Brief
 from bot.delivery.cards import Action, Card
 from bot.delivery.ports import ChatPort, Posted
 from bot.platform.text import clamp_chat, human, words
-from bot.requests.lifecycle import ACTIVE, QUEUE, TERMINAL, UNDELIVERED, allows
+from bot.requests.lifecycle import ACTIVE, OPEN, QUEUE, TERMINAL, UNDELIVERED, allows
 from bot.requests.notices import FIELD_CHANGES, field_change
 from bot.team.workload import loads, suggest_assignee
 from storage.models import AuditEvent, Comment, Request
 from storage.uow import UnitOfWorkFactory
+
+log = logging.getLogger(__name__)
 
 #: How long a comment or a question may be in a history line.
 HISTORY_QUOTE = 200
@@ -181,12 +184,25 @@ class TriageCards:
             request.triage_channel, request.triage_ts = posted
         return posted
 
+    def repair(self, port: ChatPort, before: datetime, since: datetime) -> list[str]:
+        """Post the triage message of every open request submitted before ``before`` that has none, with none
+        queued since ``since`` (a post given up is tried again then); returns their refs."""
+        with self.uow() as u:
+            missing = [
+                r
+                for r in u.requests.without_triage_post(sorted(OPEN), before)
+                if not u.outbox.queued_for(f"{r.ref}:triage", since)
+            ]
+        for request in missing:
+            log.warning("triage message missing: posting it", extra={"ref": request.ref})
+            self.post(port, request)
+        return [r.ref or "" for r in missing]
+
     def refresh(self, port: ChatPort, request: Request) -> None:
-        """Show the request's current state in its triage message (chat.update)."""
+        """Show the request's current state in its triage message (chat.update; when its post is still on its
+        way, once it is posted)."""
+        text = f"{request.ref}: {words(request.title)} ({human(request.status)})"
         if request.triage_channel and request.triage_ts:
-            port.update(
-                request.triage_channel,
-                request.triage_ts,
-                f"{request.ref}: {words(request.title)} ({human(request.status)})",
-                self.card(request),
-            )
+            port.update(request.triage_channel, request.triage_ts, text, self.card(request))
+        elif self.ops_channel:
+            port.update(self.ops_channel, "", text, self.card(request), target=(request.ref or "", "triage"))

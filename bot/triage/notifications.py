@@ -46,18 +46,18 @@ def _ask(port: ChatPort, change: Change) -> None:
     """The question in the requester's DM, with a thread under it where their answer goes.
 
     The question's message is remembered as the request's ``info`` message: a reply in its thread is the
-    answer. Should that post wait in the outbox, the question still arrives, just without the prompt.
+    answer.
     """
     request = change.request
     again = " another question" if change.old else " a question"
-    posted = dm(
+    target = (request.ref or "", "info")
+    dm(
         port,
         request.requester_id,
         f"Creative ops has{again} about {titled(request)}:\n{quoted(change.note or '')}",
-        target=(request.ref or "", "info"),
+        target=target,
     )
-    if posted:
-        port.post(posted.channel, ANSWER_HERE, thread_ts=posted.ts)
+    port.reply_to(port.open_dm(request.requester_id), target, ANSWER_HERE)
 
 
 def _assign(port: ChatPort, change: Change) -> None:

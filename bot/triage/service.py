@@ -95,7 +95,7 @@ class Triage:
 
     def pending_question(self, user: str, channel: str, thread_ts: str | None, has_draft: bool) -> Request | None:
         """The request a requester's DM answers: the question's thread, or the newest open one without a draft."""
-        with self.uow() as u:
+        with self.uow.read() as u:
             if thread_ts:
                 request = u.requests.by_info_message(channel, thread_ts)
                 return request if request and request.status == Status.NEEDS_INFO else None

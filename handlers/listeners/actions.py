@@ -36,6 +36,7 @@ from handlers.context import HandlerContext
 from handlers.envelope import MAX_CONVERSATION, MAX_ID, action_key, ignored, slack_id, text_at
 
 log = logging.getLogger(__name__)
+SUBMIT, CHANGE = "submit", "change"
 #: Buttons that change the request at once: action id → lifecycle action.
 DIRECT: dict[str, str] = {TRIAGE_APPROVE: "approve", PROD_START: "start", DELIVERY_ACCEPT: "accept"}
 #: Buttons that ask for text in a form first: action id → lifecycle action.
@@ -53,33 +54,58 @@ SELECTS: dict[str, tuple[str, Callable[[Any], str]]] = {
 }
 
 
-def register(app: App, ctx: HandlerContext) -> None:
-    """Listen to every button and select."""
-    port, services = ctx.chat, ctx.services
-    quick = ctx.quick
+def _refuse(ctx: HandlerContext, body: dict[str, Any], refusal: Refused) -> None:
+    user = slack_id(body, "user", "id")
+    channel = slack_id(body, "channel", "id") or ctx.chat.open_dm(user)
+    ctx.chat.ephemeral(channel, user, str(refusal))
 
-    def ack_fast(ack: Ack) -> None:
+
+def work_submit(ctx: HandlerContext, payload: dict[str, Any]) -> None:
+    """The Submit button of a brief."""
+    body = payload["body"]
+    action, user, channel = body["actions"][0], payload["user"], slack_id(body, "channel", "id")
+    conversation = slack_id(action, "value", limit=MAX_CONVERSATION) or channel
+    ctx.services.intake.submit(ctx.chat, user, conversation, channel, slack_id(body, "message", "ts") or None)
+
+
+def work_change(ctx: HandlerContext, payload: dict[str, Any]) -> None:
+    """A button or select that changes a request at once."""
+    body = payload["body"]
+    action_id = text_at(body["actions"][0], "action_id")
+    try:
+        if action_id in DIRECT:
+            ref = slack_id(body["actions"][0], "value")
+            ctx.services.triage.perform(ctx.chat, payload["user"], ref, DIRECT[action_id])
+        else:
+            name, read = SELECTS[action_id]
+            action = body["actions"][0]
+            ref = text_at(action, "block_id", limit=MAX_ID + 8).partition(":")[2]  # ``triage:CR-0001``
+            ctx.services.triage.perform(ctx.chat, payload["user"], ref, name, value=read(action) or None)
+    except Refused as refusal:
+        _refuse(ctx, body, refusal)
+
+
+WORK = {SUBMIT: work_submit, CHANGE: work_change}
+
+
+def register(app: App, ctx: HandlerContext) -> None:
+    """Listen to every button and select: the ones that change something are stored for the workers."""
+    services, quick = ctx.services, ctx.quick
+
+    def accept(ack: Ack, body: dict[str, Any], action: Any, kind: str, listener: str, in_channel: bool) -> None:
+        user, channel = slack_id(body, "user", "id"), slack_id(body, "channel", "id")
+        if not user or (in_channel and not channel):
+            ignored(listener, "channel.id" if user else "user.id")
+        else:
+            ctx.accept(body, kind, action_key(body, action), user)
         ack()
 
-    def refuse(body: dict[str, Any], refusal: Refused) -> None:
-        user = slack_id(body, "user", "id")
-        channel = slack_id(body, "channel", "id") or port.open_dm(user)
-        port.ephemeral(channel, user, str(refusal))
+    @app.action(ACTION_SUBMIT)
+    def on_submit(ack: Ack, body: dict[str, Any], action: Any) -> None:
+        accept(ack, body, action, SUBMIT, "intake_submit", in_channel=True)
 
-    def once(body: dict[str, Any], action: Any) -> bool:
-        """False for a click already handled (Slack's retry or a second delivery of the same click)."""
-        key = action_key(body, action)
-        return not key or ctx.first(body, key)
-
-    def on_submit(body: dict[str, Any], action: Any) -> None:
-        user, channel = slack_id(body, "user", "id"), slack_id(body, "channel", "id")
-        if not once(body, action):
-            return
-        if not (user and channel):
-            ignored("intake_submit", "user.id" if not user else "channel.id")
-            return
-        conversation = slack_id(action, "value", limit=MAX_CONVERSATION) or channel
-        services.intake.submit(port, user, conversation, channel, slack_id(body, "message", "ts") or None)
+    def on_change(ack: Ack, body: dict[str, Any], action: Any) -> None:
+        accept(ack, body, action, CHANGE, "triage_action", in_channel=False)
 
     def open_intake(listener: str, body: dict[str, Any], conversation: str | None = None) -> None:
         """The intake form, opened before the ack returns (the trigger id expires in 3 s)."""
@@ -101,18 +127,6 @@ def register(app: App, ctx: HandlerContext) -> None:
         ack()
         open_intake("new_request", body)
 
-    def on_direct(body: dict[str, Any], action: Any) -> None:
-        user, name = slack_id(body, "user", "id"), DIRECT.get(text_at(action, "action_id"))
-        if not once(body, action):
-            return
-        if not (user and name):
-            ignored("direct_action", "user.id")
-            return
-        try:
-            services.triage.perform(port, user, slack_id(action, "value"), name)
-        except Refused as refusal:
-            refuse(body, refusal)
-
     def on_form_button(ack: Ack, body: dict[str, Any], action: Any) -> None:
         ack()
         name, ref = WITH_FORM.get(text_at(action, "action_id")), slack_id(action, "value")
@@ -123,29 +137,12 @@ def register(app: App, ctx: HandlerContext) -> None:
         try:
             services.changes.check(user, ref, name)
         except Refused as refusal:
-            refuse(body, refusal)
+            _refuse(ctx, body, refusal)
             return
         with suppress(DeliveryFailed):  # logged by the port; the click can be repeated
             quick.open_form(trigger, ActionForm(action=name, ref=ref))
 
-    def on_select(body: dict[str, Any], action: Any) -> None:
-        user, chosen = slack_id(body, "user", "id"), SELECTS.get(text_at(action, "action_id"))
-        if not once(body, action):
-            return
-        if not (user and chosen):
-            ignored("triage_select", "user.id")
-            return
-        name, read = chosen
-        ref = text_at(action, "block_id", limit=MAX_ID + 8).partition(":")[2]  # ``triage:CR-0001``
-        try:
-            services.triage.perform(port, user, ref, name, value=read(action) or None)
-        except Refused as refusal:
-            refuse(body, refusal)
-
-    app.action(ACTION_SUBMIT)(ack=ack_fast, lazy=[on_submit])
-    for action_id in DIRECT:
-        app.action(action_id)(ack=ack_fast, lazy=[on_direct])
+    for action_id in (*DIRECT, *SELECTS):
+        app.action(action_id)(on_change)
     for action_id in WITH_FORM:
         app.action(action_id)(on_form_button)
-    for action_id in SELECTS:
-        app.action(action_id)(ack=ack_fast, lazy=[on_select])

@@ -15,6 +15,7 @@ from handlers.context import HandlerContext
 from handlers.envelope import ignored, slack_id, slack_text, text_at
 
 COMMAND = "/creative-request"
+KIND = "command"
 FORM_FAILED = "I couldn't open the form just now — please try again, or send me a DM with what you need."
 
 
@@ -38,23 +39,27 @@ def register(app: App, ctx: HandlerContext) -> None:
             return False  # logged by the port
         return True
 
-    def ack_fast(ack: Ack, command: Any) -> None:
+    @app.command(COMMAND)
+    def on_command(ack: Ack, body: dict[str, Any], command: Any) -> None:
         user = slack_id(command, "user_id")
         if not user:
             ignored("command", "user_id")
             ack()
         elif _text(command):
+            trigger = text_at(command, "trigger_id", limit=255)
+            ctx.accept(body, KIND, f"command:{trigger}" if trigger else "", user)
             ack("Let's build your brief — I've sent you a DM.")
         elif form_opened(command, user):
             ack()
         else:
             ack(FORM_FAILED)
 
-    def on_command(command: Any) -> None:
-        user, text = slack_id(command, "user_id"), _text(command)
-        if not (user and text):
-            return  # the form was opened (or refused) in the ack
-        port = ctx.chat
-        ctx.services.intake.message(port, user, port.open_dm(user), text)
 
-    app.command(COMMAND)(ack=ack_fast, lazy=[on_command])
+def work(ctx: HandlerContext, payload: dict[str, Any]) -> None:
+    """The command's text starts the conversation in the user's DM."""
+    user, port = payload["user"], ctx.chat
+    dm = port.open_dm(user)  # before anything is stored: no transaction waits on Slack
+    ctx.services.intake.message(port, user, dm, _text(payload["body"]))
+
+
+WORK = {KIND: work}

@@ -2,8 +2,8 @@
 
 Slack sends a mention in a channel the bot is in twice (``message.channels`` and ``app_mention``), and a
 mention in the bot's DM twice too. Both events are routed here by where the message is, not by which event
-brought it, and the message (channel and ts) is claimed once: each human message gives exactly one action.
-Messages from bots, edits, deletions and joins are ignored and claim nothing.
+brought it, and the message (channel and ts) is the inbox key: each human message gives exactly one action.
+Messages from bots, edits, deletions and joins are ignored and store nothing.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from handlers.envelope import slack_id, slack_text, strip_mention
 #: Message subtypes that carry human content; edits, deletions, joins and bot posts are ignored.
 HANDLED_SUBTYPES = {None, "file_share", "thread_broadcast"}
 MENTION_NOTE = "I've sent you a DM so we can put the brief together there."
+KIND = "message"
 
 
 class Route(StrEnum):
@@ -51,38 +52,43 @@ def route(event: dict[str, Any], ops_channel: str | None, mention: bool) -> Rout
     return Route.MENTION if mention else None
 
 
-def register(app: App, ctx: HandlerContext) -> None:
-    """Listen to messages and app mentions."""
-    services = ctx.services
+def work(ctx: HandlerContext, payload: dict[str, Any]) -> None:
+    """One human message, as routed when it was acknowledged."""
+    services, event, where = ctx.services, payload["body"]["event"], Route(payload["route"])
+    user, channel = event["user"], event["channel"]
+    raw = event.get("text")
+    text = strip_mention(slack_text(raw if isinstance(raw, str) else ""))
+    if where is Route.DM:
+        files = [f["permalink"] for f in event.get("files") or [] if isinstance(f, dict) and f.get("permalink")]
+        thread_ts = event.get("thread_ts")
+        services.intake.message(
+            ctx.chat, user, channel, text, files, thread_ts=thread_ts if isinstance(thread_ts, str) else None
+        )
+    elif where is Route.TRIAGE_THREAD:
+        services.triage.thread_reply(ctx.chat, user, channel, event["thread_ts"], text)
+    else:
+        dm = ctx.chat.open_dm(user)  # before anything is stored: no transaction waits on Slack
+        ctx.chat.ephemeral(channel, user, MENTION_NOTE, thread_ts=event.get("thread_ts"))
+        services.intake.message(ctx.chat, user, dm, text or "help")
 
-    def ack_fast(ack: Ack) -> None:
+
+WORK = {KIND: work}
+
+
+def register(app: App, ctx: HandlerContext) -> None:
+    """Listen to messages and app mentions: each human one is stored for the workers, then acknowledged."""
+
+    def accept(ack: Ack, body: dict[str, Any], event: dict[str, Any], mention: bool) -> None:
+        where = route(event, ctx.ops_channel, mention)
+        if where is not None:
+            key = f"message:{event['channel']}:{event.get('ts') or body.get('event_id')}"
+            ctx.accept(body, KIND, key, event["user"], route=where.value)
         ack()
 
-    def handle(body: dict[str, Any], event: dict[str, Any], mention: bool) -> None:
-        where = route(event, ctx.ops_channel, mention)
-        key = f"message:{event.get('channel')}:{event.get('ts') or body.get('event_id')}"
-        if where is None or not ctx.first(body, key):
-            return
-        user, channel = event["user"], event["channel"]
-        raw = event.get("text")
-        text = strip_mention(slack_text(raw if isinstance(raw, str) else ""))
-        if where is Route.DM:
-            files = [f["permalink"] for f in event.get("files") or [] if isinstance(f, dict) and f.get("permalink")]
-            thread_ts = event.get("thread_ts")
-            services.intake.message(
-                ctx.chat, user, channel, text, files, thread_ts=thread_ts if isinstance(thread_ts, str) else None
-            )
-        elif where is Route.TRIAGE_THREAD:
-            services.triage.thread_reply(ctx.chat, user, channel, event["thread_ts"], text)
-        else:
-            ctx.chat.ephemeral(channel, user, MENTION_NOTE, thread_ts=event.get("thread_ts"))
-            services.intake.message(ctx.chat, user, ctx.chat.open_dm(user), text or "help")
+    @app.event("message")
+    def on_message(ack: Ack, body: dict[str, Any], event: dict[str, Any]) -> None:
+        accept(ack, body, event, mention=False)
 
-    def on_message(body: dict[str, Any], event: dict[str, Any]) -> None:
-        handle(body, event, mention=False)
-
-    def on_mention(body: dict[str, Any], event: dict[str, Any]) -> None:
-        handle(body, event, mention=True)
-
-    app.event("message")(ack=ack_fast, lazy=[on_message])
-    app.event("app_mention")(ack=ack_fast, lazy=[on_mention])
+    @app.event("app_mention")
+    def on_mention(ack: Ack, body: dict[str, Any], event: dict[str, Any]) -> None:
+        accept(ack, body, event, mention=True)

@@ -1,8 +1,8 @@
 """Modal submissions: the intake form, and the text forms of triage and production, validated before closing.
 
-The ack validates without calling Slack (the user's time zone as known, else the fallback) and marks the
-submission accepted in Bolt's context; the lazy listener acts only on a submission its ack accepted, so the
-two never disagree. Payloads of any other shape are refused with a warning.
+The ack validates without calling Slack (the user's time zone as known, else the fallback) and stores only
+a submission it accepted for the workers, so the two never disagree. Payloads of any other shape are refused
+with a warning.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import json
 from datetime import date
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import Ack, App
 
 from bot.briefs.model import Brief
 from bot.intake.form import form_errors
@@ -27,8 +27,7 @@ from handlers.envelope import MAX_CONVERSATION, dig, ignored, slack_id, text_at,
 
 #: Text forms: callback id → lifecycle action. The text goes in as the action's note.
 TEXT_FORMS: dict[str, str] = {view_id: action for action, view_id in FORM_VIEWS.items()}
-#: The context key an ack sets on a submission it accepted.
-ACCEPTED = "creative_intake_form_accepted"
+INTAKE, TEXT = "intake_form", "text_form"
 #: What the text forms' input takes (their ``max_length``).
 MAX_FORM_TEXT = 3000
 
@@ -93,22 +92,48 @@ def _too_long(values: dict[str, dict[str, dict[str, Any]]]) -> dict[str, str]:
     }
 
 
+def intake_brief(view: Any) -> tuple[Brief | None, dict[str, str]]:
+    """The submitted brief and its errors by field; no brief for a payload no intake modal sends."""
+    values = _clean_state(dig(view, "state", "values"))
+    long = _too_long(values)
+    if long:
+        return None, long
+    try:
+        return form_brief(values), {}
+    except ValueError:  # pydantic's ValidationError: values no input of the form sends
+        return None, {}
+
+
+def work_intake(ctx: HandlerContext, payload: dict[str, Any]) -> None:
+    """An accepted intake form: back to the conversation (Edit), or a new request submitted."""
+    view = payload["body"]["view"]
+    brief, _ = intake_brief(view)
+    assert brief is not None  # the ack stored only a submission with a brief
+    conversation = slack_id(_metadata(view), "conversation", limit=MAX_CONVERSATION) or None
+    ctx.services.intake.form_submitted(ctx.chat, payload["user"], brief, conversation, _view_id(view))
+
+
+def work_text(ctx: HandlerContext, payload: dict[str, Any]) -> None:
+    """An accepted text form: the change it asks for, with its text as the note."""
+    user, view = payload["user"], payload["body"]["view"]
+    note, value = _inputs(view)
+    port = ctx.chat
+    try:
+        action = TEXT_FORMS[text_at(view, "callback_id")]
+        ctx.services.triage.perform(port, user, slack_id(_metadata(view), "ref"), action, note=note, value=value)
+    except Refused as refusal:
+        port.post(port.open_dm(user), str(refusal))
+
+
+WORK = {INTAKE: work_intake, TEXT: work_text}
+
+
 def register(app: App, ctx: HandlerContext) -> None:
-    """Listen to form submissions."""
+    """Listen to form submissions: each accepted one is stored for the workers, then the modal closes."""
     port, services = ctx.chat, ctx.services
 
-    def intake_brief(view: Any) -> tuple[Brief | None, dict[str, str]]:
-        """The submitted brief and its errors by field; no brief for a payload no intake modal sends."""
-        values = _clean_state(dig(view, "state", "values"))
-        long = _too_long(values)
-        if long:
-            return None, long
-        try:
-            return form_brief(values), {}
-        except ValueError:  # pydantic's ValidationError: values no input of the form sends
-            return None, {}
-
-    def validate_intake(ack: Ack, body: dict[str, Any], view: Any, context: BoltContext) -> None:
+    @app.view(VIEW_INTAKE)
+    def on_intake(ack: Ack, body: dict[str, Any], view: Any) -> None:
         user, view_id = slack_id(body, "user", "id"), _view_id(view)
         brief, errors = intake_brief(view)
         if not (user and view_id) or (brief is None and not errors):
@@ -121,20 +146,8 @@ def register(app: App, ctx: HandlerContext) -> None:
         if errors:
             ack(response_action="errors", errors=errors)
             return
-        context[ACCEPTED] = True
+        ctx.accept(body, INTAKE, view_key(body, view), user)
         ack()
-
-    def once(body: dict[str, Any], view: Any) -> bool:
-        """False for a submission already handled (a double submit of the same modal, or Slack's retry)."""
-        key = view_key(body, view)
-        return not key or ctx.first(body, key)
-
-    def on_intake(body: dict[str, Any], view: Any, context: BoltContext) -> None:
-        user, (brief, _) = slack_id(body, "user", "id"), intake_brief(view)
-        if not context.get(ACCEPTED) or brief is None or not once(body, view):
-            return
-        conversation = slack_id(_metadata(view), "conversation", limit=MAX_CONVERSATION) or None
-        services.intake.form_submitted(port, user, brief, conversation, _view_id(view))
 
     def problem(user: str, view: Any) -> dict[str, str]:
         """Form errors: an empty or over-long field, or a change this user may not make now."""
@@ -153,7 +166,7 @@ def register(app: App, ctx: HandlerContext) -> None:
             return {field: str(refusal)[:150]}
         return {}
 
-    def validate_text(ack: Ack, body: dict[str, Any], view: Any, context: BoltContext) -> None:
+    def on_text(ack: Ack, body: dict[str, Any], view: Any) -> None:
         user = slack_id(body, "user", "id")
         if not user:
             ignored("text_form", "user.id")
@@ -163,25 +176,8 @@ def register(app: App, ctx: HandlerContext) -> None:
         if errors:
             ack(response_action="errors", errors=errors)
             return
-        context[ACCEPTED] = True
+        ctx.accept(body, TEXT, view_key(body, view), user)
         ack()
 
-    def on_text(body: dict[str, Any], view: Any, context: BoltContext) -> None:
-        if not context.get(ACCEPTED) or not once(body, view):
-            return
-        user, (note, value) = slack_id(body, "user", "id"), _inputs(view)
-        try:
-            services.triage.perform(
-                port,
-                user,
-                slack_id(_metadata(view), "ref"),
-                TEXT_FORMS[text_at(view, "callback_id")],
-                note=note,
-                value=value,
-            )
-        except Refused as refusal:
-            port.post(port.open_dm(user), str(refusal))
-
-    app.view(VIEW_INTAKE)(ack=validate_intake, lazy=[on_intake])
     for callback_id in TEXT_FORMS:
-        app.view(callback_id)(ack=validate_text, lazy=[on_text])
+        app.view(callback_id)(on_text)

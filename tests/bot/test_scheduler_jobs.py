@@ -16,9 +16,8 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from fakes.slack_api import FakeSlackAPI
-from support import OPS, SCRIPT, TOKEN, add_designer, add_request, at, chat
+from support import OPS, SCRIPT, TOKEN, add_designer, add_request, at, chat, stored
 
-from bot.delivery.outbox import deliver_due
 from bot.jobs import MISFIRE_GRACE_S, build_scheduler, notify_expired_drafts
 from bot.platform.clock import FixedClock
 from bot.services import Services
@@ -54,7 +53,7 @@ def test_every_job_is_registered_with_its_trigger(services: Services) -> None:
     scheduler = build_scheduler(services, port)
     assert isinstance(scheduler, BackgroundScheduler)
     jobs = {job.id: job for job in scheduler.get_jobs()}
-    assert set(jobs) == {"expire_drafts", "digests", "nudges", "weekly_report", "prune_claims"}
+    assert set(jobs) == {"expire_drafts", "digests", "nudges", "weekly_report", "prune", "repair_triage"}
 
     drafts = jobs["expire_drafts"]
     assert isinstance(drafts.trigger, IntervalTrigger) and drafts.trigger.interval == timedelta(minutes=15)
@@ -70,23 +69,23 @@ def test_every_job_is_registered_with_its_trigger(services: Services) -> None:
     assert str(jobs["weekly_report"].trigger.timezone) == "Europe/Berlin"
 
 
-def test_the_outbox_retry_job_goes_straight_to_slack(
+def test_the_repair_job_posts_a_triage_message_that_was_never_posted(
     services: Services, fake_slack: FakeSlackAPI, clock: FixedClock
 ) -> None:
-    """A digest Slack refused is queued by the scheduler's port and delivered by the outbox job."""
-    direct = chat(services).inner
-    jobs = {job.id: job for job in build_scheduler(services, chat(services), outbox_port=direct).get_jobs()}
-    outbox = jobs["outbox"]
-    assert isinstance(outbox.trigger, IntervalTrigger) and outbox.trigger.interval == timedelta(minutes=1)
-    assert (outbox.func, outbox.args) == (deliver_due, (services.uow, direct, services.clock, OPS))
-
-    add_designer_with_work(services)
-    fake_slack.fail_next("chat.postMessage", error="ratelimited")
-    clock.set(at(2, 17))
-    jobs["digests"].func(*jobs["digests"].args)
-    clock.advance(timedelta(minutes=5))
-    outbox.func(*outbox.args)
-    assert Counter(c.params["channel"] for c in fake_slack.calls("chat.postMessage") if c.ok) == {OPS: 1, "UDES1": 1}
+    """A request stored without its triage message (and nothing queued for it) gets one posted, once."""
+    jobs = {job.id: job for job in build_scheduler(services, chat(services)).get_jobs()}
+    repair = jobs["repair_triage"]
+    assert isinstance(repair.trigger, IntervalTrigger) and repair.trigger.interval == timedelta(minutes=5)
+    ref = add_request(services.db, when=at(2, 9))
+    clock.set(at(2, 9, 1))
+    assert repair.func(*repair.args) == 0  # too recent: its post may be on its way
+    clock.set(at(2, 9, 5))
+    assert repair.func(*repair.args) == 1
+    posted = [c for c in fake_slack.calls("chat.postMessage") if c.ok and c.params["channel"] == OPS]
+    assert len(posted) == 1 and f"New request {ref}" in posted[0].params["text"]
+    assert stored(services.db, ref).triage_ts == posted[0].response["ts"]
+    clock.advance(timedelta(hours=2))
+    assert repair.func(*repair.args) == 0
 
 
 def test_triggers_fire_when_expected(services: Services) -> None:

@@ -123,6 +123,8 @@ class _Failure:
     error: str
     retry_after: int | None
     remaining: int
+    #: Only calls to conversations whose id starts with this fail (None: every call).
+    channel: str | None = None
 
 
 @dataclass(frozen=True)
@@ -264,6 +266,7 @@ class FakeSlackAPI:
         error: str | None = None,
         retry_after: int | None = None,
         times: int = 1,
+        channel: str | None = None,
     ) -> None:
         """Make the next ``times`` calls of ``method`` fail.
 
@@ -271,10 +274,11 @@ class FakeSlackAPI:
         default 1 second, as Slack always sends one); another non-200 status answers
         ``{"ok": false, "error": error or "internal_error"}`` with that status; ``status=200``
         answers ``{"ok": false, "error": error or "internal_error"}``. Failures queue up per method.
+        With ``channel``, only calls to a conversation whose id starts with it fail (``"D"``: DMs).
         """
         if status == 429:
             error, retry_after = error or "ratelimited", 1 if retry_after is None else retry_after
-        failure = _Failure(status=status, error=error or "internal_error", retry_after=retry_after, remaining=times)
+        failure = _Failure(status, error or "internal_error", retry_after, times, channel)
         with self._cond:
             self._failures.setdefault(method, []).append(failure)
 
@@ -407,7 +411,7 @@ class FakeSlackAPI:
 
     def _answer(self, method: str, params: dict[str, Any], headers: dict[str, str], body: bytes) -> _Reply:
         """The reply to one call: an injected failure, an auth error, or the method's answer."""
-        failure = self._pop_failure(method)
+        failure = self._pop_failure(method, str(params.get("channel") or ""))
         if failure is not None:
             extra = {"Retry-After": str(failure.retry_after)} if failure.retry_after is not None else {}
             return _Reply(failure.status, {"ok": False, "error": failure.error}, extra)
@@ -418,15 +422,17 @@ class FakeSlackAPI:
         handler = _HANDLERS.get(method)
         return _Reply(200, handler(self, params) if handler else {"ok": True})
 
-    def _pop_failure(self, method: str) -> _Failure | None:
-        """Consume one use of the oldest failure queued for ``method``."""
-        queue = self._failures.get(method)
-        if not queue:
+    def _pop_failure(self, method: str, channel: str) -> _Failure | None:
+        """Consume one use of the oldest failure queued for ``method`` that applies to ``channel``."""
+        queue = self._failures.get(method) or []
+        failure = next(
+            (f for f in queue if f.channel is None or _conversation_for(channel).startswith(f.channel)), None
+        )
+        if failure is None:
             return None
-        failure = queue[0]
         failure.remaining -= 1
         if failure.remaining <= 0:
-            queue.pop(0)
+            queue.remove(failure)
         return failure
 
     def _next_ts(self) -> str:
@@ -525,6 +531,32 @@ class FakeSlackAPI:
             return _error("users_list_not_supplied")
         channel_id = _conversation_for(users[0]) if len(users) == 1 else "G" + "".join(users)
         return {"ok": True, "channel": {"id": channel_id}}
+
+    def _conversations_history(self, p: dict[str, Any]) -> dict[str, Any]:
+        """The channel's top-level messages since ``oldest``, newest first; metadata only when asked for."""
+        channel = str(p.get("channel") or "")
+        if channel[:1] in ("U", "W") or not channel:
+            return _error("channel_not_found")
+        return self._listing(p, lambda key, m: key[0] == channel and m.get("thread_ts") in (None, m["ts"]))
+
+    def _conversations_replies(self, p: dict[str, Any]) -> dict[str, Any]:
+        """A thread's messages since ``oldest`` (its parent included), oldest first, like Slack."""
+        channel, ts = str(p.get("channel") or ""), str(p.get("ts") or "")
+        if (channel, ts) not in self._messages:
+            return _error("thread_not_found")
+        listing = self._listing(p, lambda key, m: key[0] == channel and ts in (m["ts"], m.get("thread_ts")))
+        listing["messages"].reverse()
+        return listing
+
+    def _listing(self, p: dict[str, Any], keep: Callable[[tuple[str, str], dict[str, Any]], bool]) -> dict[str, Any]:
+        oldest = float(p.get("oldest") or 0)
+        metadata = str(p.get("include_all_metadata")).lower() in ("true", "1")
+        found = [
+            {k: v for k, v in m.items() if metadata or k != "metadata"}
+            for key, m in sorted(self._messages.items(), key=lambda item: float(item[0][1]), reverse=True)
+            if keep(key, m) and float(key[1]) >= oldest
+        ]
+        return {"ok": True, "messages": found[: int(p.get("limit") or 100)], "has_more": False}
 
     def _conversations_info(self, p: dict[str, Any]) -> dict[str, Any]:
         channel = p.get("channel")
@@ -644,6 +676,8 @@ _HANDLERS: dict[str, Callable[[FakeSlackAPI, dict[str, Any]], dict[str, Any]]] =
     "chat.getPermalink": FakeSlackAPI._chat_get_permalink,
     "conversations.open": FakeSlackAPI._conversations_open,
     "conversations.info": FakeSlackAPI._conversations_info,
+    "conversations.history": FakeSlackAPI._conversations_history,
+    "conversations.replies": FakeSlackAPI._conversations_replies,
     "users.info": FakeSlackAPI._users_info,
     "views.open": FakeSlackAPI._views_open,
     "views.push": FakeSlackAPI._views_open,

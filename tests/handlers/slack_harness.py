@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
@@ -25,17 +23,15 @@ from slack_requests import (
     shortcut,
     view_submission,
 )
-from support import OPS, make_services
+from support import OPS, eventually, make_services, running
 from support import stored as stored_in
 
-from bot.delivery.outbox import deliver_due
 from bot.platform.clock import FixedClock
 from bot.services import Services
-from handlers.app import create_app
 from handlers.server import wsgi_app
 from storage.db import Database
 from storage.models import Request
-from storage.repositories import Outbox
+from storage.repositories import PENDING, Inbox, Outbox
 
 T = TypeVar("T")
 SECRET = "test-signing-secret"
@@ -85,13 +81,8 @@ def serving(db: Database, clock: FixedClock, **overrides: Any) -> Iterator[Slack
     with FakeSlackAPI() as fake:
         settings = {"slack_bot_token": BOT_TOKEN, "slack_signing_secret": SECRET, **overrides}
         services = make_services(db, clock, fake, **settings)
-        executor = ThreadPoolExecutor(max_workers=4)
-        app = create_app(services, executor=executor)
-        try:
-            with serve_wsgi(wsgi_app(app, services)) as url:
-                yield SlackHarness(url=url, fake=fake, services=services)
-        finally:
-            executor.shutdown(wait=True)
+        with running(services) as app, serve_wsgi(wsgi_app(app, services)) as url:
+            yield SlackHarness(url=url, fake=fake, services=services)
 
 
 @pytest.fixture
@@ -122,18 +113,6 @@ def block_text(blocks: list[dict[str, Any]]) -> str:
         parts += [f["text"] for f in block.get("fields", [])]
         parts += [e.get("text", "") for e in block.get("elements", []) if isinstance(e.get("text"), str)]
     return "\n".join(parts)
-
-
-def eventually(check: Callable[[], T], timeout: float = 5.0) -> T:
-    """Poll ``check`` until it returns a truthy value, or fail after ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = check()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"condition not met within {timeout}s (last value: {value!r})")
-        time.sleep(0.02)
 
 
 OPS_MANAGER = "U0OPS1"
@@ -202,16 +181,53 @@ def thread(slack: SlackHarness, text: str, thread_ts: str, user: str = OPS_MANAG
     return slack.event(message_event(text, user=user, channel=OPS, channel_type="channel", thread_ts=thread_ts))
 
 
+def settled(slack: SlackHarness, timeout: float = 10.0) -> None:
+    """Wait until the workers have done every due inbox item and sent every due outbox row."""
+    now = slack.services.clock.now()
+
+    def idle() -> bool:
+        with slack.services.db.session() as s:
+            items = [(i.queue, i) for i in Inbox(s).all()]
+            rows = [(m.channel, m) for m in Outbox(s).all()]
+        return not (_takeable(items, now) or _takeable(rows, now))
+
+    eventually(idle, timeout)
+
+
+def _takeable(rows: list[tuple[str, Any]], now: Any) -> list[Any]:
+    """The pending rows a worker would take now: due, and first of their queue."""
+    blocked: set[str] = set()
+    takeable = []
+    for queue, row in rows:  # oldest first
+        if row.status != PENDING:
+            continue
+        if queue not in blocked and row.next_attempt_at <= now:
+            takeable.append(row)
+        blocked.add(queue)
+    return takeable
+
+
 def retry_outbox(slack: SlackHarness, minutes: int = 31) -> tuple[int, int]:
-    """Move the clock on and run the outbox retry job once: (sent, given up)."""
+    """Move the clock on and let the workers send every outbox row due then: (sent, given up) by that."""
     clock = slack.services.clock
     assert isinstance(clock, FixedClock)
+    settled(slack)
+    before = _statuses(slack)
     clock.advance(timedelta(minutes=minutes))
-    assert slack.services.chat is not None
-    return deliver_due(slack.services.uow, slack.services.chat.inner, clock, OPS)
+    settled(slack)
+    after = _statuses(slack)
+    return after.get("sent", 0) - before.get("sent", 0), after.get("given_up", 0) - before.get("given_up", 0)
+
+
+def _statuses(slack: SlackHarness) -> dict[str, int]:
+    with slack.services.db.session() as s:
+        return Outbox(s).counts()
 
 
 def outbox(slack: SlackHarness) -> list[tuple[str, str, int]]:
-    """(channel, status, attempts) of every outbox row."""
+    """(channel, status, attempts) of every outbox row not sent (and not being sent: a try is under way)."""
     with slack.services.db.session() as s:
-        return [(m.channel, m.status, m.attempts) for m in Outbox(s).all()]
+        rows = Outbox(s).all()
+    if any(m.lease for m in rows):
+        return [("a try is under way", "", 0)]
+    return [(m.channel, m.status, m.attempts) for m in rows if m.status != "sent"]

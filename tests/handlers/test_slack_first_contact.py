@@ -23,7 +23,7 @@ from sqlmodel import select
 
 from bot.platform.clock import FixedClock
 from storage.db import Database
-from storage.models import ProcessedEvent
+from storage.models import InboxItem
 from storage.repositories import Audit
 
 ESCAPED = (
@@ -103,7 +103,7 @@ def test_messages_from_bots_are_ignored_and_claim_nothing(slack: SlackHarness) -
     slack.fake.quiesce(quiet=0.3)
     assert slack.fake.calls("chat.postMessage") == []
     with slack.services.db.session() as session:
-        assert session.exec(select(ProcessedEvent)).all() == []
+        assert session.exec(select(InboxItem)).all() == []
 
 
 def test_with_slack_refusing_connections_the_reply_is_queued_and_delivered_later(slack: SlackHarness) -> None:

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
 from fakes.slack_api import FakeSlackAPI
 from fakes.socket_mode import FakeSocketMode
+from slack_harness import running
 from slack_requests import event_callback, message_event
 from support import make_services
 
 from bot.platform.clock import FixedClock
-from handlers.app import create_app
 from handlers.server import CheckedSocketModeHandler
 from storage.db import Database
 
@@ -25,24 +24,23 @@ def test_a_malformed_payload_is_acked_and_the_next_one_handled(
     db: Database, clock: FixedClock, caplog: pytest.LogCaptureFixture
 ) -> None:
     socket_mode = FakeSocketMode()
-    executor = ThreadPoolExecutor(max_workers=2)
     with FakeSlackAPI() as fake:
         fake.socket_mode_url = socket_mode.url
         services = make_services(db, clock, fake, slack_bot_token="xoxb-socket", slack_app_token="xapp-socket")
-        handler = CheckedSocketModeHandler(create_app(services, socket_mode=True, executor=executor), "xapp-socket")
-        try:
-            handler.connect()
-            socket_mode.wait_connected()
-            socket_mode.send(envelope("env-bad", {"type": "event_callback", "event": "not an object"}))
-            assert socket_mode.next_received()["envelope_id"] == "env-bad"
-            good = event_callback(message_event("need an email newsletter", user="U1", channel="DU1"))
-            socket_mode.send(envelope("env-good", good))
-            assert socket_mode.next_received()["envelope_id"] == "env-good"
-            fake.wait_for("chat.postMessage", lambda c: c.params.get("channel") == "DU1", timeout=10)
-        finally:
-            handler.close()
-            socket_mode.close()
-            executor.shutdown(wait=True)
+        with running(services, socket_mode=True) as app:
+            handler = CheckedSocketModeHandler(app, "xapp-socket")
+            try:
+                handler.connect()
+                socket_mode.wait_connected()
+                socket_mode.send(envelope("env-bad", {"type": "event_callback", "event": "not an object"}))
+                assert socket_mode.next_received()["envelope_id"] == "env-bad"
+                good = event_callback(message_event("need an email newsletter", user="U1", channel="DU1"))
+                socket_mode.send(envelope("env-good", good))
+                assert socket_mode.next_received()["envelope_id"] == "env-good"
+                fake.wait_for("chat.postMessage", lambda c: c.params.get("channel") == "DU1", timeout=10)
+            finally:
+                handler.close()
+                socket_mode.close()
     refusals = [r for r in caplog.records if r.getMessage() == "malformed slack payload refused"]
     assert [getattr(r, "problem", None) for r in refusals] == ["event is not dict"]
     assert not [r for r in caplog.records if r.exc_info]

@@ -1,74 +1,72 @@
-"""Bounded growth: once-per-event claims are deleted when Slack can no longer retry them (issue 11, item 10)."""
+"""Bounded growth: inbox items done a day ago and outbox rows sent a week ago are deleted; pending ones never."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
 from apscheduler.triggers.interval import IntervalTrigger
-from sqlmodel import select
 from support import NOW, chat
 
-from bot.jobs import CLAIM_RETENTION, build_scheduler, prune_claims
+from bot.delivery.inbox import new_item
+from bot.jobs import SENT_RETENTION, build_scheduler, prune
 from bot.platform.clock import FixedClock
 from bot.services import Services
 from storage.db import Database
-from storage.models import ProcessedEvent
-from storage.repositories import Deliveries
+from storage.models import OutboxMessage
+from storage.repositories import DONE, SENT
 
 
-def claim(db: Database, event_id: str, minutes_ago: int) -> None:
+def item(db: Database, key: str, hours_ago: float | None) -> None:
+    """An inbox item, done ``hours_ago`` (None: still pending)."""
+    row = new_item(key, "message", "U1", {}, FixedClock(NOW))
+    if hours_ago is not None:
+        row.status, row.done_at = DONE, NOW - timedelta(hours=hours_ago)
     with db.uow() as u:
-        assert u.deliveries.claim(event_id, NOW - timedelta(minutes=minutes_ago))
+        assert u.inbox.put(row)
 
 
-def claimed(db: Database) -> list[str]:
-    with db.session() as session:
-        return sorted(session.exec(select(ProcessedEvent.event_id)).all())
-
-
-def test_prune_deletes_the_claims_before_the_cutoff_and_counts_them(db: Database) -> None:
-    for event_id, minutes_ago in [("EvOLD1", 180), ("EvOLD2", 61), ("EvEDGE", 60), ("EvNEW", 1)]:
-        claim(db, event_id, minutes_ago)
-
-    with db.session() as session:
-        assert Deliveries(session).prune(NOW - timedelta(minutes=60)) == 2
-
-    assert claimed(db) == ["EvEDGE", "EvNEW"]
-    with db.session() as session:
-        assert Deliveries(session).prune(NOW - timedelta(minutes=60)) == 0
-
-
-def test_a_pruned_claim_could_be_claimed_again_but_a_kept_one_cannot(db: Database) -> None:
-    claim(db, "EvGONE", 120)
-    claim(db, "EvKEPT", 5)
+def keys(db: Database) -> list[str]:
     with db.uow() as u:
-        u.deliveries.prune(NOW - CLAIM_RETENTION)
+        return sorted(i.key for i in u.inbox.all())
+
+
+def test_items_done_a_day_ago_are_deleted_and_pending_ones_kept(db: Database, clock: FixedClock) -> None:
+    for key, hours in [("old", 25), ("edge", 23.9), ("new", 1), ("pending", None)]:
+        item(db, key, hours)
+    assert prune(db.uow, clock) == 1
+    assert keys(db) == ["edge", "new", "pending"]
+    assert prune(db.uow, clock) == 0
+
+
+def test_a_pruned_key_can_be_stored_again_but_a_kept_one_cannot(db: Database, clock: FixedClock) -> None:
+    item(db, "EvGONE", 30)
+    item(db, "EvKEPT", 2)
+    prune(db.uow, clock)
     with db.uow() as u:
-        assert u.deliveries.claim("EvKEPT", NOW) is False  # a retry within the hour is still a duplicate
-        assert u.deliveries.claim("EvGONE", NOW) is True
+        assert u.inbox.put(new_item("EvKEPT", "message", "U1", {}, clock)) is False  # still a duplicate
+        assert u.inbox.put(new_item("EvGONE", "message", "U1", {}, clock)) is True
 
 
-def test_the_job_keeps_one_hour_of_claims(db: Database, clock: FixedClock, services: Services) -> None:
-    claim(db, "EvHOUR", 59)
-    claim(db, "EvSTALE", 61)
+def test_outbox_rows_sent_a_week_ago_are_deleted_and_pending_ones_kept(db: Database, clock: FixedClock) -> None:
+    def row(text: str, sent_days_ago: int | None) -> OutboxMessage:
+        created = NOW - timedelta(days=sent_days_ago or 0)
+        message = OutboxMessage(channel="C1", text=text, next_attempt_at=created, created_at=created)
+        if sent_days_ago is not None:
+            message.status, message.sent_at = SENT, created
+        return message
 
-    assert prune_claims(services.uow, clock) == 1
-    assert claimed(db) == ["EvHOUR"]
-    clock.advance(timedelta(minutes=2))
-    assert prune_claims(services.uow, clock) == 1
-    assert claimed(db) == []
+    with db.uow() as u:
+        for message in (row("old", 8), row("recent", 6), row("pending", None)):
+            u.outbox.add(message)
+    assert prune(db.uow, clock) == 1
+    with db.uow() as u:
+        assert sorted(m.text for m in u.outbox.all()) == ["pending", "recent"]
+    clock.advance(SENT_RETENTION)
+    assert prune(db.uow, clock) == 1
 
 
 def test_the_scheduler_prunes_every_15_minutes(services: Services) -> None:
     jobs = {job.id: job for job in build_scheduler(services, chat(services)).get_jobs()}
-    prune = jobs["prune_claims"]
-    assert isinstance(prune.trigger, IntervalTrigger) and prune.trigger.interval == timedelta(minutes=15)
-    assert (prune.func, prune.args) == (prune_claims, (services.uow, services.clock))
-
-
-def test_an_over_long_event_id_is_claimed_by_its_first_128_characters(db: Database) -> None:
-    long_id = "Ev" + "x" * 500
-    with db.uow() as u:
-        assert u.deliveries.claim(long_id, NOW) is True
-        assert u.deliveries.claim(long_id, NOW) is False
-    assert claimed(db) == [long_id[:128]]
+    job = jobs["prune"]
+    assert isinstance(job.trigger, IntervalTrigger) and job.trigger.interval == timedelta(minutes=15)
+    assert (job.func, job.args) == (prune, (services.uow, services.clock))

@@ -12,10 +12,12 @@ from sqlalchemy.exc import IntegrityError, StatementError
 from sqlmodel import SQLModel
 from support import request_row
 
+from bot.delivery.inbox import new_item
+from bot.platform.clock import FixedClock
 from bot.requests.lifecycle import format_ref
 from storage.db import Database, DatabaseError, normalize_url
 from storage.models import Draft
-from storage.repositories import Audit, Deliveries, Drafts, Requests
+from storage.repositories import Audit, Drafts, Inbox, Requests
 
 #: The clock's instant with microseconds, which every backend must keep.
 NOW = datetime(2026, 3, 2, 10, 0, 0, 123456, tzinfo=UTC)
@@ -63,16 +65,15 @@ def test_references_stay_unique_under_concurrent_inserts(db: Database) -> None:
     assert all(ref.startswith("CR-") for ref in refs)
 
 
-def test_an_event_is_claimed_once_even_concurrently(db: Database) -> None:
-    def claim(_: int) -> bool:
+def test_a_delivery_is_stored_once_even_concurrently(db: Database) -> None:
+    def put(key: str) -> bool:
         with db.session() as s:
-            return Deliveries(s).claim("Ev123", NOW)
+            return Inbox(s).put(new_item(key, "message", "U1", {}, FixedClock(NOW)))
 
     with ThreadPoolExecutor(max_workers=6) as pool:
-        results = list(pool.map(claim, range(12)))
+        results = list(pool.map(put, ["Ev123"] * 12))
     assert results.count(True) == 1
-    with db.session() as s:
-        assert Deliveries(s).claim("Ev124", NOW) is True
+    assert put("Ev124") is True
 
 
 def test_one_draft_per_requester_conversation(db: Database) -> None:

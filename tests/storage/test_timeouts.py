@@ -81,4 +81,4 @@ def test_every_session_carries_the_timeouts(db: Database) -> None:
             assert connection.execute(text("SHOW statement_timeout")).scalar() == "2500ms"
             assert connection.execute(text("SHOW lock_timeout")).scalar() == "2500ms"
         else:  # SQLite: a writer waits this long for the write lock
-            assert connection.execute(text("PRAGMA busy_timeout")).scalar() == 10000
+            assert connection.execute(text("PRAGMA busy_timeout")).scalar() == 2500

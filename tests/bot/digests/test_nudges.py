@@ -9,7 +9,7 @@ from typing import Any
 from fakes.slack_api import FakeSlackAPI
 from support import add_request, at, chat, make_services, stored
 
-from bot.delivery.outbox import ReliablePort
+from bot.delivery.outbox import OutboxPort
 from bot.platform.clock import FixedClock
 from bot.services import Services
 from storage.db import Database
@@ -42,7 +42,7 @@ def ask(
 
 
 def test_a_question_unanswered_for_one_working_day_gets_one_reminder(
-    services: Services, port: ReliablePort, fake_slack: FakeSlackAPI
+    services: Services, port: OutboxPort, fake_slack: FakeSlackAPI
 ) -> None:
     ref = ask(services.db)  # asked on Friday at 15:00: one working day later is Monday at 15:00
 
@@ -70,7 +70,7 @@ def test_answered_or_closed_requests_and_unasked_ones_are_not_nudged(services: S
     assert services.nudges.due(at(4, 9)) == []
 
 
-def test_a_new_question_gets_its_own_reminder(services: Services, port: ReliablePort, fake_slack: FakeSlackAPI) -> None:
+def test_a_new_question_gets_its_own_reminder(services: Services, port: OutboxPort, fake_slack: FakeSlackAPI) -> None:
     ref = ask(services.db)
     services.nudges.send_due(port, at(2, 15))
     with services.db.session() as session:  # ops asks again on Tuesday (bot/triage resets the flag)

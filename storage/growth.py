@@ -1,0 +1,161 @@
+"""Queries whose cost does not grow with the tables: keyset pages of requests with their history (the export)
+and the term index that duplicate detection searches. Mixed into the repositories of ``repositories.py``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any, NamedTuple
+
+from sqlalchemy import (
+    ARRAY,
+    String,
+    Subquery,
+    bindparam,
+    delete,
+    event,
+    func,
+    insert,
+    inspect,
+    true,
+    union_all,
+    update,
+)
+from sqlalchemy import select as columns
+from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
+
+from storage.models import TERM_MAX, AuditEvent, Comment, Request, RequestTerm
+
+
+class Match(NamedTuple):
+    """A request found by its terms: what a duplicate check scores and shows."""
+
+    ref: str
+    title: str
+    status: str
+    request_type: str
+    brief: dict[str, Any]
+
+
+class RequestPages:
+    """Requests read a page at a time, and found by the terms of their brief."""
+
+    session: Session
+
+    def page(self, after_id: int, limit: int) -> Sequence[Request]:
+        """Up to ``limit`` requests with an id above ``after_id``, by id (a keyset page: each costs the same)."""
+        query = select(Request).where(col(Request.id) > after_id).order_by(col(Request.id)).limit(limit)
+        return self.session.exec(query).all()
+
+    def index_terms(self, request: Request, terms: Iterable[str]) -> None:
+        """Make ``terms`` the request's searchable terms (replacing any it had), in two statements."""
+        assert request.id is not None
+        rows = [
+            {
+                "request_id": request.id,
+                "term": term,
+                "request_type": request.request_type,
+                "created_at": request.created_at,
+            }
+            for term in sorted({t[:TERM_MAX] for t in terms})
+        ]
+        connection = self.session.connection()
+        connection.execute(delete(RequestTerm).where(col(RequestTerm.request_id) == request.id))
+        if rows:
+            connection.execute(insert(RequestTerm), rows)
+
+    def sharing_terms(
+        self, terms: Iterable[str], request_type: str, since: datetime, limit: int, per_term: int
+    ) -> list[Match]:
+        """Of the requests of ``request_type`` created at or after ``since``, the ``limit`` that share the most
+        of ``terms`` (the newest first among equals), newest first, in one query (no ORM objects: a check is hot).
+
+        Its cost is bounded whatever the table holds: each term reads at most its ``per_term`` newest index
+        entries of the type and window (a term more common than that counts for its newest requests only: it
+        says little about which request is the same work), then at most ``limit`` request rows are read.
+        """
+        wanted = sorted({t[:TERM_MAX] for t in terms})
+        if not wanted or limit <= 0:
+            return []
+        postings = self._postings(wanted, request_type, since, per_term)
+        shared = func.count().label("shared")
+        top = (
+            select(postings.c.request_id, shared)
+            .group_by(postings.c.request_id)
+            .order_by(shared.desc(), postings.c.request_id.desc())
+            .limit(limit)
+            .subquery()
+        )
+        query = (
+            columns(
+                col(Request.ref), col(Request.title), col(Request.status), col(Request.request_type), col(Request.brief)
+            )
+            .join(top, col(Request.id) == top.c.request_id)
+            .order_by(col(Request.created_at).desc(), col(Request.id).desc())
+        )
+        rows = self.session.connection().execute(query)
+        return [Match(ref or "", title, status, kind, brief) for ref, title, status, kind, brief in rows]
+
+    def _postings(self, terms: list[str], request_type: str, since: datetime, per_term: int) -> Subquery:
+        """The ids of each term's ``per_term`` newest requests of the type and window, one row per (term, id):
+        one backward range scan of ``ix_request_terms_search`` per term, cut at ``per_term``."""
+
+        def newest(term: Any) -> SelectOfScalar[int]:
+            return (
+                select(col(RequestTerm.request_id))
+                .where(
+                    col(RequestTerm.term) == term,
+                    col(RequestTerm.request_type) == request_type,
+                    col(RequestTerm.created_at) >= since,
+                )
+                .order_by(col(RequestTerm.created_at).desc())
+                .limit(per_term)
+            )
+
+        if self.session.get_bind().dialect.name == "postgresql":  # a short statement, whatever the terms
+            wanted = (
+                func.unnest(bindparam("terms", terms, type_=ARRAY(String())))
+                .table_valued("term")
+                .render_derived(name="q")
+            )
+            scan = newest(wanted.c.term).lateral("t")
+            return select(scan.c.request_id).select_from(wanted).join(scan, true()).subquery()
+        scans = [newest(term).subquery() for term in terms]  # SQLite: one branch per term
+        return union_all(*(select(scan.c.request_id) for scan in scans)).subquery()
+
+
+class EventPages:
+    """Audit events of a page of requests."""
+
+    session: Session
+
+    def for_requests(self, request_ids: Sequence[int]) -> Sequence[AuditEvent]:
+        """The events of these requests, oldest first, in one query."""
+        if not request_ids:
+            return []
+        query = select(AuditEvent).where(col(AuditEvent.request_id).in_(list(request_ids))).order_by(col(AuditEvent.id))
+        return self.session.exec(query).all()
+
+
+class CommentPages:
+    """Comments of a page of requests."""
+
+    session: Session
+
+    def for_requests(self, request_ids: Sequence[int]) -> Sequence[Comment]:
+        """The comments of these requests, oldest first, in one query."""
+        if not request_ids:
+            return []
+        query = select(Comment).where(col(Comment.request_id).in_(list(request_ids))).order_by(col(Comment.id))
+        return self.session.exec(query).all()
+
+
+@event.listens_for(Session, "after_flush")
+def _copy_type_changes(session: Session, _context: Any) -> None:
+    """A request whose type changed (ops' ``type video``) is searched under its new type from now on."""
+    for row in session.dirty:
+        if isinstance(row, Request) and row.id is not None and inspect(row).attrs.request_type.history.deleted:
+            session.connection().execute(
+                update(RequestTerm).where(col(RequestTerm.request_id) == row.id).values(request_type=row.request_type)
+            )
