@@ -19,6 +19,7 @@ import sys
 import threading
 from contextlib import suppress
 from datetime import date, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.error import URLError
@@ -333,7 +334,10 @@ def cmd_run(
     app = create_app(services, socket_mode=socket_mode)
     count = settings.workers if workers is None else workers
     if count:
-        WorkerProcesses(count, settings.worker_threads).start()
+        # on PostgreSQL the workers yield the CPU to the acks; on SQLite they must not: a worker holding the one
+        # write lock at a low priority would keep every ack waiting behind it
+        niceness = 0 if services.db.dialect == "sqlite" else WORKER_NICENESS
+        WorkerProcesses(count, settings.worker_threads, niceness).start()
     if scheduler:
         build_scheduler(services, _chat(services)).start()
     if socket_mode:
@@ -510,7 +514,8 @@ class WorkerProcesses:
     """``count`` child ``worker`` processes, each restarted when it dies, stopped with this process (and, on
     Linux, killed by the kernel if this process is killed)."""
 
-    def __init__(self, count: int, threads: int) -> None:
+    def __init__(self, count: int, threads: int, niceness: int = 0) -> None:
+        self.niceness = niceness
         self.command = [sys.executable, str(Path(__file__).resolve()), "worker", "--threads", str(threads)]
         self.children: list[subprocess.Popen[bytes]] = []
         self.count, self._stopping = count, threading.Event()
@@ -537,7 +542,7 @@ class WorkerProcesses:
                 child.kill()
 
     def _spawn(self) -> subprocess.Popen[bytes]:
-        return subprocess.Popen(self.command, preexec_fn=_die_with_parent)  # noqa: S603 (our own command)
+        return subprocess.Popen(self.command, preexec_fn=partial(_child_setup, self.niceness))  # noqa: S603 (our own command)
 
     def _watch(self) -> None:
         while not self._stopping.wait(1.0):
@@ -547,10 +552,18 @@ class WorkerProcesses:
                     self.children[index] = self._spawn()
 
 
-def _die_with_parent() -> None:
-    """In a child, before it runs: SIGTERM when the parent dies (Linux's PR_SET_PDEATHSIG)."""
+#: How much lower the CPU priority of ``run``'s worker children is (on PostgreSQL): they share the host with the
+#: web process, whose acks must answer within Slack's 3 s however busy the workers are.
+WORKER_NICENESS = 10
+
+
+def _child_setup(niceness: int) -> None:
+    """In a child, before it runs: SIGTERM when the parent dies (Linux's PR_SET_PDEATHSIG), and its priority."""
     with suppress(OSError, AttributeError):
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)
+    if niceness:
+        with suppress(OSError):
+            os.nice(niceness)
 
 
 def cmd_scheduler(settings: Settings) -> int:

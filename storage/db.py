@@ -19,6 +19,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as SQLTimeoutError
 from sqlmodel import Session, create_engine
 
+from storage.models import check_lengths
 from storage.repositories import Requests
 from storage.uow import UnitOfWork
 
@@ -46,25 +47,10 @@ class DatabaseError(Exception):
     """The database URL is unusable or the database cannot be reached."""
 
 
-class ValueTooLong(ValueError):
-    """A text is longer than its column: refused before the database sees it, on every backend alike.
-
-    PostgreSQL would refuse it too, SQLite would store it; the callers check what people type before it gets
-    here, so this is the backstop that makes a missed check fail the same way (and loudly) everywhere.
-    """
-
-
 @event.listens_for(Session, "before_flush")
 def _check_lengths(session: Session, _context: Any, _instances: Any) -> None:
     for row in (*session.new, *session.dirty):
-        table: Any = getattr(type(row), "__table__", None)
-        if table is None:
-            continue
-        for column in table.columns:
-            length = getattr(column.type, "length", None)
-            value = getattr(row, column.key, None)
-            if length and isinstance(value, str) and len(value) > length:
-                raise ValueTooLong(f"{table.name}.{column.name}: {len(value)} characters, at most {length}")
+        check_lengths(row)
 
 
 def normalize_url(url: str) -> str:
@@ -171,8 +157,8 @@ class Database:
         self.dialect = parsed.get_backend_name()
         # hide_parameters: an error (logged, or raised to a caller that logs it) never carries a brief's text
         kwargs: dict[str, Any] = {"pool_pre_ping": True, "hide_parameters": True, "pool_timeout": timeouts.pool}
-        if self.dialect != "sqlite":  # a worker thread may hold its transaction and a read session at once
-            kwargs.update(pool_size=pool_size, max_overflow=pool_size)
+        if parsed.database not in (None, "", ":memory:"):  # a worker thread may hold its transaction and a read
+            kwargs.update(pool_size=pool_size, max_overflow=pool_size)  # session at once (not SQLite in memory)
         if self.dialect == "sqlite":
             kwargs["connect_args"] = {"check_same_thread": False, "timeout": timeouts.statement}
         elif self.dialect == "postgresql":

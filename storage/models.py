@@ -23,6 +23,26 @@ def _json(**kw: Any) -> Any:
     return Field(default_factory=list, sa_column=Column(JSON, nullable=False, **kw))
 
 
+class ValueTooLong(ValueError):
+    """A text is longer than its column: refused before the database sees it, on every backend alike.
+
+    PostgreSQL would refuse it too, SQLite would store it; the callers check what people type before it gets
+    here, so this is the backstop that makes a missed check fail the same way (and loudly) everywhere.
+    """
+
+
+def check_lengths(row: object) -> None:
+    """Raise ``ValueTooLong`` when a text of ``row`` is longer than its column (every insert and update)."""
+    table: Any = getattr(type(row), "__table__", None)
+    if table is None:
+        return
+    for column in table.columns:
+        length = getattr(column.type, "length", None)
+        value = getattr(row, column.key, None)
+        if length and isinstance(value, str) and len(value) > length:
+            raise ValueTooLong(f"{table.name}.{column.name}: {len(value)} characters, at most {length}")
+
+
 class Request(SQLModel, table=True):
     """A submitted creative request; ``ref`` is given by the domain from the row id."""
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from functools import cache
 from typing import Any, TypeVar
 
-from sqlalchemy import delete, func, or_, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import bindparam, delete, func, or_, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -21,6 +23,7 @@ from storage.models import (
     Request,
     Send,
     TeamMember,
+    check_lengths,
 )
 
 PENDING, DONE, FAILED, SENT, GIVEN_UP, SUPERSEDED = "pending", "done", "failed", "sent", "given_up", "superseded"
@@ -276,12 +279,16 @@ class Outbox:
         self.session.add(message)
 
     def due_any(self, now: datetime) -> bool:
-        """Whether any row is due (a cheap read before a claim)."""
-        return _due(self.session, OutboxMessage, now) is not None
+        """Whether any row is due (a cheap read before a claim; see ``_due``)."""
+        return _due(self.session, OutboxMessage, now)
 
     def claim(self, now: datetime, lease: str, until: datetime) -> OutboxMessage | None:
         """The oldest due row whose conversation has nothing older pending, leased to ``lease`` until ``until``."""
-        return _claim(self.session, OutboxMessage, OutboxMessage.channel, now, lease, until)
+        return next(iter(_claim(self.session, OutboxMessage, now, lease, until, 1)), None)
+
+    def claim_many(self, now: datetime, lease: str, until: datetime, limit: int) -> list[OutboxMessage]:
+        """Like ``claim``, at most ``limit`` rows (none of them behind another in its conversation)."""
+        return _claim(self.session, OutboxMessage, now, lease, until, limit)
 
     def renew(self, leases: list[str], until: datetime) -> int:
         """Extend these leases to ``until``; returns how many rows they hold."""
@@ -347,12 +354,16 @@ class Inbox:
         return _insert_once(self.session, item)
 
     def due_any(self, now: datetime) -> bool:
-        """Whether any item is due (a cheap read before a claim)."""
-        return _due(self.session, InboxItem, now) is not None
+        """Whether any item is due (a cheap read before a claim; see ``_due``)."""
+        return _due(self.session, InboxItem, now)
 
     def claim(self, now: datetime, lease: str, until: datetime) -> InboxItem | None:
         """The oldest due item whose queue has nothing older pending, leased to ``lease`` until ``until``."""
-        return _claim(self.session, InboxItem, InboxItem.queue, now, lease, until)
+        return next(iter(_claim(self.session, InboxItem, now, lease, until, 1)), None)
+
+    def claim_many(self, now: datetime, lease: str, until: datetime, limit: int) -> list[InboxItem]:
+        """Like ``claim``, at most ``limit`` items (none of them behind another in its queue)."""
+        return _claim(self.session, InboxItem, now, lease, until, limit)
 
     def finish(self, item_id: int, lease: str, at: datetime) -> None:
         """Mark the item done, in the transaction of its work; LeaseLost when another worker has it now."""
@@ -398,13 +409,18 @@ Queued = InboxItem | OutboxMessage
 Q = TypeVar("Q", InboxItem, OutboxMessage)
 
 
-def _due(session: Session, table: type[Queued], now: datetime) -> int | None:
+def _due(session: Session, table: type[Queued], now: datetime) -> bool:
+    """Whether a claim is worth its write transaction. On SQLite a read looks first, without the database's one
+    write lock; on PostgreSQL the claim itself is as cheap (it skips rows being claimed), so it is always tried."""
+    bind = session.get_bind()
+    if bind.dialect.name != "sqlite":
+        return True
     query = select(table.id).where(
         table.status == PENDING,
         col(table.next_attempt_at) <= now,
         or_(col(table.lease_until).is_(None), col(table.lease_until) < now),
     )
-    return session.exec(query.limit(1)).first()
+    return session.exec(query.limit(1)).first() is not None
 
 
 def _renew(session: Session, table: Any, leases: list[str], until: datetime) -> int:
@@ -415,16 +431,18 @@ def _renew(session: Session, table: Any, leases: list[str], until: datetime) -> 
     return int(result.rowcount)
 
 
-def _claim(session: Session, table: type[Q], queue: Any, now: datetime, lease: str, until: datetime) -> Q | None:
-    """Lease the oldest due row of ``table`` with no older pending row in its ``queue`` (skipping rows another
-    transaction is claiming, on PostgreSQL); the caller commits at once."""
+@cache
+def _claim_query(table: type[Queued], limit: int) -> Any:
+    """The claim's SELECT for ``table`` (built once: it is on every worker's hot path), with the parameter ``now``."""
+    queue = table.__table__.c["queue" if table is InboxItem else "channel"]  # type: ignore[union-attr]
     earlier = aliased(table)
+    now: Any = bindparam("now")
     blocked = (
         select(earlier.id)
         .where(getattr(earlier, queue.key) == queue, col(earlier.id) < col(table.id), col(earlier.status) == PENDING)
         .exists()
     )
-    query = (
+    return (
         select(table)
         .where(
             table.status == PENDING,
@@ -433,15 +451,21 @@ def _claim(session: Session, table: type[Q], queue: Any, now: datetime, lease: s
             ~blocked,
         )
         .order_by(col(table.id))
-        .limit(1)
+        .limit(limit)
         .with_for_update(skip_locked=True, of=table)
     )
-    row = session.exec(query).first()
-    if row is not None:
+
+
+def _claim(session: Session, table: type[Q], now: datetime, lease: str, until: datetime, limit: int) -> list[Q]:
+    """Lease the oldest due rows of ``table`` (at most ``limit``) with no older pending row in their queue
+    (skipping rows another transaction is claiming, on PostgreSQL); the caller commits at once."""
+    rows: list[Q] = list(session.exec(_claim_query(table, limit), params={"now": now}).all())
+    for row in rows:
         row.lease, row.lease_until, row.attempts = lease, until, row.attempts + 1
         session.add(row)
+    if rows:
         session.flush()
-    return row
+    return rows
 
 
 class Sends:
@@ -470,10 +494,11 @@ class Sends:
 
 
 def _insert_once(session: Session, row: Send | InboxItem) -> bool:
-    """Insert ``row`` in a savepoint; False when a unique key says it is there already."""
-    try:
-        with session.begin_nested():
-            session.add(row)
-        return True
-    except IntegrityError:
-        return False
+    """Insert ``row``; False when a unique key says it is there already. One statement, no savepoint."""
+    check_lengths(row)
+    table: Any = type(row).__table__  # type: ignore[union-attr]
+    values = {column.key: getattr(row, column.key) for column in table.columns if column.key != "id"}
+    dialect = session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    result: Any = session.connection().execute(insert(table).values(**values).on_conflict_do_nothing())
+    return bool(result.rowcount)

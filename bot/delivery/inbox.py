@@ -57,19 +57,22 @@ class InboxConsumer:
 
     def run_one(self) -> bool:
         """Work on the oldest due item; False when none was due."""
-        taken = self.leases.take(self.uow, self.clock, "inbox", lambda u: u.inbox)
-        if taken is None:
-            return False
-        item, lease = taken
+        for item, lease in self.take():
+            self.work_on(item, lease)
+            return True
+        return False
+
+    def take(self, limit: int = 1) -> list[tuple[InboxItem, str]]:
+        """Lease the oldest due items, at most ``limit`` (none behind another of its queue): each with its lease."""
+        return self.leases.take(self.uow, self.clock, "inbox", lambda u: u.inbox, limit)
+
+    def work_on(self, item: InboxItem, lease: str) -> None:
+        """Do a leased item's work (or record its failure), then let go of its lease."""
         try:
-            self._work(item, lease)
+            with log_context(delivery=item.key, event_id=item.payload.get("event_id")):
+                self._do(item, lease)
         finally:
             self.leases.release("inbox", item.id)
-        return True
-
-    def _work(self, item: InboxItem, lease: str) -> None:
-        with log_context(delivery=item.key, event_id=item.payload.get("event_id")):
-            self._do(item, lease)
 
     def _do(self, item: InboxItem, lease: str) -> None:
         work = self.work.get(item.kind)

@@ -19,7 +19,7 @@ class Row(Protocol):
     id: int | None
 
 
-R = TypeVar("R", bound=Row, covariant=True)
+R = TypeVar("R", bound=Row)
 
 
 class Queue(Protocol[R]):
@@ -28,8 +28,8 @@ class Queue(Protocol[R]):
     def due_any(self, now: datetime) -> bool:
         """Whether any row is due."""
 
-    def claim(self, now: datetime, lease: str, until: datetime) -> R | None:
-        """Lease the next row that may be taken."""
+    def claim_many(self, now: datetime, lease: str, until: datetime, limit: int) -> list[R]:
+        """Lease the next rows that may be taken, at most ``limit``."""
 
 
 #: How long a lease lasts unless renewed; a dead worker's items are taken again this long after it died.
@@ -50,21 +50,20 @@ class Leases:
             self._held[(table, row_id)] = lease
 
     def take(
-        self, uow: UnitOfWorkFactory, clock: Clock, table: str, queue: Callable[[UnitOfWork], Queue[R]]
-    ) -> tuple[R, str] | None:
-        """Lease the next row of ``queue`` (looking first, without the write lock, whether any is due); the row
-        and its lease, held until ``release``."""
+        self, uow: UnitOfWorkFactory, clock: Clock, table: str, queue: Callable[[UnitOfWork], Queue[R]], limit: int = 1
+    ) -> list[tuple[R, str]]:
+        """Lease the next rows of ``queue``, at most ``limit``, in one short transaction (looking first, without
+        the write lock, whether any is due); each row and its lease, held until ``release``."""
         now = clock.now()
         with uow.read() as u:
             if not queue(u).due_any(now):
-                return None
+                return []
         lease = uuid.uuid4().hex[:16]
         with uow() as u:
-            row = queue(u).claim(now, lease, now + self.duration)
-        if row is None:
-            return None
-        self.hold(table, row.id or 0, lease)
-        return row, lease
+            rows = queue(u).claim_many(now, lease, now + self.duration, limit)
+        for row in rows:
+            self.hold(table, row.id or 0, lease)
+        return [(row, lease) for row in rows]
 
     def release(self, table: str, row_id: int | None) -> None:
         """Forget a lease (its row is done, or handed back)."""

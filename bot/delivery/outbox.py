@@ -174,10 +174,11 @@ class Dispatcher:
 
     def run_one(self) -> str | None:
         """Send the oldest due row; what became of it (sent, retry, given_up, superseded), None when none was due."""
-        taken = self.leases.take(self.uow, self.clock, "outbox", lambda u: u.outbox)
-        if taken is None:
-            return None
-        row, lease = taken
+        for row, lease in self.leases.take(self.uow, self.clock, "outbox", lambda u: u.outbox):
+            return self._send_leased(row, lease)
+        return None
+
+    def _send_leased(self, row: OutboxMessage, lease: str) -> str:
         try:
             return self._dispatch(row, lease)
         finally:

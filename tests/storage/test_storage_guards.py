@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 from support import NOW, request_row
 
-from storage.db import Database, ValueTooLong
-from storage.models import DELIVERY_LINK_MAX, AuditEvent
+from storage.db import Database
+from storage.models import DELIVERY_LINK_MAX, AuditEvent, ValueTooLong
 from storage.repositories import Requests
 
 
