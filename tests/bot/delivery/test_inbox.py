@@ -48,6 +48,19 @@ def test_one_persons_items_are_worked_on_in_order_and_never_two_at_once(services
     assert (first and first.key, second and second.key, third) == ("a1", "b1", None)  # a2 waits for a1
 
 
+def test_a_batch_claim_takes_one_item_per_person_and_a_repeated_delivery_is_stored_once(services: Services) -> None:
+    db, clock = services.db, services.clock
+    assert isinstance(clock, FixedClock)
+    for key, queue in [("a1", "UA"), ("a2", "UA"), ("b1", "UB"), ("c1", "UC")]:
+        put(db, clock, key, queue)
+    with db.uow() as u:
+        assert not u.inbox.put(new_item("a1", "note", "UA", {}, clock))  # Slack's retry of a stored delivery
+    taken = consumer(services, lambda item: None).take(16)
+    assert sorted(item.key for item, _ in taken) == ["a1", "b1", "c1"]  # a2 waits for a1
+    assert len({lease for _, lease in taken}) == 1  # one claim, one transaction
+    assert consumer(services, lambda item: None).take(16) == []  # all leased or waiting
+
+
 def test_work_and_its_done_mark_commit_together_or_not_at_all(services: Services) -> None:
     db, clock = services.db, services.clock
     assert isinstance(clock, FixedClock)
