@@ -410,11 +410,7 @@ Q = TypeVar("Q", InboxItem, OutboxMessage)
 
 
 def _due(session: Session, table: type[Queued], now: datetime) -> bool:
-    """Whether a claim is worth its write transaction. On SQLite a read looks first, without the database's one
-    write lock; on PostgreSQL the claim itself is as cheap (it skips rows being claimed), so it is always tried."""
-    bind = session.get_bind()
-    if bind.dialect.name != "sqlite":
-        return True
+    """Whether a claim is worth its write transaction (a read, without SQLite's one write lock)."""
     query = select(table.id).where(
         table.status == PENDING,
         col(table.next_attempt_at) <= now,
@@ -500,5 +496,5 @@ def _insert_once(session: Session, row: Send | InboxItem) -> bool:
     values = {column.key: getattr(row, column.key) for column in table.columns if column.key != "id"}
     dialect = session.get_bind().dialect.name
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    result: Any = session.connection().execute(insert(table).values(**values).on_conflict_do_nothing())
-    return bool(result.rowcount)
+    statement = insert(table).values(**values).on_conflict_do_nothing().returning(table.c.id)
+    return session.connection().execute(statement).first() is not None
