@@ -24,7 +24,7 @@ from pydantic import BaseModel
 
 from bot.analysis.contract import AnalysisContext, Extraction, LLMFailure, Usage
 from bot.analysis.llm_draft import kept_changes, shown
-from bot.analysis.llm_schema import PROPOSED_FIELDS, response_model, schema_key
+from bot.analysis.llm_schema import PROPOSED_FIELDS, response_format, response_model, schema_key
 from bot.briefs.catalog import Catalog
 from bot.briefs.model import Brief
 from bot.platform.settings import (
@@ -124,17 +124,19 @@ def failure_reason(exc: Exception) -> str:
     return "invalid_output" if isinstance(exc, invalid) else "error"
 
 
-def parsed_answer(completion: Any) -> BaseModel:
-    """The parsed message, or LLMFailure for a refusal or an empty answer."""
+def parsed_answer(completion: Any, schema: type[BaseModel]) -> BaseModel:
+    """The answer parsed into ``schema``, or LLMFailure for a refusal, a cut or an empty or malformed answer."""
     if not completion.choices:
         raise LLMFailure("invalid_output")
-    message = completion.choices[0].message
-    if message.refusal:
+    choice = completion.choices[0]
+    if choice.finish_reason == "content_filter" or choice.message.refusal:
         raise LLMFailure("refusal")
-    parsed: BaseModel | None = message.parsed
-    if parsed is None:
+    if choice.finish_reason == "length" or not choice.message.content:
         raise LLMFailure("invalid_output")
-    return parsed
+    try:
+        return schema.model_validate_json(choice.message.content)
+    except pydantic.ValidationError:
+        raise LLMFailure("invalid_output") from None
 
 
 def to_extraction(parsed: BaseModel, usage: Usage) -> Extraction:
@@ -232,7 +234,8 @@ class LLMEngine:
 
     def extract(self, text: str, ctx: AnalysisContext) -> Extraction:
         """One analysis; any failure raises LLMFailure with a short reason, never a client exception."""
-        schema = response_model(tuple(ctx.catalog.type_names), tuple(ctx.catalog.channel_names))
+        catalog = (tuple(ctx.catalog.type_names), tuple(ctx.catalog.channel_names))
+        schema, answer_format = response_model(*catalog), response_format(*catalog)
         messages = self.messages(text, ctx)
         started = time.perf_counter()
         completion = None
@@ -242,10 +245,10 @@ class LLMEngine:
                 attempts += 1
                 left = self.timeout_s - (time.perf_counter() - started)
                 try:
-                    completion = self._client.chat.completions.parse(
+                    completion = self._client.chat.completions.create(  # type: ignore[call-overload]
                         model=self.model,
                         messages=messages,
-                        response_format=schema,
+                        response_format=answer_format,
                         timeout=left,
                         **self.request_options(),
                     )
@@ -254,7 +257,7 @@ class LLMEngine:
                     left = self.timeout_s - (time.perf_counter() - started)
                     if attempts > MAX_RETRIES or not retryable(exc) or left < MIN_RETRY_S:
                         raise
-            extraction = to_extraction(parsed_answer(completion), self._usage(completion, started))
+            extraction = to_extraction(parsed_answer(completion, schema), self._usage(completion, started))
             extraction = extraction.model_copy(update={"update": kept_changes(extraction.update, ctx.draft)})
         except Exception as exc:  # SPEC 7: any LLM failure, whatever it is, falls back to rules
             reason = exc.reason if isinstance(exc, LLMFailure) else failure_reason(exc)

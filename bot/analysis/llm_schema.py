@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Annotated, Any
 
+from openai.lib._pydantic import to_strict_json_schema
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, create_model
 
 from bot.briefs.model import FIELD_NAMES, LIST_FIELDS
@@ -68,3 +69,12 @@ def response_model(types: tuple[str, ...], channels: tuple[str, ...]) -> type[Ba
     fields["cleared"] = (cleared, Field(default_factory=list))
     config = ConfigDict(coerce_numbers_to_str=True, json_schema_extra=_tidy_schema)
     return create_model("BriefUpdate", __config__=config, **fields)
+
+
+@lru_cache(maxsize=8)
+def response_format(types: tuple[str, ...], channels: tuple[str, ...]) -> dict[str, Any]:
+    """The ``response_format`` of a call for this catalog, built once (it is the same for every call): the strict
+    JSON schema of ``response_model``, as the openai client would derive it on each ``parse``."""
+    model = response_model(types, channels)
+    schema = {"name": model.__name__, "strict": True, "schema": to_strict_json_schema(model)}
+    return {"type": "json_schema", "json_schema": schema}

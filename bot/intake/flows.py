@@ -21,8 +21,9 @@ from bot.triage.service import Triage
 from storage.models import Request
 
 _CANCEL_REQUEST = re.compile(r"^cancel\s+(cr-\d+)\W*$", re.IGNORECASE)
-#: After this long without an answer the requester is shown that the bot is working.
-WORKING_AFTER_S = 1.0
+#: After this long without an answer the requester is shown that the bot is working: above a model's usual
+#: p99 for one extraction, so a normal answer costs one message, not three (post, answer, delete).
+WORKING_AFTER_S = 2.5
 
 
 class IntakeFlows:
@@ -84,12 +85,13 @@ class IntakeFlows:
         """Relay the message to ops if it answers their open question (its thread, or no draft in the way).
 
         True when relayed; otherwise the ref of a question still waiting (so the reply can say so), or None.
+        The draft is read only when a question is waiting (most messages answer none).
         """
-        has_draft = self.conversation.draft_brief(user, channel) is not None
-        request = self.triage.pending_question(user, channel, thread_ts, has_draft)
+        request = self.triage.pending_question(user, channel, thread_ts)
         if request is None:
-            waiting = None if thread_ts else self.triage.pending_question(user, channel, None, has_draft=False)
-            return waiting.ref if waiting else None
+            return None
+        if not thread_ts and self.conversation.draft_brief(user, channel) is not None:
+            return request.ref  # the message is for the draft: the question is only recalled
         try:
             self.triage.perform(port, user, request.ref or "", "answer", note=text)
         except Refused as refusal:

@@ -93,14 +93,15 @@ class Triage:
         if reply:
             port.post(channel, reply, thread_ts=thread_ts)
 
-    def pending_question(self, user: str, channel: str, thread_ts: str | None, has_draft: bool) -> Request | None:
-        """The request a requester's DM answers: the question's thread, or the newest open one without a draft."""
+    def pending_question(self, user: str, channel: str, thread_ts: str | None) -> Request | None:
+        """The request with an open question a requester's DM may answer: the question's thread, or (outside any
+        thread) the newest one."""
         with self.uow.read() as u:
             if thread_ts:
                 request = u.requests.by_info_message(channel, thread_ts)
                 return request if request and request.status == Status.NEEDS_INFO else None
             waiting = u.requests.questioned(user, Status.NEEDS_INFO)
-            return waiting[0] if waiting and not has_draft else None
+            return waiting[0] if waiting else None
 
 
 def status_text(request: Request) -> str:

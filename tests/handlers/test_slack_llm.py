@@ -35,7 +35,7 @@ def test_one_llm_call_per_requester_message_and_none_for_commands(db: Database, 
 def test_a_slow_answer_shows_that_the_bot_is_working_then_notifies_with_the_answer(
     db: Database, clock: FixedClock
 ) -> None:
-    with FakeOpenAI(base_latency_s=1.6) as llm:
+    with FakeOpenAI(base_latency_s=3.0) as llm:  # over WORKING_AFTER_S
         llm.responder = lambda request: reply(PROPOSAL)
         with serving(db, clock, openai_api_key="sk-test", openai_base_url=llm.base_url) as slack:
             ack = slack.dm("need a 30s youtube pre-roll, 16:9, due in 3 weeks")

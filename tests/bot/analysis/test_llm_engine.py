@@ -18,7 +18,7 @@ from fakes.openai_server import Behaviour, FakeOpenAI, delay, full_answer, raw, 
 from bot.analysis.analyzer import Analyzer
 from bot.analysis.contract import AnalysisContext, Extraction, LLMFailure, Usage
 from bot.analysis.llm import DEFAULT_PROMPTS_DIR, MIN_RETRY_S, LLMEngine
-from bot.analysis.llm_schema import response_model
+from bot.analysis.llm_schema import response_format, response_model
 from bot.analysis.merge import apply
 from bot.briefs.catalog import Catalog, load_catalog
 from bot.briefs.model import Brief
@@ -715,14 +715,14 @@ def test_no_retry_when_the_budget_has_no_room_for_one(server: FakeOpenAI, ctx: A
 def recorded_calls(engine: LLMEngine, monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
     """The keyword arguments of every client call the engine makes (the real call still happens)."""
     completions = engine._client.chat.completions
-    real = completions.parse
+    real = completions.create
     calls: list[dict[str, Any]] = []
 
-    def parse(**kwargs: Any) -> Any:
+    def create(**kwargs: Any) -> Any:
         calls.append(kwargs)
         return real(**kwargs)
 
-    monkeypatch.setattr(completions, "parse", parse)
+    monkeypatch.setattr(completions, "create", create)
     return calls
 
 
@@ -760,3 +760,15 @@ def test_a_retried_analysis_logs_one_line_with_its_attempts(
     records = [r for r in caplog.records if r.name == "bot.analysis.llm"]
     assert len(records) == 1
     assert (vars(records[0])["outcome"], vars(records[0])["attempts"]) == ("ok", 2)
+
+
+def test_the_response_format_is_built_once_per_catalog_and_is_the_strict_schema_of_the_answer(
+    ctx: AnalysisContext,
+) -> None:
+    catalog = (tuple(ctx.catalog.type_names), tuple(ctx.catalog.channel_names))
+    answer_format = response_format(*catalog)
+    assert response_format(*catalog) is answer_format  # not rebuilt per call
+    schema = answer_format["json_schema"]
+    assert answer_format["type"] == "json_schema" and schema["strict"] is True
+    assert schema["schema"]["additionalProperties"] is False
+    assert set(schema["schema"]["required"]) == set(response_model(*catalog).model_fields)
