@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 from sqlalchemy import (
@@ -78,51 +79,58 @@ class RequestPages:
         wanted = sorted({t[:TERM_MAX] for t in terms})
         if not wanted or limit <= 0:
             return []
-        postings = self._postings(wanted, request_type, since, per_term)
-        shared = func.count().label("shared")
-        top = (
-            select(postings.c.request_id, shared)
-            .group_by(postings.c.request_id)
-            .order_by(shared.desc(), postings.c.request_id.desc())
-            .limit(limit)
-            .subquery()
-        )
-        query = (
-            columns(
-                col(Request.ref), col(Request.title), col(Request.status), col(Request.request_type), col(Request.brief)
-            )
-            .join(top, col(Request.id) == top.c.request_id)
-            .order_by(col(Request.created_at).desc(), col(Request.id).desc())
-        )
-        rows = self.session.connection().execute(query)
+        postgresql = self.session.get_bind().dialect.name == "postgresql"
+        query = _sharing_query(postgresql, 1 if postgresql else len(wanted), limit, per_term)
+        params: dict[str, Any] = {"request_type": request_type, "since": since}
+        params.update({"terms": wanted} if postgresql else {f"t{n}": term for n, term in enumerate(wanted)})
+        rows = self.session.connection().execute(query, params)
         return [Match(ref or "", title, status, kind, brief) for ref, title, status, kind, brief in rows]
 
-    def _postings(self, terms: list[str], request_type: str, since: datetime, per_term: int) -> Subquery:
-        """The ids of each term's ``per_term`` newest requests of the type and window, one row per (term, id):
-        one backward range scan of ``ix_request_terms_search`` per term, cut at ``per_term``."""
 
-        def newest(term: Any) -> SelectOfScalar[int]:
-            return (
-                select(col(RequestTerm.request_id))
-                .where(
-                    col(RequestTerm.term) == term,
-                    col(RequestTerm.request_type) == request_type,
-                    col(RequestTerm.created_at) >= since,
-                )
-                .order_by(col(RequestTerm.created_at).desc())
-                .limit(per_term)
-            )
+@lru_cache(maxsize=64)
+def _sharing_query(postgresql: bool, terms: int, limit: int, per_term: int) -> Any:
+    """The query of ``sharing_terms``, built once per shape (it is on every intake message's path), with the
+    parameters ``request_type``, ``since`` and the terms (``terms``, an array, on PostgreSQL; ``t0``… on SQLite)."""
+    postings = _postings(postgresql, terms, per_term)
+    shared = func.count().label("shared")
+    top = (
+        select(postings.c.request_id, shared)
+        .group_by(postings.c.request_id)
+        .order_by(shared.desc(), postings.c.request_id.desc())
+        .limit(limit)
+        .subquery()
+    )
+    return (
+        columns(
+            col(Request.ref), col(Request.title), col(Request.status), col(Request.request_type), col(Request.brief)
+        )
+        .join(top, col(Request.id) == top.c.request_id)
+        .order_by(col(Request.created_at).desc(), col(Request.id).desc())
+    )
 
-        if self.session.get_bind().dialect.name == "postgresql":  # a short statement, whatever the terms
-            wanted = (
-                func.unnest(bindparam("terms", terms, type_=ARRAY(String())))
-                .table_valued("term")
-                .render_derived(name="q")
+
+def _postings(postgresql: bool, terms: int, per_term: int) -> Subquery:
+    """The ids of each term's ``per_term`` newest requests of the type and window, one row per (term, id):
+    one backward range scan of ``ix_request_terms_search`` per term, cut at ``per_term``."""
+
+    def newest(term: Any) -> SelectOfScalar[int]:
+        return (
+            select(col(RequestTerm.request_id))
+            .where(
+                col(RequestTerm.term) == term,
+                col(RequestTerm.request_type) == bindparam("request_type"),
+                col(RequestTerm.created_at) >= bindparam("since"),
             )
-            scan = newest(wanted.c.term).lateral("t")
-            return select(scan.c.request_id).select_from(wanted).join(scan, true()).subquery()
-        scans = [newest(term).subquery() for term in terms]  # SQLite: one branch per term
-        return union_all(*(select(scan.c.request_id) for scan in scans)).subquery()
+            .order_by(col(RequestTerm.created_at).desc())
+            .limit(per_term)
+        )
+
+    if postgresql:  # a short statement, whatever the terms
+        wanted = func.unnest(bindparam("terms", type_=ARRAY(String()))).table_valued("term").render_derived(name="q")
+        scan = newest(wanted.c.term).lateral("t")
+        return select(scan.c.request_id).select_from(wanted).join(scan, true()).subquery()
+    scans = [newest(bindparam(f"t{n}")).subquery() for n in range(terms)]  # SQLite: one branch per term
+    return union_all(*(select(scan.c.request_id) for scan in scans)).subquery()
 
 
 class EventPages:
