@@ -155,8 +155,10 @@ class Database:
         except ArgumentError:
             raise DatabaseError("invalid setting DATABASE_URL: not a database URL") from None
         self.dialect = parsed.get_backend_name()
-        # hide_parameters: an error (logged, or raised to a caller that logs it) never carries a brief's text
-        kwargs: dict[str, Any] = {"pool_pre_ping": True, "hide_parameters": True, "pool_timeout": timeouts.pool}
+        # hide_parameters: an error (logged, or raised to a caller that logs it) never carries a brief's text.
+        # No pre-ping (a round trip per session, on the ack path too): a connection found dead fails that one
+        # call, which is retried (the inbox) or answered 500 (Slack retries), and the pool is then renewed.
+        kwargs: dict[str, Any] = {"hide_parameters": True, "pool_timeout": timeouts.pool}
         if parsed.database not in (None, "", ":memory:"):  # a worker thread may hold its transaction and a read
             kwargs.update(pool_size=pool_size, max_overflow=pool_size)  # session at once (not SQLite in memory)
         if self.dialect == "sqlite":
