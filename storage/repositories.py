@@ -294,6 +294,20 @@ class Outbox:
         """Extend these leases to ``until``; returns how many rows they hold."""
         return _renew(self.session, OutboxMessage, leases, until)
 
+    def record(self, row_id: int, lease: str, status: str, at: datetime, posted: tuple[str, str] | None) -> bool:
+        """Record how a leased row ended (and where Slack put a post), in one statement; False when ``lease`` no
+        longer holds it."""
+        values: dict[str, Any] = {"status": status, "lease": None, "lease_until": None, "sent_at": at}
+        if posted is not None:
+            values["sent_channel"], values["sent_ts"] = posted
+        statement = (
+            update(OutboxMessage)
+            .where(col(OutboxMessage.id) == row_id, col(OutboxMessage.lease) == lease)
+            .values(**values)
+        )
+        result: Any = self.session.connection().execute(statement)
+        return bool(result.rowcount == 1)
+
     def leased(self, row_id: int, lease: str) -> OutboxMessage | None:
         """The row, locked, if ``lease`` still holds it."""
         query = select(OutboxMessage).where(OutboxMessage.id == row_id, OutboxMessage.lease == lease)

@@ -194,7 +194,8 @@ class Dispatcher:
     def _dispatch(self, row: OutboxMessage, lease: str) -> str:
         if row.method == "home" and self._superseded(row):
             return self._record(row, lease, SUPERSEDED)
-        if row.method == "reply":
+        itself = row.method != "reply"  # the request's message itself, not a reply in its thread
+        if not itself:
             with self.uow.read() as u:
                 where = _where(u, row.purpose)
             if where is None:  # the message it replies to was never posted
@@ -204,7 +205,7 @@ class Dispatcher:
             posted = self._send(row)
         except DeliveryFailed as failure:
             return self._failed(row, lease, failure)
-        return self._record(row, lease, SENT, posted)
+        return self._record(row, lease, SENT, posted, itself)
 
     def _send(self, row: OutboxMessage) -> Posted | None:
         """The one call a row stands for; where a post went."""
@@ -256,19 +257,16 @@ class Dispatcher:
         with self.uow.read() as u:
             return u.outbox.newer_pending(row)
 
-    def _record(self, row: OutboxMessage, lease: str, status: str, posted: Posted | None = None) -> str:
+    def _record(
+        self, row: OutboxMessage, lease: str, status: str, posted: Posted | None = None, itself: bool = False
+    ) -> str:
+        """Record how the row ended; for a request's message ``itself``, where Slack put it."""
         with self.uow() as u:
-            current = u.outbox.leased(row.id or 0, lease)
-            if current is None:
+            if not u.outbox.record(row.id or 0, lease, status, self.clock.now(), posted):
                 log.warning("outbox lease lost", extra={"row": row.id})
                 return status
-            current.status, current.lease, current.lease_until = status, None, None
-            current.sent_at = self.clock.now()
-            if posted is not None:
-                current.sent_channel, current.sent_ts = posted
-                if current.method != "reply" and row.purpose and row.purpose != OR_POST:  # the message itself
-                    _remember(u, row.purpose, posted)
-            u.outbox.save(current)
+            if posted is not None and itself and row.purpose and row.purpose != OR_POST:
+                _remember(u, row.purpose, posted)
         return status
 
     def _failed(self, row: OutboxMessage, lease: str, failure: DeliveryFailed) -> str:
