@@ -21,7 +21,7 @@ from contextlib import suppress
 from datetime import date, timedelta
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 from urllib.error import URLError
 from urllib.parse import urlsplit, urlunsplit
 
@@ -39,7 +39,7 @@ from bot.delivery.outbox import Dispatcher, OutboxPort
 from bot.delivery.ports import DeliveryFailed
 from bot.digests.compose import OPS_DIGEST
 from bot.digests.runs import Result
-from bot.intake.console import run_console
+from bot.intake.console import IDLE_S, Console, FdLines, intro
 from bot.jobs import build_scheduler
 from bot.platform.calendar import local_date
 from bot.platform.clock import SystemClock, check_zone
@@ -52,6 +52,8 @@ from bot.team.roster import RosterRefused, TeamFileError, import_roster, load_ro
 from storage.db import Database, DatabaseError
 
 EXIT_USAGE = 2
+#: Where the console's log lines go when stderr would print them into the conversation (SPEC 6.2 console).
+CONSOLE_LOG = Path("creative-intake.log")
 log = logging.getLogger(__name__)
 #: A Slack conversation id: a public channel (C…), a private channel (G…, older ones) or a DM (D…).
 _CHANNEL_ID = re.compile(r"[CGD][A-Z0-9]+")
@@ -196,12 +198,31 @@ def cmd_analyze(args: argparse.Namespace, settings: Settings) -> int:
     return status
 
 
-def cmd_console(settings: Settings, first_line: str | None = None) -> int:
-    """The interactive terminal conversation."""
+def cmd_console(settings: Settings, first_line: str | None = None, log_file: Path | None = None) -> int:
+    """The terminal conversation: whole messages from stdin, replies on stdout; log lines never among them."""
     services = build_services(settings)
     if first_line:
         print(first_line)
-    return run_console(services.conversation, sys.stdin, sys.stdout, settings.timezone)
+    console = Console(services.intake, sys.stdout, settings.timezone, settings.ops_channel_id)
+    idle_s = IDLE_S if sys.stdin.isatty() else None  # piped input: messages are paragraphs
+    return console.run(FdLines(sys.stdin.fileno()), idle_s, intro(str(log_file) if log_file else None))
+
+
+def same_destination(one: TextIO, other: TextIO) -> bool:
+    """Whether two streams show in the same place: one terminal, or one file or pipe (``2>&1``)."""
+    try:
+        if one.isatty() and other.isatty():
+            return True
+        a, b = os.fstat(one.fileno()), os.fstat(other.fileno())
+    except (OSError, ValueError):  # no file descriptor (a test's stream) or a closed one
+        return False
+    return a.st_ino != 0 and (a.st_dev, a.st_ino) == (b.st_dev, b.st_ino)
+
+
+def console_log(stdout: TextIO, stderr: TextIO) -> Path | None:
+    """The file the console logs to: CONSOLE_LOG when stderr would show in the conversation, else None
+    (stderr)."""
+    return CONSOLE_LOG if same_destination(stdout, stderr) else None
 
 
 def cmd_db_upgrade(settings: Settings) -> int:
@@ -580,8 +601,14 @@ def cmd_scheduler(settings: Settings) -> int:
     return 0
 
 
-def dispatch(args: argparse.Namespace, settings: Settings) -> int:
-    """Run the chosen command; none means the Slack app when configured, the console otherwise."""
+def is_console(args: argparse.Namespace, settings: Settings) -> bool:
+    """Whether the command line runs the console (``console``, or no command without a bot token)."""
+    return args.command == "console" or (args.command is None and settings.slack_bot_token is None)
+
+
+def dispatch(args: argparse.Namespace, settings: Settings, log_file: Path | None = None) -> int:
+    """Run the chosen command; none means the Slack app when configured, the console otherwise; ``log_file`` is
+    where the console's log lines go, when not to stderr."""
     if args.command == "analyze":
         return cmd_analyze(args, settings)
     if args.command == "db":
@@ -599,12 +626,14 @@ def dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "worker":
         return cmd_worker(settings, args.processes, args.threads)
     if args.command == "console":
-        return cmd_console(settings)
+        return cmd_console(settings, log_file=log_file)
     if args.command == "run":
         return cmd_run(settings, args.http, args.port, not args.no_scheduler, args.workers)
     if settings.slack_bot_token is not None:
         return cmd_run(settings)
-    return cmd_console(settings, "No SLACK_BOT_TOKEN set: starting the terminal console instead of the Slack app.")
+    return cmd_console(
+        settings, "No SLACK_BOT_TOKEN set: starting the terminal console instead of the Slack app.", log_file
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -614,8 +643,9 @@ def main(argv: list[str] | None = None) -> int:
         settings = load_settings()
         check_ops_channel_id(settings)
         serving = args.command in ("run", "scheduler", "worker") or (args.command is None and settings.slack_bot_token)
-        configure_logging(logging.INFO if serving else logging.WARNING, log_secrets(settings))
-        return dispatch(args, settings)
+        log_file = console_log(sys.stdout, sys.stderr) if is_console(args, settings) else None
+        configure_logging(logging.INFO if serving else logging.WARNING, log_secrets(settings), file=log_file)
+        return dispatch(args, settings, log_file)
     except (SettingsError, CatalogError, DatabaseError, TeamFileError, UsageError, SlackCheckError) as exc:
         print(f"creative-intake: {exc}", file=sys.stderr)
         return EXIT_USAGE

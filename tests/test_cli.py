@@ -136,20 +136,55 @@ def test_db_upgrade_creates_the_database(tmp_path: Path) -> None:
 
 
 def test_the_console_runs_a_whole_conversation(tmp_path: Path) -> None:
-    script = (
-        "\n".join(
-            [ACCEPTANCE, "Goal: drive sign-ups for the spring launch", "marketing managers in DACH", "submit", "status"]
-        )
-        + "\n"
+    script = "\n\n".join(
+        [ACCEPTANCE, "Goal: drive sign-ups for the spring launch", "marketing managers in DACH", "submit", "status"]
     )
-    result = run("console", stdin=script, cwd=tmp_path)
+    result = run("console", stdin=script + "\n", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "What should this achieve, and who is it for?" in result.stdout
     assert "Who is it for" in result.stdout
     assert "Here is your brief" in result.stdout and "Duration: 30s" in result.stdout
-    assert "Submitted as CR-0001" in result.stdout
+    assert "Submitted as CR-0001" in result.stdout and "no ops channel is configured" in result.stdout
     assert "CR-0001 Video: drive sign-ups for the spring launch — submitted" in result.stdout
     assert (tmp_path / "creative_intake.db").exists()
+
+
+def test_piped_console_input_is_read_in_paragraphs_and_cancel_works(tmp_path: Path) -> None:
+    paste = "need a 30s youtube pre-roll, 16:9,\ndue in 3 weeks\nGoal: drive sign-ups\nAudience: marketing managers\n"
+    result = run("console", stdin=f"{paste}\nsubmit\n\ncancel CR-0001\n", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("> ") == 4  # three messages, then the end of input
+    assert "Here is your brief" in result.stdout and "Submitted as CR-0001" in result.stdout
+    assert "CR-0001 “Video: drive sign-ups” is cancelled." in result.stdout
+
+
+def test_console_log_lines_go_to_a_file_when_stderr_shows_in_the_conversation(tmp_path: Path) -> None:
+    """Here stderr is stdout (``2>&1``, or one terminal); an unreachable LLM logs warnings."""
+    base = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG", "SYSTEMROOT")}
+    llm = {"OPENAI_API_KEY": "sk-test-console", "OPENAI_BASE_URL": "http://127.0.0.1:9/v1", "OPENAI_TIMEOUT_S": "2"}
+    result = subprocess.run(
+        [str(SCRIPT), "console"],
+        input=ACCEPTANCE + "\n",
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**base, **llm},
+        cwd=tmp_path,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stdout
+    assert "log lines go to creative-intake.log" in result.stdout.splitlines()[0]
+    assert "(the LLM was unavailable" in result.stdout and '"level"' not in result.stdout
+    logged = [json.loads(line) for line in (tmp_path / "creative-intake.log").read_text().splitlines()]
+    assert "llm fallback" in [line["message"] for line in logged]
+
+
+def test_console_log_lines_stay_on_stderr_when_it_is_elsewhere(tmp_path: Path) -> None:
+    llm = {"OPENAI_API_KEY": "sk-test-console", "OPENAI_BASE_URL": "http://127.0.0.1:9/v1", "OPENAI_TIMEOUT_S": "2"}
+    result = run("console", stdin=ACCEPTANCE + "\n", env=llm, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert '"llm fallback"' in result.stderr and '"level"' not in result.stdout
+    assert "log lines go to" not in result.stdout and not (tmp_path / "creative-intake.log").exists()
 
 
 def test_no_command_without_slack_settings_starts_the_console_and_says_so(tmp_path: Path) -> None:

@@ -51,7 +51,7 @@ class IntakeFlows:
         thread_ts: str | None = None,
     ) -> Reply | None:
         """A requester's DM: an answer to an ops question, or the intake conversation."""
-        if self._cancelled_request(port, user, channel, text):
+        if self.cancelled_request(port, user, channel, text):
             return None
         waiting = self._answered_question(port, user, channel, text, thread_ts)
         if waiting is True:
@@ -68,8 +68,9 @@ class IntakeFlows:
             indicator.finish()
         return reply
 
-    def _cancelled_request(self, port: ChatPort, user: str, channel: str, text: str) -> bool:
-        """``cancel CR-0001``: the requester withdraws a submitted request (plain ``cancel`` drops the draft)."""
+    def cancelled_request(self, port: ChatPort, user: str, channel: str, text: str) -> bool:
+        """``cancel CR-0001``: the requester withdraws a submitted request (plain ``cancel`` drops the draft);
+        True when ``text`` was that command (done, or refused in ``channel``)."""
         match = _CANCEL_REQUEST.match(text.strip())
         if not match:
             return False

@@ -19,6 +19,7 @@ import sys
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any, TextIO, TypeVar
 
@@ -153,13 +154,19 @@ class JsonFormatter(logging.Formatter):
 
 
 def configure_logging(
-    level: int | str = logging.INFO, secrets: Iterable[str] = (), stream: TextIO | None = None
+    level: int | str = logging.INFO,
+    secrets: Iterable[str] = (),
+    stream: TextIO | None = None,
+    file: Path | None = None,
 ) -> logging.Handler:
-    """Send every logger's records to ``stream`` (stderr) as redacted JSON lines; replaces root's handlers.
+    """Send every logger's records to ``file`` (appended to, created with the first line) or ``stream``
+    (stderr) as redacted JSON lines; replaces root's handlers.
 
     Safe to call again (say, once settings are known): the previous handlers are removed.
     """
-    handler = logging.StreamHandler(stream or sys.stderr)
+    handler: logging.Handler = (
+        logging.FileHandler(file, encoding="utf-8", delay=True) if file else logging.StreamHandler(stream or sys.stderr)
+    )
     handler.setFormatter(JsonFormatter())
     handler.addFilter(ContextFilter())
     handler.addFilter(RedactingFilter(secrets))
