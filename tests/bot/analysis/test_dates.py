@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.analysis.dates import find_dates, find_deadline, fold, parse_date
+from bot.analysis.dates import find_dates, find_deadline, fold, parse_date, vague_deadline, weekend_note
 
 MONDAY = date(2026, 3, 2)  # a Monday
 
@@ -205,3 +205,61 @@ def test_never_crashes(text: str, today: date) -> None:
     result = find_deadline(text, today)
     assert result is None or isinstance(result, date)
     assert len(fold(text)) == len(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("15 janvier", date(2027, 1, 15)),
+        ("15. Januar", date(2027, 1, 15)),
+        ("15 de enero", date(2027, 1, 15)),
+        ("15 de janeiro", date(2027, 1, 15)),
+        ("até 20 de março", date(2026, 3, 20)),
+        ("prazo: 3 de abril", date(2026, 4, 3)),
+        ("para sexta-feira", date(2026, 3, 6)),
+        ("amanhã", date(2026, 3, 3)),
+        ("mid January", date(2027, 1, 15)),
+        ("before the 15th", date(2026, 3, 15)),
+        ("EOW", date(2026, 3, 6)),
+        ("nxt fri", date(2026, 3, 13)),
+        ("fim do mês", date(2026, 3, 31)),
+        ("próxima semana", date(2026, 3, 13)),
+    ],
+)
+def test_five_languages_and_spoken_dates(text: str, expected: date) -> None:
+    assert find_deadline(text, MONDAY) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "suggestion"),
+    [
+        ("asap", "asap", None),
+        ("o mais rápido possível", "asap", None),
+        ("urgent, as soon as possible", "asap", None),
+        ("whenever", "flexible", None),
+        ("Q2", "period", date(2026, 4, 1)),
+        ("in Q1", "period", date(2026, 3, 31)),
+        ("next month", "period", date(2026, 4, 1)),
+        ("el mes que viene", "period", date(2026, 4, 1)),
+        ("no próximo mês", "period", date(2026, 4, 1)),
+        ("sometime in April", "period", date(2026, 4, 1)),
+    ],
+)
+def test_vague_deadlines(text: str, kind: str, suggestion: date | None) -> None:
+    assert find_deadline(text, MONDAY) is None
+    note = vague_deadline(text, MONDAY)
+    assert note is not None and (note.kind, note.suggestion) == (kind, suggestion)
+
+
+@pytest.mark.parametrize(
+    ("deadline", "friday"),
+    [(date(2026, 3, 7), date(2026, 3, 6)), (date(2026, 3, 8), date(2026, 3, 6)), (date(2026, 3, 6), None)],
+)
+def test_weekend_deadlines_offer_the_friday_before(deadline: date, friday: date | None) -> None:
+    note = weekend_note(deadline)
+    assert (note.suggestion if note else None) == friday
+
+
+@pytest.mark.parametrize("text", ["the 15th", "Friday", "in 2 weeks", "a nice poster", "no deadline"])
+def test_no_vague_note_for_dates_or_other_text(text: str) -> None:
+    assert vague_deadline(text, MONDAY) is None
