@@ -8,6 +8,7 @@ from typing import Protocol
 
 from pydantic import BaseModel, Field
 
+from bot.analysis.dates import DeadlineNote
 from bot.briefs.catalog import Catalog
 from bot.briefs.model import Brief
 
@@ -43,6 +44,8 @@ class Extraction(BaseModel):
     cleared: list[str] = Field(default_factory=list)
     #: Set when the LLM failed and the rules engine answered instead: why.
     fallback_reason: str | None = None
+    #: A deadline said as no working day ("asap", "Q2", a Saturday), for the conversation to offer one.
+    deadline_note: DeadlineNote | None = None
 
 
 class Engine(Protocol):

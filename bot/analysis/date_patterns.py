@@ -268,18 +268,23 @@ PATTERNS: list[tuple[re.Pattern[str], Resolver]] = [
             _r_offset,
         ),
         (rf"\b{NUM}\s+{BUSINESS}{UNIT}{BUSINESS_AFTER}\s+(?:from (?:now|today)|out)\b", _r_offset),
-        (r"\b(?:the\s+)?day after tomorrow\b|\bubermorgen\b|\bpasado manana\b|\bapres[- ]demain\b", _r_after_tomorrow),
         (
-            r"\b(?:today|tonight|eod|end of (?:the )?day|cob|close of business|heute|hoy|aujourd'?hui)\b"
+            r"\b(?:the\s+)?day after tomorrow\b|\bubermorgen\b|\bpasado manana\b|\bapres[- ]demain\b"
+            r"|\bdepois de amanha\b",
+            _r_after_tomorrow,
+        ),
+        (
+            r"\b(?:today|tonight|eod|end of (?:the )?day|cob|close of business|heute|hoy|aujourd'?hui|hoje)\b"
             rf"(?!\s+(?:{alternation(WEEKDAYS)}|tomorrow))",
             _r_today,
         ),
         (
-            r"\b(?:tomorrow|tmrw|tmr|tomorow|tommorow|tommorrow|demain)\b|(?<!guten )(?<!am )\bmorgen\b"
+            r"\b(?:tomorrow|tmrw|tmr|tomorow|tommorow|tommorrow|demain|amanha)\b|(?<!guten )(?<!am )\bmorgen\b"
             r"|(?<!la )(?<!las )\bmanana\b",
             _r_tomorrow,
         ),
         (rf"\b(?:el\s+|le\s+)?{NEXT}\s+{WEEKDAY}\b", _r_next_weekday),
+        (rf"\b{NEXT}\s+{_ABBR}(?![a-z])", _r_next_weekday),
         (rf"\b{WEEKDAY}\s+(?:next week|{NEXT}|que viene)\b", _r_next_weekday),
         (rf"\b{THIS}\s+{WEEKDAY}\b", _r_this_weekday),
         (
@@ -294,13 +299,13 @@ PATTERNS: list[tuple[re.Pattern[str], Resolver]] = [
         ),
         (rf"\b(?:mid[- ]?{NEXT} week|mitte (?:der )?nachste[nr]? woche)\b", _r_mid_next_week),
         (
-            rf"\b(?:{NEXT} week|nachste[nr]? woche|la semaine prochaine|semaine prochaine|la proxima semana"
-            r"|la semana que viene)\b",
+            rf"\b(?:{NEXT} week|nachste[nr]? woche|la semaine prochaine|semaine prochaine|(?:la )?proxima semana"
+            r"|la semana que viene|semana que vem)\b",
             _r_end_next_week,
         ),
         (
             r"\b(?:end of (?:the |this )?week|eow|ende (?:der|dieser) woche|fin de (?:la )?semaine"
-            r"|this week|diese woche|cette semaine|esta semana)\b",
+            r"|this week|diese woche|cette semaine|esta semana|fim da semana)\b",
             _r_end_of_week,
         ),
         (
@@ -310,7 +315,7 @@ PATTERNS: list[tuple[re.Pattern[str], Resolver]] = [
         ),
         (
             r"\b(?:end of (?:the |this )?month|eom|month[- ]end|ende (?:des|dieses) monats|monatsende"
-            r"|fin (?:de|del) mes|finales de mes|fin du mois|fin de mois)\b",
+            r"|fin (?:de|del) mes|finales de mes|fin du mois|fin de mois|fim do mes|final do mes)\b",
             _r_end_of_month,
         ),
         (

@@ -1,4 +1,4 @@
-"""Text folding and the folded date vocabulary: month, weekday, number and unit words, and regex building blocks."""
+"""Text folding and the folded date vocabulary (en, es, de, fr, pt): months, weekdays, numbers, units, regex parts."""
 
 from __future__ import annotations
 
@@ -41,28 +41,28 @@ def _numbered(groups: tuple[str, ...], start: int) -> dict[str, int]:
 
 MONTHS = _numbered(
     (
-        "january jan januar jänner janner enero ene janvier janv",
-        "february feb februar febrero fevrier fevr",
-        "march mar marz maerz marzo mars",
+        "january jan januar jänner janner enero ene janvier janv janeiro",
+        "february feb februar febrero fevrier fevr fevereiro",
+        "march mar marz maerz marzo mars marco",
         "april apr abril avril avr",
-        "may mai mayo",
-        "june jun juni junio juin",
-        "july jul juli julio juillet juil",
+        "may mai mayo maio",
+        "june jun juni junio juin junho",
+        "july jul juli julio juillet juil julho",
         "august aug agosto aout",
-        "september sep sept septiembre setiembre septembre",
-        "october oct oktober okt octubre octobre",
+        "september sep sept septiembre setiembre septembre setembro",
+        "october oct oktober okt octubre octobre outubro",
         "november nov noviembre novembre",
-        "december dec dezember dez diciembre dic decembre",
+        "december dec dezember dez diciembre dic decembre dezembro",
     ),
     start=1,
 )
 WEEKDAYS = _numbered(
     (
-        "monday montag lunes lundi",
-        "tuesday dienstag martes mardi",
-        "wednesday mittwoch miercoles mercredi",
-        "thursday donnerstag jueves jeudi",
-        "friday freitag viernes vendredi",
+        "monday montag lunes lundi segunda-feira",
+        "tuesday dienstag martes mardi terca-feira terca",
+        "wednesday mittwoch miercoles mercredi quarta-feira",
+        "thursday donnerstag jueves jeudi quinta-feira",
+        "friday freitag viernes vendredi sexta-feira sexta",
         "saturday samstag sabado samedi",
         "sunday sonntag domingo dimanche",
     ),
@@ -121,6 +121,9 @@ NUMBER_WORDS = {
     "huit": 8,
     "neuf": 9,
     "dix": 10,
+    "uma": 1,
+    "duas": 2,
+    "quatro": 4,
 }
 UNITS = {
     "day": "day",
@@ -174,5 +177,5 @@ NUM = rf"(?P<num>\d{{1,3}}|{alternation(NUMBER_WORDS)})"
 UNIT = rf"(?P<unit>{alternation(UNITS)})"
 BUSINESS = r"(?P<business>business |working |work |biz |habiles |laborables |ouvres |ouvrables )?"
 BUSINESS_AFTER = r"(?:\s+(?P<business2>habiles|laborables|ouvres|ouvrables))?"
-NEXT = r"(?:next|nachsten|nachste|nachster|nachstes|proximo|proxima|prochain|prochaine)"
+NEXT = r"(?:next|nxt|nachsten|nachste|nachster|nachstes|proximo|proxima|prochain|prochaine)"
 THIS = r"(?:this|this coming|coming|diesen|dieser|diese|este|esta|ce|cette)"

@@ -1,4 +1,4 @@
-"""Deadline expressions in requester text (English, Spanish, German, French), resolved to dates.
+"""Deadline expressions in requester text (English, Spanish, German, French, Portuguese), resolved to dates.
 
 ``today`` is always the requester's local date; callers resolve time zones. The vocabulary lives in
 ``date_words``, the patterns and their resolvers in ``date_patterns``.
@@ -23,7 +23,10 @@ Conventions (documented because several are ambiguous in real chat):
   arithmetic; ``in 2 business/working days``: Monday–Friday business days.
 - ``today``/``EOD``, ``tomorrow``, ``the day after tomorrow`` and their es/de/fr equivalents.
 - Not dates: ``ASAP``, ``no rush``, ``next month``, ``sometime in spring``, ``last Friday``; impossible
-  dates (``31 February``, ``Feb 31st``) are ignored, never re-read as another date.
+  dates (``31 February``, ``Feb 31st``) are ignored, never re-read as another date. ``vague_deadline``
+  names the first three kinds (asap, flexible, a period such as ``Q2``, ``next month`` or ``in May``, with
+  the period's first working day as a suggestion, or its last when it has begun) so the conversation can
+  offer a day; ``weekend_note`` offers the Friday before a deadline that falls on a weekend.
 - Several dates: the one introduced by the strongest deadline cue wins (``deadline``, ``due``,
   ``needed by``, ``ETA``, ``bis``, ``para el``, ``pour le``… beat a plain ``by``/``before``/``launch``,
   which beat no cue); among equals, the earliest date.
@@ -36,15 +39,20 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Literal
+
+from pydantic import BaseModel
 
 from bot.analysis.date_patterns import PATTERNS
-from bot.analysis.date_words import MONTHS, alternation, fold
+from bot.analysis.date_words import MONTH, MONTHS, alternation, fold
+from bot.platform.calendar import is_workday
 
 # --- cue strength --------------------------------------------------------------------------------
 
 _STRONG_BEFORE = re.compile(
     r"(?:\b(?:deadline|due(?: date)?|eta|no later than|latest|fallig|spatestens|abgabe|bis(?: zum| spatestens)?"
-    r"|para(?: el)?|fecha (?:limite|de entrega)|entrega|pour(?: le)?|d'ici(?: le)?|echeance|date limite"
+    r"|para(?: el| o dia)?|fecha (?:limite|de entrega)|entrega|prazo|ate(?: o dia| dia)?|pour(?: le)?|d'ici(?: le)?"
+    r"|echeance|date limite"
     r"|go(?:es)? live|live on)\b[\s:,-]*(?:is\s+|on\s+|by\s+|the\s+|el\s+|le\s+|am\s+)*"
     r"|\bneed(?:ed|s)?\b[^.!?\n]{0,40}\b(?:by|on|for|before|until)\s+(?:the\s+)?"
     r"|\b(?:go(?:es)?|send|sent|ship|ships|goes) (?:out|live)\s+(?:on\s+|by\s+)?)$"
@@ -157,3 +165,79 @@ def _long_tail(folded: str, today: date) -> date | None:
         if parsed is not None and today <= parsed.date() <= today + timedelta(days=730):
             return date(parsed.year, parsed.month, parsed.day)
     return None
+
+
+# --- what is said instead of a day: asap, whenever, a period; a deadline on a weekend --------------
+
+
+class DeadlineNote(BaseModel):
+    """Something said about the deadline that is not a working day: what kind, the words, a day to offer."""
+
+    kind: Literal["asap", "flexible", "period", "weekend"]
+    said: str = ""
+    suggestion: date | None = None
+
+
+_ASAP = re.compile(
+    r"\b(?:asap|a\.s\.a\.p|as soon as possible|urgent(?:ly)?|right away|lo antes posible|cuanto antes"
+    r"|lo mas pronto posible|urgente|so schnell wie moglich|schnellstmoglich|sofort|dringend|des que possible"
+    r"|au plus vite|le plus vite possible|o mais rapido possivel|o quanto antes|assim que possivel)\b"
+)
+_FLEXIBLE = re.compile(
+    r"\b(?:whenever|no rush|no hurry|not urgent|any ?time|sin prisa|cuando sea|keine eile|wann immer"
+    r"|pas presse|pas d'urgence|sem pressa|quando der)\b"
+)
+_PERIOD = re.compile(
+    r"\bq(?P<q>[1-4])\b"
+    r"|\b(?P<next>next month|nachste[nr]? monat|(?:le )?mois prochain|el mes que viene|(?:el )?proximo mes"
+    r"|mes que vem)\b"
+    rf"|\b(?:in|during|im|en|au mois d'|em|no mes de)\s+{MONTH}\b(?!\s*\d)"
+)
+
+
+def _first_workday(day: date, step: int) -> date:
+    while not is_workday(day):
+        day += timedelta(days=step)
+    return day
+
+
+def _period(match: re.Match[str], today: date) -> tuple[date, date]:
+    """First and last day of the quarter, next month or named month a match names (the next one to come)."""
+    if match["q"]:
+        first = date(today.year, int(match["q"]) * 3 - 2, 1)
+        months = 3
+    elif match["next"]:
+        first = (today.replace(day=1) + timedelta(days=32)).replace(day=1)
+        months = 1
+    else:
+        first = date(today.year, MONTHS[match["month"]], 1)
+        months = 1
+    if _months_later(first, months) <= today:
+        first = first.replace(year=first.year + 1)
+    return first, _months_later(first, months) - timedelta(days=1)
+
+
+def _months_later(first: date, months: int) -> date:
+    index = first.month - 1 + months
+    return date(first.year + index // 12, index % 12 + 1, 1)
+
+
+def vague_deadline(text: str, today: date) -> DeadlineNote | None:
+    """What a text says instead of a day (asap, whenever, a period), or None."""
+    folded = fold(text)
+    if m := _ASAP.search(folded):
+        return DeadlineNote(kind="asap", said=text[m.start() : m.end()])
+    if m := _FLEXIBLE.search(folded):
+        return DeadlineNote(kind="flexible", said=text[m.start() : m.end()])
+    if m := _PERIOD.search(folded):
+        first, last = _period(m, today)
+        day = _first_workday(first, 1) if first > today else _first_workday(last, -1)
+        return DeadlineNote(kind="period", said=text[m.start() : m.end()], suggestion=day)
+    return None
+
+
+def weekend_note(deadline: date) -> DeadlineNote | None:
+    """A deadline on a Saturday or Sunday, with the Friday before to offer."""
+    if is_workday(deadline):
+        return None
+    return DeadlineNote(kind="weekend", suggestion=_first_workday(deadline, -1))

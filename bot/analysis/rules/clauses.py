@@ -32,6 +32,8 @@ _OBJECTIVE_LABEL = re.compile(
     r"\b(?:goal|objective|aim|purpose|kpi|ziel|objetivo|objectif)\b\s*"
     r"(?::|=|-|\bis\b|\bes\b|\bist\b|\best\b)\s*(?:to\s+|es,?\s+|it'?s\s+)?(?=\S)"
 )
+_BARE_LABEL = r"(?:^|(?<=[.!?\n]))\s*"
+_OBJECTIVE_BARE = re.compile(rf"{_BARE_LABEL}(?:goal|objective|aim|purpose|kpi|ziel|objetivo|objectif)\s+(?=\w)")
 _SO_THAT = re.compile(
     r"\b(?:so that|so(?=\s+(?:people|customers|users|everyone|visitors|they|we|our|the|new|all)\b)"
     r"|in order to|damit|para que|pour que|afin de|afin que)\s+"
@@ -63,8 +65,9 @@ _NARRATIVE = re.compile(
 def extract_objective(message: Message) -> str | None:
     """What the work must achieve: a labelled goal, a purpose clause or an opening gerund."""
     lex, folded = lexicon(), message.folded
-    if m := _OBJECTIVE_LABEL.search(folded):
-        return clause(message, m.end())[0] or None
+    for label in (_OBJECTIVE_LABEL, _OBJECTIVE_BARE):
+        if m := label.search(folded):
+            return clause(message, m.end())[0] or None
     if m := _SO_THAT.search(folded):
         return clause(message, m.end())[0] or None
     for m in lex.objective_to.finditer(folded):
@@ -89,8 +92,12 @@ def extract_objective(message: Message) -> str | None:
 
 
 _AUDIENCE_LABEL = re.compile(
-    r"\b(?:target(?:\s+(?:audience|group))?|audience|zielgruppe|publico(?: objetivo)?"
+    r"\b(?:target(?:\s+(?:audience|group))?|audience|zielgruppe|publico(?:-alvo| objetivo)?"
     r"|cible|destinatarios)\b\s*(?::|=|-|\bis\b|\bare\b|\bes\b|\bist\b|\best\b)\s*(?=\S)"
+)
+_AUDIENCE_BARE = re.compile(
+    rf"{_BARE_LABEL}(?:target(?:\s+(?:audience|group))?|audience|zielgruppe|publico(?:[- ]objetivo|[- ]alvo)?|cible)"
+    r"\s+(?=\w)"
 )
 _AUDIENCE_VERB = re.compile(
     r"\b(?:targeting|targeted at|targets|aimed at|aimed towards|geared (?:to|towards)"
@@ -99,7 +106,7 @@ _AUDIENCE_VERB = re.compile(
 )
 _AUDIENCE_PREP = re.compile(
     r"\b(?:(?P<to>to)|for|towards|among|amongst|aux|aupres des|aupres de|a los|a las"
-    r"|para los|para las|pour les|fur|an|with|(?:mit|con|avec)(?=\s+(?:all|allen|alle|todos"
+    r"|para los|para las|para|pour les|fur|an|with|(?:mit|con|avec)(?=\s+(?:all|allen|alle|todos"
     r"|tous|toutes)\b))\s+(?=\S)"
 )
 _NP_STOP = frozenset(
@@ -176,12 +183,16 @@ _NP_STOP = frozenset(
         "im",
         "am",
         "auf",
+        "en",
+        "no",
+        "na",
+        "em",
     ]
 )
 _NP_JOIN = frozenset(["and", "&", "or", "und", "y", "et", "+", "/"])
 TOKEN = re.compile(r"[\w'&+/-]+")
 _AGE = re.compile(r"^(?:\d{2}\s?[-–]\s?\d{2}\+?|\d{2}\+|aged|ages)$")
-_QUALIFIER = frozenset(["at", "in", "from", "across", "aged", "of"])
+_QUALIFIER = frozenset(["at", "in", "from", "across", "aged", "of", "en", "no", "na", "em"])
 #: Words that may precede a people noun inside a longer phrase ("existing customers", "IT directors").
 _MODIFIERS = frozenset(
     [
@@ -307,7 +318,7 @@ def _age_phrase() -> re.Pattern[str]:
 def extract_audience(message: Message, objective: str | None) -> str | None:
     """Who the work is for: labelled, after targeting/aimed at, a people phrase, or people in the objective."""
     folded = message.folded
-    for pattern in (_AUDIENCE_LABEL, _AUDIENCE_VERB):
+    for pattern in (_AUDIENCE_LABEL, _AUDIENCE_VERB, _AUDIENCE_BARE):
         if m := pattern.search(folded):
             value = clause(message, m.end())[0]
             if value:

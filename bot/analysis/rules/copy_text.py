@@ -8,7 +8,7 @@ from bot.analysis.rules.clauses import clause
 from bot.analysis.rules.message import Message, trim
 
 _COPY_WORD = (
-    r"(?:copy|text|texts|texto|texte|wording|headline|tagline|slogan|cta|caption|message|titel|titre"
+    r"(?:copy|text|texts|texto|textos|texte|textes|wording|headline|tagline|slogan|cta|caption|message|titel|titre"
     r"|claim|quotes)"
 )
 _QUOTED = re.compile(
@@ -29,13 +29,27 @@ _COPY_PROVIDED = re.compile(
     rf"|\b(?:we have|we've got|got|have)\s+(?:the\s+)?{_COPY_WORD}\b"
     rf"|\b{_COPY_WORD}\s+(?:lo|la|le)?\s*(?:mando|envio|paso|escribo|pongo|schicke|sende|liefere|schreibe"
     r"|envoie|fournis|ecris)\b"
+    rf"|\b{_COPY_WORD}\s+(?:liefern|schreiben|schicken|senden|machen) wir\b"
+    rf"|\bwir (?:liefern|schreiben|schicken|senden) (?:den |die |das )?{_COPY_WORD}\b"
+    rf"|\b(?:on|nous) (?:fournit|fournissons|ecrit|ecrivons|envoie|envoyons|redige|redigeons) (?:le |les )?{_COPY_WORD}"
+    rf"|\b(?:nosotros )?(?:escribimos|mandamos|enviamos|ponemos|proporcionamos|damos) (?:el |los )?{_COPY_WORD}"
+    rf"|\b(?:nos )?(?:fornecemos|escrevemos|enviamos|mandamos|passamos) (?:o |os )?{_COPY_WORD}"
+    r"|\b(?:we|i)(?:'ll| will)? (?:write|provide|supply|send|do|handle) (?:it|them|the \w+)? ?(?:ourselves|myself"
+    r"|in-house)\b"
+)
+_COPY_NONE = re.compile(
+    rf"\bno {_COPY_WORD} (?:needed|required|necessary|on|in)\b|\b{_COPY_WORD} (?:is )?not (?:needed|required)\b"
+    rf"|\b(?:don'?t|do not|doesn'?t|does not) need (?:any |a )?{_COPY_WORD}\b|\bwithout (?:any )?{_COPY_WORD}\b"
+    r"|\b(?:sin|ohne|sans|sem) (?:texto|text|texte|copy)\b|\bkein(?:en)? text\b"
 )
 _COPY_NEEDED = re.compile(
     rf"\bno {_COPY_WORD}(?: yet)?\b|\b{_COPY_WORD}\s+(?:is\s+)?(?:needed|tbd|tbc|to be (?:written|defined|confirmed)"
     rf"|missing|pending)\b|\bneed(?:s)?\s+(?:the\s+|some\s+)?{_COPY_WORD}\b|\bwrite\s+(?:the\s+|some\s+)?"
     rf"{_COPY_WORD}\b|\bwrite it\b|\b{_COPY_WORD}\s+written\b|\bdon'?t have (?:any )?{_COPY_WORD}\b"
-    r"|\bneeds? copywriting\b|\bsin texto\b|\bohne text\b|\bsans texte\b"
+    r"|\bneeds? copywriting\b|\b(?:precisamos|preciso|necesitamos|necesito|brauchen|brauche)\s+(?:d[oe]s?\s+|el\s+"
+    r"|un\s+|einen\s+|den\s+)?(?:texto|text|copy)\b|\bbesoin d(?:u |e |')\s*(?:un )?texte\b"
 )
+_SENTENCE_END = re.compile(r"[.!?;,\n]|$")
 
 
 def extract_copy(message: Message) -> str | None:
@@ -45,6 +59,10 @@ def extract_copy(message: Message) -> str | None:
         return message.text(start, end)
     if m := _COPY_PROVIDED.search(message.folded):
         return trim(clause(message, m.start())[0].split(",")[0])
+    if m := _COPY_NONE.search(message.folded):
+        start = message.folded.rfind(",", 0, m.start()) + 1
+        stop = _SENTENCE_END.search(message.folded, m.start())
+        return message.text(start, stop.start() if stop else len(message.folded))
     if _COPY_NEEDED.search(message.folded):
         return "copy needed"
     if m := _COPY_LABEL.search(message.folded):

@@ -6,7 +6,8 @@ import re
 from typing import Any
 
 from bot.analysis.contract import AnalysisContext
-from bot.analysis.date_words import fold
+from bot.analysis.date_words import NUMBER_WORDS, fold
+from bot.analysis.dates import find_dates
 from bot.analysis.rules.classify import classify, infer_channels
 from bot.analysis.rules.fields import named, number
 from bot.analysis.rules.lexicon import lexicon
@@ -63,28 +64,58 @@ def cleared_fields(folded: str, update: dict[str, Any]) -> list[str]:
     return [name for name in dict.fromkeys(names) if name not in update]
 
 
+#: Bare replies that give no value: never stored (the conversation decides what they count as).
+NON_ANSWER = re.compile(
+    r"^\W*(?:n/?a|none|nothing|nope|no|not sure|unsure|no idea|idk|dunno|don'?t know|not yet|tbd|tbc|\?+|-+"
+    r"|you decide|up to you|your call|whatever(?: you (?:think|want|like))?|any|anything|doesn'?t matter"
+    r"|keine ahnung|weiss nicht|egal|keine|nichts|no se|ni idea|da igual|ninguno|nada|je ne sais pas"
+    r"|aucune idee|peu importe|aucun|rien|nao sei|tanto faz|nenhum|nada)\W*$"
+)
+_COUNT = re.compile(rf"\d[\d,.' ]*k?|\b(?:{'|'.join(w for w in NUMBER_WORDS if len(w) > 2)})\b")
+_COUNTED = ("quantity", "slide_count", "duration")
+
+
+def _implausible(field: str, message: Message, ctx: AnalysisContext) -> bool:
+    """A bare reply that cannot be a value of the field: no answer, a date for a text field, no count."""
+    folded = trim(message.folded)
+    if NON_ANSWER.match(folded):
+        return True
+    if field in _COUNTED:
+        return not _COUNT.search(folded)
+    dates = find_dates(message.body, ctx.today)
+    said = sum(d.end - d.start for d in dates)
+    return bool(dates) and field not in LIST_FIELDS and said >= len(folded.strip(" .")) - 3
+
+
 def _items(text: str) -> list[str]:
     return [trim(part) for part in _SPLIT.split(text) if trim(part)]
+
+
+def _nearest(item: str) -> list[str]:
+    """The closest catalog channel for an answer that names none ("SMS" → email), else the words as said."""
+    return [name for name, p in lexicon().nearest_channels.items() if p.search(item)][:1] or [item]
 
 
 def answer_expected(field: str, message: Message, ctx: AnalysisContext) -> Any:
     """The message taken as the answer to the field the bot asked for, or None."""
     lex = lexicon()
-    if field == "deadline":
+    if field == "deadline" or _implausible(field, message, ctx):
         return None  # a date was looked for already; anything else is not one
     if field == "request_type":
         given = fold(message.body).strip().replace(" ", "_")
-        return given if given in ctx.catalog.request_types else classify(message.folded, []).request_type
+        if given in ctx.catalog.request_types:
+            return given
+        return classify(message.folded, []).request_type or "other"
     if field in LIST_FIELDS:
         items = _items(message.body) if field != "assets" else message.links
         if field == "channels":
-            return [c for item in items for c in infer_channels(fold(item), None, False, None) or [fold(item)]]
+            return [c for item in items for c in infer_channels(fold(item), None, False, None) or _nearest(fold(item))]
         if field == "platforms":
             return [(named(lex.platforms, fold(item), set()) or [fold(item).replace(" ", "_")])[0] for item in items]
         return items
     if field in ("url", "source_asset") and message.links:
         return message.links[0]
-    if field in ("quantity", "slide_count") and (m := re.search(r"\d[\d,.' ]*k?", message.folded)):
+    if field in ("quantity", "slide_count") and (m := _COUNT.search(message.folded)):
         return number(m.group())
     value = trim(message.body)
     return value[:300] if value else None

@@ -39,8 +39,11 @@ Fields count as stated only when the text says them: ``objective`` is a purpose 
 text, who provides it, or that it is still needed ("copy tbd", "please write it"); ``formats`` are sizes,
 ratios or named formats (A5, story, carousel, square, reel, trifold, 18/1…), not "post"; ``quantity`` is
 a number of printed pieces; ``source_asset`` is a link; ``usage`` is where a brand asset will be used.
-``ASAP`` is not a deadline. Field extraction is conservative: a missing field is asked for, a wrong one
-is not noticed.
+``ASAP`` is not a deadline (``Extraction.deadline_note`` names it, a period or a weekend date). A bare
+answer fills the field asked for only when plausible: never "n/a"/"not sure"/"you decide", never a date for
+a text field, a count for counted fields; an answer that fits no type is ``other``, no channel the closest
+one. Misspelt deciding words are corrected first (``typos``). Field extraction is conservative: a missing
+field is asked for, a wrong one is not noticed.
 """
 
 from __future__ import annotations
@@ -50,7 +53,7 @@ import time
 from typing import Any
 
 from bot.analysis.contract import AnalysisContext, Extraction, Usage
-from bot.analysis.dates import find_deadline
+from bot.analysis.dates import DeadlineNote, find_deadline, vague_deadline, weekend_note
 from bot.analysis.rules.classify import classify, infer_channels
 from bot.analysis.rules.clauses import extract_audience, extract_objective, extract_usage
 from bot.analysis.rules.copy_text import extract_copy
@@ -157,6 +160,8 @@ def _answer_expected(update: dict[str, Any], message: Message, folded: str, ctx:
         return
     if field in update and not _short_list_answer(field, message):
         return
+    if field in ("objective", "audience") and {"objective", "audience"} & update.keys():
+        return  # "audience HR leaders" answers the audience, whatever was asked
     value = answer_expected(field, message, ctx)
     if value in (None, "", []):
         return
@@ -200,4 +205,12 @@ class RulesEngine:
             update=update,
             cleared=list(dict.fromkeys(cleared)),
             usage=Usage(engine=self.name, latency_ms=round(latency, 3)),
+            deadline_note=_deadline_note(text, update, ctx),
         )
+
+
+def _deadline_note(text: str, update: Brief, ctx: AnalysisContext) -> DeadlineNote | None:
+    """A weekend deadline this message sets, or what it says instead of a day."""
+    if update.deadline:
+        return weekend_note(update.deadline)
+    return vague_deadline(prepare(text).body, ctx.today)

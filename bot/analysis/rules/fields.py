@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from bot.analysis.date_words import NUMBER_WORDS, alternation
 from bot.analysis.rules.lexicon import lexicon, words
 from bot.analysis.rules.message import blank
 
@@ -91,22 +92,24 @@ _PIECES = (
     r"|brochures?|leaflets?|cards?|business cards|stickers?|postcards?|banners?|roll-?ups?(?: banners?)?"
     r"|faces|signs?|boxes|labels?|booklets?|catalog(?:ue)?s?|folletos?|carteles?|plakate?|affiches?"
     r"|tarjetas|volantes|depliants?|invitations?|mugs?|t-?shirts?|hoodies?|tote bags?|flyer"
+    r"|posts|stories|videos|clips|e-?mails|ads|visuals|graphics|carousels|reels|icons|illustrations|versions"
 )
+#: Number words that count things ("three posts", "a couple of banners"); an article ("a", "un") is no count.
 _NUMBER_WORDS = {
+    **{w: str(n) for w, n in NUMBER_WORDS.items() if n > 1},
     "one": "1",
-    "two": "2",
-    "three": "3",
-    "four": "4",
-    "five": "5",
-    "six": "6",
-    "ten": "10",
+    "a couple of": "2",
+    "a pair of": "2",
     "a dozen": "12",
+    "twenty": "20",
+    "fifty": "50",
     "a hundred": "100",
     "a thousand": "1000",
 }
+_ON = r"(?:(?:instagram|insta|ig|linkedin|facebook|fb|tiktok|social|twitter|youtube|short|more|new|different)\s+)?"
 _QUANTITY = re.compile(
-    rf"(?<![\w.,])(?P<n>\d{{1,3}}(?:[,.' ]\d{{3}})+|\d+(?:[.,]\d+)?\s?k|\d+|{'|'.join(_NUMBER_WORDS)})\s*"
-    rf"(?:x\s+)?(?:(?:printed|gedruckte|impres[oa]s|imprimes|(?:din\s?)?a[0-6]|dl|different|double-sided)\s+)*"
+    rf"(?<![\w.,])(?P<n>\d{{1,3}}(?:[,.' ]\d{{3}})+|\d+(?:[.,]\d+)?\s?k|\d+|{alternation(_NUMBER_WORDS)})\s*"
+    rf"(?:x\s+)?{_ON}(?:(?:printed|gedruckte|impres[oa]s|imprimes|(?:din\s?)?a[0-6]|dl|different|double-sided)\s+)*"
     rf"(?:{_PIECES})(?!\w)"
     r"|(?:quantity|qty|menge|cantidad|quantite|print run|auflage|tirage)\s*(?:of|:|=|-|de)?\s*(?P<q>\d[\d,.' ]*k?)"
     r"|(?<!\w)(?P<each>\d+) of each(?!\w)"

@@ -39,6 +39,9 @@ class Lexicon:
     objective_to: re.Pattern[str]
     gerunds: re.Pattern[str]
     usage_surfaces: re.Pattern[str]
+    typo_targets: tuple[str, ...]
+    not_typos: frozenset[str]
+    nearest_channels: dict[str, re.Pattern[str]]
 
 
 @lru_cache(maxsize=1)
@@ -65,4 +68,7 @@ def lexicon() -> Lexicon:
         ),
         gerunds=words(data["objective_gerunds"]),
         usage_surfaces=words(data["usage_surfaces"]),
+        typo_targets=tuple(data["typo_targets"].split()),
+        not_typos=frozenset(data["not_typos"].split()),
+        nearest_channels={name: words(p) for name, p in data["nearest_channels"].items()},
     )

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.analysis.date_words import fold
+from bot.analysis.rules.typos import corrected
 
 _SLACK_LINK = re.compile(r"<((?:https?|mailto):[^|>\s]+)(?:\|[^>]*)?>")
 _EMAIL_ADDRESS = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -73,12 +74,12 @@ MAX_CHARS = 6000
 
 
 def prepare(text: str) -> Message:
-    """Slack markup resolved, injected instructions dropped, links collected and masked."""
+    """Slack markup resolved, injected instructions dropped, links collected and masked, typos corrected."""
     text = _SLACK_LINK.sub(r"\1", text[:MAX_CHARS])
     text = blank(text, _injection_spans(text))
     masked = blank(text, (m.span() for m in _EMAIL_ADDRESS.finditer(text)))
     matches = list(_LINK.finditer(masked))
     links = [m.group().rstrip(".,;:!?)'\"") for m in matches]
     spans = [(m.start(), m.start() + len(link)) for m, link in zip(matches, links, strict=True)]
-    body = blank(masked, spans)
+    body = corrected(blank(masked, spans))
     return Message(body=body, folded=fold(body), links=links)
