@@ -282,13 +282,10 @@ class Outbox:
         """Whether any row is due (a cheap read before a claim; see ``_due``)."""
         return _due(self.session, OutboxMessage, now)
 
-    def claim(self, now: datetime, lease: str, until: datetime) -> OutboxMessage | None:
-        """The oldest due row whose conversation has nothing older pending, leased to ``lease`` until ``until``."""
-        return next(iter(_claim(self.session, OutboxMessage, now, lease, until, 1)), None)
-
     def claim_many(self, now: datetime, lease: str, until: datetime, limit: int) -> list[OutboxMessage]:
-        """Like ``claim``, at most ``limit`` rows (none of them behind another in its conversation)."""
-        return _claim(self.session, OutboxMessage, now, lease, until, limit)
+        """The oldest due rows (at most ``limit``) whose conversation has nothing older pending, leased to ``lease``
+        until ``until``."""
+        return _claim(self.session, OutboxMessage, "channel", now, lease, until, limit)
 
     def renew(self, leases: list[str], until: datetime) -> int:
         """Extend these leases to ``until``; returns how many rows they hold."""
@@ -371,13 +368,10 @@ class Inbox:
         """Whether any item is due (a cheap read before a claim; see ``_due``)."""
         return _due(self.session, InboxItem, now)
 
-    def claim(self, now: datetime, lease: str, until: datetime) -> InboxItem | None:
-        """The oldest due item whose queue has nothing older pending, leased to ``lease`` until ``until``."""
-        return next(iter(_claim(self.session, InboxItem, now, lease, until, 1)), None)
-
     def claim_many(self, now: datetime, lease: str, until: datetime, limit: int) -> list[InboxItem]:
-        """Like ``claim``, at most ``limit`` items (none of them behind another in its queue)."""
-        return _claim(self.session, InboxItem, now, lease, until, limit)
+        """The oldest due items (at most ``limit``) whose queue has nothing older pending, leased to ``lease`` until
+        ``until``."""
+        return _claim(self.session, InboxItem, "queue", now, lease, until, limit)
 
     def finish(self, item_id: int, lease: str, at: datetime) -> None:
         """Mark the item done, in the transaction of its work; LeaseLost when another worker has it now."""
@@ -442,9 +436,10 @@ def _renew(session: Session, table: Any, leases: list[str], until: datetime) -> 
 
 
 @cache
-def _claim_query(table: type[Queued], limit: int) -> Any:
-    """The claim's SELECT for ``table`` (built once: it is on every worker's hot path), with the parameter ``now``."""
-    queue = table.__table__.c["queue" if table is InboxItem else "channel"]  # type: ignore[union-attr]
+def _claim_query(table: type[Queued], queue_column: str, limit: int) -> Any:
+    """The claim's SELECT for ``table`` whose rows are ordered within ``queue_column`` (built once: it is on every
+    worker's hot path), with the parameter ``now``."""
+    queue = table.__table__.c[queue_column]  # type: ignore[union-attr]
     earlier = aliased(table)
     now: Any = bindparam("now")
     blocked = (
@@ -466,10 +461,13 @@ def _claim_query(table: type[Queued], limit: int) -> Any:
     )
 
 
-def _claim(session: Session, table: type[Q], now: datetime, lease: str, until: datetime, limit: int) -> list[Q]:
+def _claim(
+    session: Session, table: type[Q], queue_column: str, now: datetime, lease: str, until: datetime, limit: int
+) -> list[Q]:
     """Lease the oldest due rows of ``table`` (at most ``limit``) with no older pending row in their queue
     (skipping rows another transaction is claiming, on PostgreSQL); the caller commits at once."""
-    rows: list[Q] = list(session.exec(_claim_query(table, limit), params={"now": now}).all())
+    query = _claim_query(table, queue_column, limit)
+    rows: list[Q] = list(session.exec(query, params={"now": now}).all())
     for row in rows:
         row.lease, row.lease_until, row.attempts = lease, until, row.attempts + 1
         session.add(row)

@@ -42,10 +42,11 @@ def test_one_persons_items_are_worked_on_in_order_and_never_two_at_once(services
     for key, queue in [("a1", "UA"), ("b1", "UB"), ("a2", "UA"), ("b2", "UB"), ("a3", "UA")]:
         put(db, clock, key, queue)
     with db.uow() as u:
-        first = u.inbox.claim(clock.now(), "lease-1", clock.now() + timedelta(seconds=15))
-        second = u.inbox.claim(clock.now(), "lease-2", clock.now() + timedelta(seconds=15))
-        third = u.inbox.claim(clock.now(), "lease-3", clock.now() + timedelta(seconds=15))
-    assert (first and first.key, second and second.key, third) == ("a1", "b1", None)  # a2 waits for a1
+        first, second, third = (
+            [item.key for item in u.inbox.claim_many(clock.now(), lease, clock.now() + timedelta(seconds=15), 1)]
+            for lease in ("lease-1", "lease-2", "lease-3")
+        )
+    assert (first, second, third) == (["a1"], ["b1"], [])  # a2 waits for a1
 
 
 def test_a_batch_claim_takes_one_item_per_person_and_a_repeated_delivery_is_stored_once(services: Services) -> None:
@@ -88,7 +89,7 @@ def test_an_item_whose_worker_died_is_taken_again_when_its_lease_expires(service
     assert isinstance(clock, FixedClock)
     put(db, clock, "e1", "UA")
     with db.uow() as u:  # a worker took it, then died
-        assert u.inbox.claim(clock.now(), "dead", clock.now() + timedelta(seconds=15)) is not None
+        assert u.inbox.claim_many(clock.now(), "dead", clock.now() + timedelta(seconds=15), 1) != []
     done: list[str] = []
     worker = consumer(services, lambda item: done.append(item.key))
     assert worker.run_one() is False  # leased

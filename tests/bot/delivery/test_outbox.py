@@ -69,8 +69,8 @@ def test_a_post_slack_took_before_the_dispatcher_died_is_found_by_its_key_not_po
     ref = add_request(services.db)
     port.post(OPS, "the triage card", Notice(text="card"), target=(ref, "triage"))
     with services.uow() as u:  # a dispatcher leased it and posted it, then died before recording the ts
-        row = u.outbox.claim(clock.now(), "dead", clock.now() + timedelta(seconds=15))
-        assert row is not None and row.key
+        [row] = u.outbox.claim_many(clock.now(), "dead", clock.now() + timedelta(seconds=15), 1)
+        assert row.key
     assert services.chat is not None
     posted = services.chat.inner.post_keyed(OPS, row.text, None, None, row.key)
     clock.advance(timedelta(seconds=16))
