@@ -145,7 +145,7 @@ def test_the_console_runs_a_whole_conversation(tmp_path: Path) -> None:
     assert "Who is it for" in result.stdout
     assert "Here is your brief" in result.stdout and "Duration: 30s" in result.stdout
     assert "Submitted as CR-0001" in result.stdout and "no ops channel is configured" in result.stdout
-    assert "CR-0001 Video: drive sign-ups for the spring launch — submitted" in result.stdout
+    assert "CR-0001 Drive sign-ups for the spring launch — YouTube video 30s — submitted" in result.stdout
     assert (tmp_path / "creative_intake.db").exists()
 
 

@@ -68,7 +68,7 @@ def similarity(a: str, b: str) -> float:
     return len(wa & wb) / len(wa | wb) if wa and wb else 0.0
 
 
-def find_duplicates(brief: Brief, candidates: Iterable[Candidate], limit: int = 3) -> list[Candidate]:
+def find_duplicates(brief: Brief, candidates: Iterable[Candidate], limit: int = 2) -> list[Candidate]:
     """Candidates of the same type whose text is similar enough, most similar first."""
     text = brief_words(brief)
     scored = [(similarity(text, c.text), c) for c in candidates if c.request_type == brief.request_type]

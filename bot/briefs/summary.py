@@ -2,27 +2,81 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from bot.briefs.model import FIELD_LABELS, FIELD_NAMES, Brief
-from bot.platform.text import format_date, human, words
+from bot.platform.text import clamp, format_date, human, platform_name, words
 
 MAX_TITLE = 80
 
 
+#: What one deliverable of a type is called in a title; a type missing here reads as its words.
+_DELIVERABLE = {
+    "social_graphic": "social posts",
+    "video": "video",
+    "email": "email",
+    "landing_page": "landing page",
+    "display_ad": "display ads",
+    "print": "print",
+    "presentation": "deck",
+    "copywriting": "copy",
+    "localization": "localisation",
+    "brand_asset": "brand asset",
+    "other": "request",
+}
+#: Recorded in place of an answer: never a title's subject.
+_NO_SUBJECT = frozenset({"to be agreed", "designer's choice", "not decided yet"})
+_SUBJECT_WORDS = 6
+_LEADING = re.compile(r"^(?:to|so that|in order to|um|para|pour|pra)\s+", re.IGNORECASE)
+
+
+def _subject(brief: Brief) -> str | None:
+    """The campaign, or the first words of the objective: what the work is about."""
+    if brief.campaign:
+        return brief.campaign
+    if not brief.objective or brief.objective.lower() in _NO_SUBJECT:
+        return None
+    text = _LEADING.sub("", brief.objective.strip())
+    cut = text.split()
+    short = " ".join(cut[:_SUBJECT_WORDS]).rstrip(",.;:") + ("…" if len(cut) > _SUBJECT_WORDS else "")
+    return short[:1].upper() + short[1:]
+
+
+def deliverable(brief: Brief) -> str:
+    """The work itself in a few words: "YouTube video 30s", "3 Instagram posts", "email"."""
+    kind = brief.request_type or "other"
+    noun = _DELIVERABLE.get(kind, human(kind))
+    where = " & ".join(platform_name(p) for p in brief.platforms[:2])
+    if kind == "social_graphic" and where:
+        noun = "posts"
+    parts = [where, noun]
+    if brief.quantity and brief.quantity.isdigit() and kind in ("social_graphic", "display_ad"):
+        parts.insert(0, brief.quantity)
+    if kind == "video" and brief.duration:
+        parts.append(brief.duration)
+    if kind == "print" and brief.formats:
+        parts.insert(0, brief.formats[0])
+    if kind == "localization" and brief.markets:
+        parts.append("for " + ", ".join(brief.markets[:3]))
+    text = " ".join(p for p in parts if p)
+    return text[:1].upper() + text[1:] if not where else text
+
+
 def derive_title(brief: Brief) -> str | None:
-    """A short title from what the brief says (SPEC: derived, never asked for)."""
+    """A short title from the campaign or subject and the deliverable ("Spring sale — YouTube video 30s")."""
     if not brief.request_type:
         return None
-    kind = human(brief.request_type).capitalize()
-    subject = brief.campaign or brief.objective or ", ".join(brief.platforms or brief.channels)
-    title = f"{kind}: {subject}" if subject else kind
-    return title if len(title) <= MAX_TITLE else title[: MAX_TITLE - 1].rstrip() + "…"
+    subject, work = _subject(brief), deliverable(brief)
+    title = f"{subject} — {work}" if subject else work
+    return clamp(title, MAX_TITLE)
 
 
 def format_value(field: str, value: object) -> str:
     """A field value as a person reads it."""
     if isinstance(value, list):
+        if field == "platforms":
+            return ", ".join(platform_name(str(v)) for v in value)
         return ", ".join(human(str(v)) if field == "channels" else str(v) for v in value)
     if isinstance(value, date):
         return format_date(value)
@@ -42,14 +96,17 @@ def brief_text(brief: Brief) -> str:
 
 
 def understood(brief: Brief) -> str:
-    """A one-line summary of what the bot has understood so far."""
+    """A one-line summary of what the bot has understood so far, no word said twice ("print for events")."""
     parts: list[str] = []
-    if brief.request_type:
-        parts.append(format_value("request_type", brief.request_type))
-    if brief.channels:
-        parts.append("for " + format_value("channels", brief.channels))
+    kind = format_value("request_type", brief.request_type) if brief.request_type else ""
+    if kind:
+        parts.append(kind)
+    said = set(kind.split())
+    channels = [c for c in brief.channels if not said & set(human(c).split())]
+    if channels:
+        parts.append("for " + format_value("channels", channels))
     if brief.platforms:
-        parts.append("on " + words(", ".join(brief.platforms)))
+        parts.append("on " + words(format_value("platforms", brief.platforms)))
     if brief.deadline:
         parts.append("due " + format_date(brief.deadline))
     return " ".join(parts)

@@ -28,6 +28,10 @@ class Action(StrEnum):
     DELIVERED = "delivered"
     ACCEPT = "accept"
     REQUEST_CHANGES = "request_changes"
+    KEEP_RUSH = "keep_rush"
+    MOVE_EARLIEST = "move_earliest"
+    NEW_WORK = "new_work"
+    SAME_REQUEST = "same_request"
 
 
 _KINDS: dict[str, type[Card]] = {}

@@ -1,9 +1,17 @@
-"""How a requester's short message reads: a command, or an answer to the bot's open yes/no question."""
+"""How a requester's short message reads: a command, a choice for the bot's open yes/no question, a non-answer.
+
+Every list holds the words of the five supported languages, accent-free (``fold``), so "sí", "si" and "SÍ"
+read alike.
+"""
 
 from __future__ import annotations
 
 import re
+from enum import StrEnum
 from typing import Any
+
+from bot.analysis.date_words import fold
+from bot.analysis.non_answers import NO, YES
 
 HELP_TEXT = (
     "Tell me what you need in your own words — for example “a 30s YouTube pre-roll for the spring launch, "
@@ -13,54 +21,111 @@ HELP_TEXT = (
     "request, `help` for this message."
 )
 
-COMMANDS = {
-    "help": "help",
-    "?": "help",
-    "status": "status",
-    "cancel": "cancel",
-    "start over": "start over",
-    "restart": "start over",
-    "submit": "submit",
-    "yes": "yes",
-    "y": "yes",
-    "yep": "yes",
-    "ok": "yes",
+_COMMAND_WORDS: dict[str, tuple[str, ...]] = {
+    "help": ("help", "?", "ayuda", "hilfe", "aide", "ajuda"),
+    "status": ("status", "estado", "statut", "my requests", "mis solicitudes", "meine anfragen", "mes demandes"),
+    "cancel": ("cancel", "cancelar", "abbrechen", "stornieren", "annuler", "cancela", "cancele"),
+    "start over": (
+        "start over",
+        "restart",
+        "empezar de nuevo",
+        "volver a empezar",
+        "von vorne",
+        "neu anfangen",
+        "recommencer",
+        "recomecar",
+        "comecar de novo",
+    ),
+    "submit": ("submit", "send it", "enviar", "envialo", "absenden", "senden", "abschicken", "envoyer", "soumettre"),
+    "yes": ("yes", "y", "yep", "yeah", "ok", "okay", "si", "ja", "oui", "sim", "vale", "claro", "d'accord"),
 }
-_YES = {
-    "yes",
-    "y",
-    "yep",
-    "yeah",
-    "new",
-    "it's new",
-    "its new",
-    "new work",
-    "yes, new",
-    "yes new",
-    "sí",
-    "si",
-    "ja",
-    "oui",
-}
-_NO = {"no", "n", "nope", "duplicate", "same", "it's the same", "same one", "no, same", "nein", "non"}
-_KEEP = {"keep", "keep it", "rush", "keep rush", "keep the date", "keep as rush", "yes keep", "keep date"}
-_MOVE = {"move", "move it", "move to standard", "standard", "earliest", "use the earliest", "ok move", "move date"}
+COMMANDS: dict[str, str] = {word: name for name, said in _COMMAND_WORDS.items() for word in said}
+
+
+class Choice(StrEnum):
+    """An answer to one of the intake's yes/no questions (SPEC 2.1.4, 2.1.5); the buttons send the same."""
+
+    KEEP = "keep"
+    MOVE = "move"
+    NEW_WORK = "new_work"
+    DUPLICATE = "duplicate"
+
+
+_NEGATIONS = frozenset({"not", "dont", "don't", "no", "never", "nicht", "kein", "keine", "pas", "ne", "nao", "nunca"})
+_KEEP = frozenset(
+    {"keep", "rush", "urgent", "mantener", "mantenlo", "manten", "mantenla", "urgente", "behalten", "beibehalten"}
+    | {"lassen", "eilig", "garder", "garde", "gardez", "conserver", "manter", "mantem", "mantenha", "mantem-na"}
+)
+_MOVE = frozenset(
+    {"move", "earliest", "standard", "later", "postpone", "push", "mover", "muevelo", "muevela", "posponer"}
+    | {"verschieben", "verschiebe", "spater", "deplacer", "deplace", "decaler", "decale", "repousser", "reporter"}
+    | {"adiar", "mudar", "mude", "adie"}
+)
+_NEW = frozenset(
+    {"new", "different", "another", "separate", "other", "nuevo", "nueva", "distinto", "distinta", "diferente"}
+    | {"otro", "otra", "neu", "neue", "neues", "anders", "andere", "anderes", "nouveau", "nouvelle", "autre"}
+    | {"novo", "nova", "outro", "outra"}
+)
+_SAME = frozenset(
+    {"same", "duplicate", "dupe", "mismo", "misma", "igual", "gleich", "gleiche", "dasselbe", "selbe", "doppelt"}
+    | {"meme", "doublon", "mesmo", "mesma"}
+)
+#: A choice is read from a short reply only; a longer one is analysed as brief content.
+_MAX_CHOICE_WORDS = 8
+_TOKEN = re.compile(r"[a-z']+")
 
 
 def normal(text: str) -> str:
-    return re.sub(r"[\s!.]+$", "", text.strip()).lower()
+    """A short message as a command is looked up: folded, trailing punctuation and spaces gone."""
+    return re.sub(r"[\s!.]+$", "", fold(text.strip()))
 
 
-def pending_answer(pending: dict[str, Any], said: str) -> str | None:
-    """How a message answers the open duplicate or rush question: new_work, duplicate, keep, move, or None."""
+def command(text: str) -> str | None:
+    """The command a message is (``help``, ``status``, ``cancel``, ``start over``, ``submit``, ``yes``), or None."""
+    return COMMANDS.get(normal(text))
+
+
+def _signals(text: str) -> list[tuple[str, bool]]:
+    """The deciding words of a short reply, each with whether a negation comes just before it."""
+    tokens = _TOKEN.findall(fold(text).replace("’", "'"))
+    if len(tokens) > _MAX_CHOICE_WORDS:
+        return []
+    found = []
+    for i, token in enumerate(tokens):
+        negated = any(t in _NEGATIONS for t in tokens[max(0, i - 2) : i])
+        found.append((token, negated))
+    return found
+
+
+def _pick(text: str, positive: frozenset[str], negative: frozenset[str]) -> bool | None:
+    """True for the positive side, False for the negative, None when the reply does not say.
+
+    The choice's own words decide ("ok, move it" moves); a bare yes or no counts only without them.
+    """
+    said: set[bool] = set()
+    agreed: set[bool] = set()
+    for token, negated in _signals(text):
+        if token in positive or token in negative:
+            said.add((token in positive) != negated)
+        elif (token in YES or token in NO) and not negated:
+            agreed.add(token in YES)
+    votes = said or agreed
+    return votes.pop() if len(votes) == 1 else None
+
+
+def choice(pending: dict[str, Any], text: str) -> Choice | None:
+    """How a reply answers the open duplicate or rush question, in natural words, or None."""
     if pending.get("duplicate_question"):
-        if said in _YES:
-            return "new_work"
-        if said in _NO:
-            return "duplicate"
+        new = _pick(text, _NEW, _SAME)
+        if new is not None:
+            return Choice.NEW_WORK if new else Choice.DUPLICATE
     if pending.get("rush_question"):
-        if said in _KEEP or (said in _YES and said != "new"):
-            return "keep"
-        if said in _MOVE:
-            return "move"
+        keep = _pick(text, _KEEP, _MOVE)
+        if keep is not None:
+            return Choice.KEEP if keep else Choice.MOVE
     return None
+
+
+def agrees(text: str) -> bool | None:
+    """A short yes (True) or no (False) in any supported language, or None."""
+    return _pick(text, frozenset(), frozenset())

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from bot.analysis.analyzer import Analyzer
 from bot.analysis.contract import AnalysisContext, Extraction
-from bot.analysis.merge import apply, validated
+from bot.analysis.dates import DeadlineNote, vague_deadline, weekend_note
+from bot.analysis.merge import validated
+from bot.analysis.non_answers import NonAnswer, non_answer
+from bot.analysis.rules.classify import infer_channels
 from bot.briefs.assessment import assess
 from bot.briefs.catalog import Catalog
 from bot.briefs.duplicates import (
@@ -20,12 +23,15 @@ from bot.briefs.duplicates import (
     find_duplicates,
     search_terms,
 )
-from bot.briefs.model import Brief
+from bot.briefs.model import FIELD_LABELS, LIST_FIELDS, Brief
 from bot.briefs.priority import suggest_priority
 from bot.briefs.questions import next_question
-from bot.briefs.summary import derive_title, understood
-from bot.intake.answers import COMMANDS, HELP_TEXT, normal, pending_answer
+from bot.briefs.summary import derive_title, format_value, understood
+from bot.delivery.cards import Action
+from bot.intake import asked
+from bot.intake.answers import HELP_TEXT, Choice, agrees, choice, command
 from bot.intake.messages import Incoming, Reply, ReplyKind
+from bot.intake.policy import changes, labelled_edit, merge, new_fields
 from bot.platform.calendar import local_date
 from bot.platform.clock import Clock
 from bot.platform.text import format_date, human, words
@@ -34,6 +40,21 @@ from storage.models import Draft, Request
 from storage.uow import UnitOfWork, UnitOfWorkFactory
 
 DRAFT_EXPIRY = timedelta(days=7)
+#: What an unsure objective or audience becomes the second time (shown to ops as a gap).
+TO_BE_AGREED = "to be agreed"
+DESIGNERS_CHOICE = "designer's choice"
+_CHOICE_BUTTONS = {
+    "rush_question": [Action.KEEP_RUSH, Action.MOVE_EARLIEST],
+    "duplicate_question": [Action.NEW_WORK, Action.SAME_REQUEST],
+}
+
+
+def _a(kind: str | None) -> str:
+    """A type in a sentence: "a video", "an email", "this kind of work"."""
+    if not kind or kind == "other":
+        return "this kind of work"
+    words_ = human(kind)
+    return ("an " if words_[0] in "aeiou" else "a ") + words_
 
 
 @dataclass
@@ -46,6 +67,8 @@ class _Turn:
     today: date
     msg: Incoming
     pending: dict[str, Any]
+    #: What this message changed or added, said before the next question.
+    said: list[str] = field(default_factory=list)
 
 
 class Conversation:
@@ -67,8 +90,8 @@ class Conversation:
         The analysis (an LLM call, perhaps) runs before the draft is locked, so no transaction waits on it.
         """
         now = self.clock.now()
-        command = COMMANDS.get(normal(msg.text))
-        extraction = self._extract_unlocked(msg, command, now)
+        said = None if msg.choice else command(msg.text)
+        extraction = self._extract_unlocked(msg, said, now)
         with self.uow() as u:
             draft = u.drafts.get(msg.requester_id, msg.conversation_id, lock=True)
             notice = None
@@ -78,31 +101,46 @@ class Conversation:
                     None,
                     "Your previous draft expired after 7 days without messages, so this starts a new one.",
                 )
-            reply = self._dispatch(u, draft, msg, command, now, extraction)
+            reply = self._dispatch(u, draft, msg, said, now, extraction)
             reply.notice = reply.notice or notice
             return reply
 
-    def _extract_unlocked(self, msg: Incoming, command: str | None, now: datetime) -> Extraction | None:
-        """The engine's extraction for a message that carries brief content; None for commands and answers."""
-        if command in ("help", "status", "cancel", "start over", "submit") or not msg.text.strip():
+    def _extract_unlocked(self, msg: Incoming, said: str | None, now: datetime) -> Extraction | None:
+        """The engine's extraction for a message that carries brief content; None for everything else."""
+        if said in ("help", "status", "cancel", "start over", "submit") or msg.choice or not msg.text.strip():
             return None
         with self.uow.read() as u:
             draft = u.drafts.get(msg.requester_id, msg.conversation_id)
         if draft is not None and now - draft.updated_at > DRAFT_EXPIRY:
             draft = None
-        if draft is not None and (
-            pending_answer(draft.pending, normal(msg.text)) or (command == "yes" and draft.asked_complete)
-        ):
-            return None
         brief = Brief.model_validate(draft.brief) if draft else Brief()
+        today = self.today(msg.timezone)
+        if self._without_engine(draft, brief, msg.text, said, today):
+            return None
+        return self._extract(msg, brief, draft.expecting if draft else None, today)
+
+    def _extract(self, msg: Incoming, brief: Brief, expecting: str | None, today: date) -> Extraction:
+        """The engine's reading of a message; "type: print" is read as the answer to that field."""
+        text = msg.text
+        edit = labelled_edit(text)
+        if edit is not None:
+            expecting, text = edit
         ctx = AnalysisContext(
-            today=self.today(msg.timezone),
-            timezone=msg.timezone,
-            catalog=self.catalog,
-            draft=brief,
-            expecting=draft.expecting if draft else None,
+            today=today, timezone=msg.timezone, catalog=self.catalog, draft=brief, expecting=expecting
         )
-        return self.analyzer.extract(msg.text, ctx)
+        return self.analyzer.extract(text, ctx)
+
+    def _without_engine(self, draft: Draft | None, brief: Brief, text: str, said: str | None, today: date) -> bool:
+        """Whether the message is read without an engine: a choice, a yes, a question to the bot, a non-answer."""
+        if asked.answer(text, brief, self.catalog, today):
+            return True
+        if draft is None:
+            return False
+        if choice(draft.pending, text) or (said == "yes" and draft.asked_complete):
+            return True
+        if draft.pending.get("suggested_deadline") and agrees(text) is not None:
+            return True
+        return bool(draft.expecting and non_answer(text))
 
     def submit(self, requester_id: str, conversation_id: str, timezone: str = "UTC") -> Reply:
         """Submit the conversation's draft (the Submit button, or typed `submit`)."""
@@ -151,28 +189,33 @@ class Conversation:
         u: UnitOfWork,
         draft: Draft | None,
         msg: Incoming,
-        command: str | None,
+        said: str | None,
         now: datetime,
         extraction: Extraction | None,
     ) -> Reply:
-        if command == "help":
+        if said == "help":
             return Reply(ReplyKind.HELP, HELP_TEXT)
-        if command == "status":
+        if said == "status":
             return self._status(u, msg.requester_id)
-        if command in ("cancel", "start over"):
+        if said in ("cancel", "start over"):
             if draft is not None:
                 u.drafts.delete(draft)
-            text = "Cancelled — the draft is gone." if command == "cancel" else "Starting over. What do you need?"
-            return Reply(ReplyKind.CANCELLED, text if draft or command != "cancel" else "There is no draft to cancel.")
+            text = "Cancelled — the draft is gone." if said == "cancel" else "Starting over. What do you need?"
+            return Reply(ReplyKind.CANCELLED, text if draft or said != "cancel" else "There is no draft to cancel.")
+        today = self.today(msg.timezone)
         if draft is None:
-            if command == "submit":
+            if said == "submit":
                 return Reply(ReplyKind.HELP, "There is no draft to submit yet. " + HELP_TEXT)
+            answer = asked.answer(msg.text, Brief(), self.catalog, today)
+            if answer:
+                return Reply(ReplyKind.HELP, answer + "\nTell me what you need and I'll start a brief.")
             draft = self._new_draft(msg.requester_id, msg.conversation_id, now)
-        turn = _Turn(u, draft, Brief.model_validate(draft.brief), self.today(msg.timezone), msg, dict(draft.pending))
-        pending_reply = self._answer_pending(turn, now)
-        if pending_reply is not None:
-            return pending_reply
-        if command == "submit" or (command == "yes" and draft.asked_complete):
+        turn = _Turn(u, draft, Brief.model_validate(draft.brief), today, msg, dict(draft.pending))
+        for step in (self._choice, self._suggestion, self._question_back, self._non_answer):
+            reply = step(turn, now)
+            if reply is not None:
+                return reply
+        if said == "submit" or (said == "yes" and draft.asked_complete):
             return self._submit(turn, now)
         return self._analyze(turn, now, extraction)
 
@@ -193,54 +236,164 @@ class Conversation:
         lines = [f"• {r.ref} {words(r.title)} — {human(r.status)}" for r in open_requests]
         return Reply(ReplyKind.STATUS, "Your open requests:\n" + "\n".join(lines))
 
-    def _answer_pending(self, turn: _Turn, now: datetime) -> Reply | None:
-        """Resolve a duplicate or rush question when the message answers it; None to analyse normally."""
-        answer = pending_answer(turn.pending, normal(turn.msg.text))
-        if answer == "new_work":
-            turn.pending.pop("duplicate_question")
-        elif answer == "duplicate":
-            turn.u.drafts.delete(turn.draft)
-            refs = ", ".join(turn.pending.get("duplicates", []))
-            return Reply(ReplyKind.CANCELLED, f"OK — I dropped this draft; follow {refs} instead (`status` shows it).")
-        elif answer == "keep":
-            turn.pending.pop("rush_question")
-            turn.pending["rush_ok_for"] = turn.brief.deadline.isoformat() if turn.brief.deadline else None
-        elif answer == "move":
-            earliest = assess(turn.brief, self.catalog, turn.today).earliest_standard_date
-            turn.pending.pop("rush_question")
-            turn.brief = turn.brief.model_copy(update={"deadline": earliest})
-        return self._next(turn, now) if answer else None
+    def _set_deadline(self, turn: _Turn, day: date) -> None:
+        before = turn.brief
+        turn.brief = turn.brief.model_copy(update={"deadline": day})
+        turn.brief = turn.brief.model_copy(update={"title": derive_title(turn.brief)})
+        turn.said += changes(before, turn.brief) or [f"Deadline set to {format_date(day)}."]
+
+    def _choice(self, turn: _Turn, now: datetime) -> Reply | None:
+        """The open duplicate or rush question answered, by a button or in words."""
+        picked = turn.msg.choice or choice(turn.pending, turn.msg.text)
+        if picked is None:
+            return None
+        if picked in (Choice.NEW_WORK, Choice.DUPLICATE) and turn.pending.pop("duplicate_question", None):
+            if picked == Choice.DUPLICATE:
+                turn.u.drafts.delete(turn.draft)
+                refs = ", ".join(turn.pending.get("duplicates", []))
+                return Reply(
+                    ReplyKind.CANCELLED, f"OK — I dropped this draft; follow {refs} instead (`status` shows it)."
+                )
+            turn.said.append("OK — a new request.")
+        elif picked in (Choice.KEEP, Choice.MOVE) and turn.pending.pop("rush_question", None):
+            if picked == Choice.KEEP:
+                turn.pending["rush_ok_for"] = turn.brief.deadline.isoformat() if turn.brief.deadline else None
+                if turn.brief.deadline:
+                    turn.said.append(f"Keeping {format_date(turn.brief.deadline)} as a rush.")
+            else:
+                earliest = assess(turn.brief, self.catalog, turn.today).earliest_standard_date
+                if earliest is not None:
+                    self._set_deadline(turn, earliest)
+        else:
+            turn.said.append("That question is no longer open.")
+        return self._next(turn, now)
+
+    def _suggestion(self, turn: _Turn, now: datetime) -> Reply | None:
+        """A yes or no to the day the bot offered for a vague or weekend deadline."""
+        offered = turn.pending.get("suggested_deadline")
+        yes = agrees(turn.msg.text) if isinstance(offered, str) else None
+        if yes is None or not isinstance(offered, str):
+            return None
+        turn.pending.pop("suggested_deadline")
+        if yes:
+            self._set_deadline(turn, date.fromisoformat(offered))
+        elif not turn.brief.deadline:
+            turn.said.append("OK — which day then?")
+        return self._next(turn, now)
+
+    def _question_back(self, turn: _Turn, now: datetime) -> Reply | None:
+        """A question to the bot, answered before the conversation goes on."""
+        answer = asked.answer(turn.msg.text, turn.brief, self.catalog, turn.today)
+        if answer is None:
+            return None
+        turn.said.append(answer)
+        turn.pending.pop("asked", None)  # what follows is the conversation's question again, not a repeat
+        return self._next(turn, now)
+
+    def _non_answer(self, turn: _Turn, now: datetime) -> Reply | None:
+        """ "Not sure", "you decide", "n/a" for the field asked for (SPEC 2.1): recorded or asked once more."""
+        field_name, kind = turn.draft.expecting, non_answer(turn.msg.text)
+        if not field_name or kind is None:
+            return None
+        unsure: dict[str, int] = turn.pending.setdefault("unsure", {})
+        times = unsure[field_name] = unsure.get(field_name, 0) + 1
+        label = FIELD_LABELS.get(field_name, field_name).lower()
+        value: Any = None
+        if field_name in ("objective", "audience"):
+            if times == 1:
+                turn.said.append("No problem — even a rough idea helps.")
+            else:
+                value = TO_BE_AGREED
+        elif field_name == "deadline" and times > 1 and turn.pending.get("suggested_deadline"):
+            self._set_deadline(turn, date.fromisoformat(turn.pending.pop("suggested_deadline")))
+        elif field_name == "deadline":
+            self._offer_deadline(turn, DeadlineNote(kind="flexible"))
+        elif field_name == "request_type":
+            value = "other"
+        elif field_name == "channels":
+            implied = infer_channels("", turn.brief.request_type, True, None) if turn.brief.request_type else []
+            value = implied or None
+        elif field_name == "copy" and kind is NonAnswer.NONE:
+            value = "copy needed"
+        else:
+            value = [DESIGNERS_CHOICE] if field_name in LIST_FIELDS else DESIGNERS_CHOICE
+        if value is not None:
+            turn.brief = turn.brief.model_copy(update={"copy_text" if field_name == "copy" else field_name: value})
+            turn.brief = turn.brief.model_copy(update={"title": derive_title(turn.brief)})
+            shown = format_value(field_name, value)
+            gap = " — creative ops will see it as still open" if value == TO_BE_AGREED else ""
+            turn.said.append(f"Noted: {label} {shown}{gap}.")
+        return self._next(turn, now)
+
+    def _offer_deadline(self, turn: _Turn, note: DeadlineNote) -> None:
+        """Offer a day for a deadline said as no day: the earliest standard date, the period's, the Friday."""
+        earliest = assess(turn.brief, self.catalog, turn.today).earliest_standard_date
+        day = note.suggestion if note.kind in ("period", "weekend") else earliest
+        if day is None:
+            return
+        turn.pending["suggested_deadline"] = day.isoformat()
+        said = f"“{note.said}”" if note.said else "No fixed date"
+        if note.kind == "weekend" and turn.brief.deadline:
+            text = f"{format_date(turn.brief.deadline)} is a weekend day: shall I make it {format_date(day)}?"
+        elif note.kind == "period":
+            text = f"{said} — which day exactly? I'd suggest {format_date(day)}: shall I use it?"
+        else:
+            kind = _a(turn.brief.request_type)
+            text = f"{said}: the earliest standard date for {kind} is {format_date(day)} — shall I use it?"
+        turn.pending["suggestion_text"] = text + " Reply `yes`, or tell me the day."
 
     def _analyze(self, turn: _Turn, now: datetime, extraction: Extraction | None) -> Reply:
         if not turn.msg.text.strip() and not turn.msg.files:
             return Reply(ReplyKind.QUESTION, "Tell me what you need — " + HELP_TEXT.split(" — ", 1)[1].split("\n")[0])
         engine = fallback = None
+        before = turn.brief
         if turn.msg.text.strip():
             if extraction is None:  # the draft changed under a concurrent message: analyse against this one
-                ctx = AnalysisContext(
-                    today=turn.today,
-                    timezone=turn.msg.timezone,
-                    catalog=self.catalog,
-                    draft=turn.brief,
-                    expecting=turn.draft.expecting,
-                )
-                extraction = self.analyzer.extract(turn.msg.text, ctx)
-            before = turn.brief
-            turn.brief = apply(turn.brief, extraction, self.catalog)
+                extraction = self._extract(turn.msg, turn.brief, turn.draft.expecting, turn.today)
+            merged = merge(turn.brief, extraction, turn.msg.text, self.catalog)
+            turn.brief, turn.said = merged.brief, [*turn.said, *merged.changes]
             engine, fallback = extraction.usage.engine, extraction.fallback_reason
             if (turn.brief.request_type, turn.brief.channels) != (before.request_type, before.channels):
                 turn.draft.engine = engine
+            self._deadline_words(turn, before, extraction)
         if turn.msg.files:
             turn.brief = turn.brief.model_copy(
                 update={"assets": list(dict.fromkeys([*turn.brief.assets, *turn.msg.files]))}
             )
+        turn.said += self._noted(before, turn.brief)
         reply = self._next(turn, now)
         reply.engine, reply.fallback_reason = engine, fallback
         return reply
 
+    def _deadline_words(self, turn: _Turn, before: Brief, extraction: Extraction) -> None:
+        """A deadline said as no working day ("asap", "Q2", a Saturday) gets a day offered."""
+        if turn.brief.deadline and turn.brief.deadline != before.deadline:
+            turn.pending.pop("suggested_deadline", None)
+            note = weekend_note(turn.brief.deadline)
+        elif not turn.brief.deadline:
+            note = extraction.deadline_note or vague_deadline(turn.msg.text, turn.today)
+        else:
+            note = None
+        if note is not None:
+            self._offer_deadline(turn, note)
+
+    def _noted(self, before: Brief, after: Brief) -> list[str]:
+        """What the message gave for the first time: the whole summary on the first message, else the new fields."""
+        if not before.known():
+            summary = understood(after)
+            return [f"Got it: {summary}."] if summary else []
+        added = [n for n in new_fields(before, after) if n not in ("notes", "campaign", "budget", "approver")]
+        if not added:
+            return []
+        parts = [f"{FIELD_LABELS[n].lower()} {words(format_value(n, after.get(n)))}" for n in added]
+        return ["Noted: " + "; ".join(parts) + "."]
+
     def _next(self, turn: _Turn, now: datetime) -> Reply:
         """Store the draft and ask the most important open question, or show the brief to confirm."""
         reply = self._decide(turn)
+        said = "\n".join(turn.said)
+        if said and reply.kind in (ReplyKind.QUESTION, ReplyKind.CONFIRM):
+            reply.text = f"{said}\n{reply.text}"
         turn.draft.brief = turn.brief.model_dump(mode="json")
         turn.draft.pending = turn.pending
         turn.draft.asked_complete = reply.kind is ReplyKind.CONFIRM
@@ -248,34 +401,28 @@ class Conversation:
         turn.u.drafts.save(turn.draft)
         return reply
 
+    def _ask(self, turn: _Turn, text: str, topic: str, **extra: Any) -> Reply:
+        """A question, never the same one twice in a row: a repeated topic is asked in other words."""
+        turn.pending["asked"] = {"topic": topic, "times": self._times_asked(turn, topic) + 1}
+        return Reply(ReplyKind.QUESTION, text, **extra)
+
+    def _times_asked(self, turn: _Turn, topic: str) -> int:
+        last = turn.pending.get("asked") or {}
+        return int(last.get("times", 0)) if last.get("topic") == topic else 0
+
     def _decide(self, turn: _Turn) -> Reply:
         brief, pending = turn.brief, turn.pending
-        summary = understood(brief)
-        prefix = f"Got it: {summary}.\n" if summary else ""
         if brief.deadline and brief.deadline < turn.today:
             turn.brief = brief.without("deadline")
             turn.draft.expecting = "deadline"
-            return Reply(ReplyKind.QUESTION, f"{format_date(brief.deadline)} is in the past. When do you need it by?")
-        if brief.request_type and not pending.get("duplicate_checked") and brief.objective:
-            pending["duplicate_checked"] = True
-            duplicates = self._duplicates(turn)
-            if duplicates:
-                pending["duplicates"] = [d.ref for d in duplicates]
-                pending["duplicate_question"] = True
-                listed = "\n".join(f"• {d.ref} “{words(d.title)}” — {human(d.status)}" for d in duplicates)
-                turn.draft.expecting = None
-                return Reply(
-                    ReplyKind.QUESTION,
-                    f"{prefix}This looks similar to:\n{listed}\n"
-                    "Is this new work? Reply `yes` for a new request or `no` to drop this draft.",
-                )
-        if pending.get("duplicate_question"):
-            refs = ", ".join(pending.get("duplicates", []))
-            return Reply(
-                ReplyKind.QUESTION,
-                f"{prefix}Before we go on: is this new work, or the same as {refs}? "
-                "Reply `yes` (new) or `no` (drop this draft).",
-            )
+            return self._ask(turn, f"{format_date(brief.deadline)} is in the past. When do you need it by?", "past")
+        duplicate = self._duplicate_question(turn)
+        if duplicate is not None:
+            return duplicate
+        if pending.get("suggestion_text") and pending.get("suggested_deadline"):
+            turn.draft.expecting = "deadline"
+            return self._ask(turn, pending.pop("suggestion_text"), "suggestion")
+        pending.pop("suggestion_text", None)
         verdict = assess(brief, self.catalog, turn.today)
         if verdict.rush and brief.deadline and pending.get("rush_ok_for") != brief.deadline.isoformat():
             pending["rush_question"] = True
@@ -283,20 +430,27 @@ class Conversation:
             earliest = verdict.earliest_standard_date
             assert earliest is not None
             kind = human(brief.request_type or "other")
-            return Reply(
-                ReplyKind.QUESTION,
-                f"{prefix}{format_date(brief.deadline)} is sooner than the standard "
+            check = "Just to check: " if self._times_asked(turn, "rush") else ""
+            return self._ask(
+                turn,
+                f"{check}{format_date(brief.deadline)} is sooner than the standard "
                 f"lead time for {kind} ({verdict.lead_time_days} business days); the earliest standard "
                 f"date is {format_date(earliest)}. Reply `keep` to keep your date as a rush, or `move` "
                 f"to use {format_date(earliest)}.",
+                "rush",
                 assessment=verdict,
+                choices=_CHOICE_BUTTONS["rush_question"],
             )
         pending.pop("rush_question", None)
         if verdict.missing_fields:
-            field_name, question = next_question(verdict.missing_fields, self.catalog)
+            times = self._times_asked(turn, verdict.missing_fields[0])
+            field_name, question = next_question(verdict.missing_fields, self.catalog, again=times % 2 == 1)
+            if times and not turn.said:
+                question = "I didn't catch that. " + question
             turn.draft.expecting = field_name
-            return Reply(ReplyKind.QUESTION, prefix + question, assessment=verdict)
+            return self._ask(turn, question, field_name, assessment=verdict)
         turn.draft.expecting = None
+        pending.pop("asked", None)
         rush = " (rush)" if verdict.rush else ""
         return Reply(
             ReplyKind.CONFIRM,
@@ -304,6 +458,29 @@ class Conversation:
             "creative ops, or tell me what to change.",
             brief=brief,
             assessment=verdict,
+        )
+
+    def _duplicate_question(self, turn: _Turn) -> Reply | None:
+        """Name the closest similar requests once the brief says what it is, and ask whether this is new work."""
+        pending = turn.pending
+        if turn.brief.request_type and not pending.get("duplicate_checked") and turn.brief.objective:
+            pending["duplicate_checked"] = True
+            duplicates = self._duplicates(turn)
+            if duplicates:
+                pending["duplicates"] = [d.ref for d in duplicates]
+                pending["duplicate_names"] = [f"{d.ref} “{words(d.title)}” — {human(d.status)}" for d in duplicates]
+                pending["duplicate_question"] = True
+        if not pending.get("duplicate_question"):
+            return None
+        turn.draft.expecting = None
+        listed = "\n".join(f"• {name}" for name in pending.get("duplicate_names", pending.get("duplicates", [])))
+        opening = "Before we go on — this" if self._times_asked(turn, "duplicate") else "This"
+        return self._ask(
+            turn,
+            f"{opening} looks similar to:\n{listed}\nIs this new work? Reply `new` for a new request or `same` to "
+            "drop this draft.",
+            "duplicate",
+            choices=_CHOICE_BUTTONS["duplicate_question"],
         )
 
     def _duplicates(self, turn: _Turn) -> list[Candidate]:

@@ -7,6 +7,7 @@ from enum import StrEnum
 
 from bot.briefs.assessment import Assessment
 from bot.briefs.model import Brief
+from bot.delivery.cards import Action
 from storage.models import Request
 
 
@@ -30,6 +31,8 @@ class Incoming:
     text: str
     timezone: str = "UTC"
     files: list[str] = field(default_factory=list)
+    #: A button's answer to the open yes/no question (``answers.Choice``), instead of text.
+    choice: str | None = None
 
 
 @dataclass
@@ -44,3 +47,5 @@ class Reply:
     notice: str | None = None
     engine: str | None = None
     fallback_reason: str | None = None
+    #: The yes/no question's buttons (SPEC 6.5), when the reply asks one.
+    choices: list[Action] = field(default_factory=list)

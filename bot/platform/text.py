@@ -15,6 +15,33 @@ def human(name: str) -> str:
     return name.replace("_", " ")
 
 
+#: Platforms as people write them; any other id reads as its words.
+PLATFORM_NAMES = {
+    "instagram": "Instagram",
+    "linkedin": "LinkedIn",
+    "tiktok": "TikTok",
+    "facebook": "Facebook",
+    "youtube": "YouTube",
+    "x": "X",
+    "pinterest": "Pinterest",
+    "snapchat": "Snapchat",
+    "threads": "Threads",
+    "xing": "XING",
+    "vimeo": "Vimeo",
+    "spotify": "Spotify",
+    "apple_podcasts": "Apple Podcasts",
+    "meta_ads": "Meta ads",
+    "google_ads": "Google Ads",
+    "linkedin_ads": "LinkedIn ads",
+    "tiktok_ads": "TikTok ads",
+}
+
+
+def platform_name(name: str) -> str:
+    """A platform id as people write it: ``google_ads`` → ``Google Ads``."""
+    return PLATFORM_NAMES.get(name.lower(), human(name))
+
+
 def human_list(names: Iterable[str]) -> str:
     """Names as words, comma-separated."""
     return ", ".join(human(name) for name in names)

@@ -44,7 +44,7 @@ def test_escaped_text_and_links_round_trip_exactly(slack: SlackHarness) -> None:
     assert "*URL*\nhttps://cdn.example.com/a?x=1&amp;y=2" in fields
     slack.dm("submit")
     triage = slack.next_post(OPS)
-    assert triage.params["text"] == "New request CR-0001: Video: sign-ups &amp; 5k &lt;leads&gt;"
+    assert triage.params["text"] == "New request CR-0001: Sign-ups &amp; 5k &lt;leads&gt; — YouTube video 30s"
     assert "&amp;amp;" not in str(triage.params["blocks"])
 
 

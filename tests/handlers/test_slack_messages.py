@@ -53,7 +53,7 @@ def test_typing_yes_submits(slack: SlackHarness) -> None:
     slack.dm("yes")
     reply = slack.next_post("DU1", count=3)
     assert reply.params["text"].startswith("Submitted as CR-0001")
-    assert slack.next_post(OPS).params["text"] == "New request CR-0001: Video: drive sign-ups for the spring launch"
+    assert slack.next_post(OPS).params["text"] == "New request CR-0001: Drive sign-ups for the spring launch — YouTube video 30s"
 
 
 def test_a_correction_midway_changes_the_brief(slack: SlackHarness) -> None:
@@ -83,7 +83,7 @@ def test_a_duplicate_is_named_with_ref_title_and_status(slack: SlackHarness) -> 
     slack.next_post(OPS)
     slack.dm(f"{VIDEO}. {GOALS}", user="U2")
     warning = slack.next_post("DU2").params["text"]
-    assert "CR-0001" in warning and "Video: drive sign-ups for the spring launch" in warning
+    assert "CR-0001" in warning and "Drive sign-ups for the spring launch — YouTube video 30s" in warning
     assert "submitted" in warning and "new work" in warning
 
 

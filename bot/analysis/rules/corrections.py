@@ -8,6 +8,7 @@ from typing import Any
 from bot.analysis.contract import AnalysisContext
 from bot.analysis.date_words import NUMBER_WORDS, fold
 from bot.analysis.dates import find_dates
+from bot.analysis.non_answers import non_answer
 from bot.analysis.rules.classify import classify, infer_channels
 from bot.analysis.rules.fields import named, number
 from bot.analysis.rules.lexicon import lexicon
@@ -64,13 +65,6 @@ def cleared_fields(folded: str, update: dict[str, Any]) -> list[str]:
     return [name for name in dict.fromkeys(names) if name not in update]
 
 
-#: Bare replies that give no value: never stored (the conversation decides what they count as).
-NON_ANSWER = re.compile(
-    r"^\W*(?:n/?a|none|nothing|nope|no|not sure|unsure|no idea|idk|dunno|don'?t know|not yet|tbd|tbc|\?+|-+"
-    r"|you decide|up to you|your call|whatever(?: you (?:think|want|like))?|any|anything|doesn'?t matter"
-    r"|keine ahnung|weiss nicht|egal|keine|nichts|no se|ni idea|da igual|ninguno|nada|je ne sais pas"
-    r"|aucune idee|peu importe|aucun|rien|nao sei|tanto faz|nenhum|nada)\W*$"
-)
 _COUNT = re.compile(rf"\d[\d,.' ]*k?|\b(?:{'|'.join(w for w in NUMBER_WORDS if len(w) > 2)})\b")
 _COUNTED = ("quantity", "slide_count", "duration")
 
@@ -78,7 +72,7 @@ _COUNTED = ("quantity", "slide_count", "duration")
 def _implausible(field: str, message: Message, ctx: AnalysisContext) -> bool:
     """A bare reply that cannot be a value of the field: no answer, a date for a text field, no count."""
     folded = trim(message.folded)
-    if NON_ANSWER.match(folded):
+    if non_answer(folded):
         return True
     if field in _COUNTED:
         return not _COUNT.search(folded)

@@ -140,10 +140,12 @@ def _with_draft_lists(fields: dict[str, Any], folded: str, draft: Brief) -> None
 
 
 def _drop_negated_lists(update: dict[str, Any], negated: set[str], draft: Brief) -> None:
-    """A message that only negates ("not Instagram") removes those values from the draft's list."""
+    """A message that negates ("LinkedIn, not Instagram") removes those values from the draft's list and keeps
+    the others: the list is returned whole."""
     for name in ("platforms", "formats", "markets"):
-        if name not in update and negated & set(draft.get(name)):
-            update[name] = [v for v in draft.get(name) if v not in negated]
+        if negated & set(draft.get(name)):
+            kept = [v for v in draft.get(name) if v not in negated]
+            update[name] = list(dict.fromkeys([*kept, *update.get(name, [])]))
 
 
 def _short_list_answer(field: str, message: Message) -> bool:
@@ -160,8 +162,10 @@ def _answer_expected(update: dict[str, Any], message: Message, folded: str, ctx:
         return
     if field in update and not _short_list_answer(field, message):
         return
-    if field in ("objective", "audience") and {"objective", "audience"} & update.keys():
+    if {"objective", "audience"} & update.keys() - {field}:
         return  # "audience HR leaders" answers the audience, whatever was asked
+    if field in ("request_type", "channels") and update.keys() - {"channels"}:
+        return  # a message that states other fields is not a bare answer to the type
     value = answer_expected(field, message, ctx)
     if value in (None, "", []):
         return

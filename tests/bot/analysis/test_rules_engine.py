@@ -396,7 +396,7 @@ def test_analyzer_uses_the_rules_engine() -> None:
     )
     assert extraction.usage.engine == "rules"
     assert brief.request_type == "print" and brief.deadline == date(2026, 3, 18)
-    assert brief.title == "Print: bring families to campus"
+    assert brief.title == "Bring families to campus — A5 print"
     assert assess(brief, CATALOG, TODAY).missing_fields == []
 
 

@@ -68,7 +68,7 @@ def test_a_pasted_brief_gets_one_reply_and_is_submitted(console_services: Servic
 
 def test_a_submission_without_an_ops_channel_says_it_is_stored_only(console_services: Services) -> None:
     out = talk(console_services, "\n".join(PASTE), End.IDLE, "submit")
-    assert "Submitted as CR-0001: Video: drive sign-ups for the spring launch — stored only" in out
+    assert "Submitted as CR-0001: Drive sign-ups for the spring launch — YouTube video 30s — stored only" in out
     assert "no ops channel is configured, so nobody was notified" in out
     assert "keep you posted here" not in out
 
@@ -80,7 +80,7 @@ def test_a_submission_with_an_ops_channel_says_the_slack_app_posts_it(console_se
 
 def test_cancel_with_a_reference_withdraws_the_request_as_in_slack(console_services: Services, db: Database) -> None:
     out = talk(console_services, "\n".join(PASTE), End.IDLE, "submit", End.IDLE, "cancel CR-0001", "", "cancel cr-0001")
-    assert "CR-0001 “Video: drive sign-ups for the spring launch” is cancelled." in out
+    assert "CR-0001 “Drive sign-ups for the spring launch — YouTube video 30s” is cancelled." in out
     assert "CR-0001 is already cancelled; nothing changed." in out
     assert stored(db, "CR-0001").status == "cancelled"
 

@@ -41,7 +41,7 @@ def test_full_conversation_to_submission(convo: Conversation, db: Database) -> N
     confirm = say(convo, "Goal: drive sign-ups for the spring launch. Audience: marketing managers in DACH")
     assert confirm.kind is ReplyKind.CONFIRM
     assert confirm.brief is not None and confirm.brief.deadline == date(2026, 3, 23)
-    assert confirm.brief.title and confirm.brief.title.startswith("Video")
+    assert confirm.brief.title == "Drive sign-ups for the spring launch — YouTube video 30s"
     done = say(convo, "yes")
     assert done.kind is ReplyKind.SUBMITTED
     assert done.request is not None and done.request.ref == "CR-0001"

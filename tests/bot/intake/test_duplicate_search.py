@@ -24,7 +24,7 @@ COMPLETE_VIDEO = (
 )
 SIMILAR = {
     "request_type": "video",
-    "title": "Video: drive sign-ups for the spring launch",
+    "title": "Drive sign-ups for the spring launch — YouTube video 30s",
     "objective": "drive sign-ups for the spring launch",
     "audience": "marketing managers in DACH",
 }

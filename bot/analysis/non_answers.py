@@ -1,0 +1,47 @@
+"""Replies that give no value (SPEC 2.1 "don't have / not sure / you decide"), in the five languages."""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+
+from bot.analysis.date_words import fold
+
+#: A bare yes or no, in the five languages (folded): an answer to a yes/no question, never a field's value.
+YES = frozenset({"yes", "y", "yep", "yeah", "yup", "sure", "ok", "okay", "si", "ja", "jep", "oui", "sim", "vale"})
+NO = frozenset({"no", "n", "nope", "nah", "nein", "non", "nao"})
+YES_NO = YES | NO
+
+
+class NonAnswer(StrEnum):
+    """A reply that gives no value (SPEC 2.1 "don't have / not sure / you decide")."""
+
+    UNSURE = "unsure"
+    DELEGATED = "delegated"
+    NONE = "none"
+
+
+_UNSURE = re.compile(
+    r"^\W*(?:i'?m )?(?:not sure|unsure|no idea|idk|dunno|(?:i )?don'?t know|not yet|tbd|tbc|\?+|no clue"
+    r"|keine ahnung|weiss (?:ich )?nicht|unklar|noch nicht|no se|ni idea|no lo se|todavia no|aun no"
+    r"|je ne sais pas|aucune idee|pas encore|je sais pas|nao sei|ainda nao|sei la)\W*$"
+)
+_DELEGATED = re.compile(
+    r"^\W*(?:you decide|up to you|your call|you choose|whatever(?: you (?:think|want|like))?|any|anything"
+    r"|doesn'?t matter|dont care|don't care|designer'?s choice|surprise me|egal|ihr entscheidet|entscheidet ihr"
+    r"|wie ihr wollt|da igual|lo que quieras|decidid vosotros|decide tu|como quieras|peu importe|comme vous voulez"
+    r"|a vous de voir|vous decidez|tanto faz|voces decidem|voce decide|como quiser)\W*$"
+)
+_NONE = re.compile(
+    r"^\W*(?:n/?a|none|nothing|nope|no|-+|not applicable|(?:we )?don'?t have (?:one|any|it)|keine|nichts"
+    r"|ninguno|ninguna|nada|aucun|aucune|rien|nenhum|nenhuma)\W*$"
+)
+
+
+def non_answer(text: str) -> NonAnswer | None:
+    """What kind of non-answer a reply is, or None when it may carry a value."""
+    folded = fold(text.strip())
+    for kind, pattern in ((NonAnswer.UNSURE, _UNSURE), (NonAnswer.DELEGATED, _DELEGATED), (NonAnswer.NONE, _NONE)):
+        if pattern.match(folded):
+            return kind
+    return None
