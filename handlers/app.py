@@ -32,6 +32,7 @@ WORKING_ON = {
     commands.KIND: "your /creative-request",
     actions.SUBMIT: "your submission",
     actions.CHANGE: "your click",
+    actions.CHOICE: "your choice",
     views.INTAKE: "your form",
     views.TEXT: "your form",
 }

@@ -155,7 +155,7 @@ def test_piped_console_input_is_read_in_paragraphs_and_cancel_works(tmp_path: Pa
     assert result.returncode == 0, result.stderr
     assert result.stdout.count("> ") == 4  # three messages, then the end of input
     assert "Here is your brief" in result.stdout and "Submitted as CR-0001" in result.stdout
-    assert "CR-0001 “Video: drive sign-ups” is cancelled." in result.stdout
+    assert "CR-0001 “Drive sign-ups — YouTube video 30s” is cancelled." in result.stdout
 
 
 def test_console_log_lines_go_to_a_file_when_stderr_shows_in_the_conversation(tmp_path: Path) -> None:

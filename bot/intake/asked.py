@@ -20,7 +20,7 @@ _LEAD_TIME = re.compile(
     r"|quanto tempo|qual o prazo|prazo)\b"
 )
 _MISSING = re.compile(
-    r"\b(?:what(?:'s| is| else)? (?:is )?(?:missing|left|needed|still needed)|what else do you need"
+    r"\b(?:what(?:'s| is| else)? (?:is )?(?:still )?(?:missing|left|needed)|what else do you need"
     r"|what do you (?:still )?need|anything else|que (?:mas )?(?:falta|necesitas)|was fehlt|was brauchst du"
     r"|qu'est-ce qui manque|que manque|de quoi as-tu besoin|o que falta|do que (?:mais )?precisa)\b"
 )

@@ -16,6 +16,15 @@ class BriefCard(Card):
     actions: list[Action] = [Action.SUBMIT, Action.EDIT]
 
 
+class ChoiceCard(Card):
+    """A yes/no question of the intake with its buttons (SPEC 2.1.4, 2.1.5, 6.5)."""
+
+    kind = "intake_choice"
+    text: str
+    conversation_id: str
+    actions: list[Action]
+
+
 class IntakeForm(Card):
     """The intake modal: the catalog's types and channels and every brief field, prefilled from a draft."""
 

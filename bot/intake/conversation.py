@@ -394,6 +394,9 @@ class Conversation:
         said = "\n".join(turn.said)
         if said and reply.kind in (ReplyKind.QUESTION, ReplyKind.CONFIRM):
             reply.text = f"{said}\n{reply.text}"
+        if reply.kind is ReplyKind.QUESTION and turn.pending.get("last_question") == reply.text:
+            reply.text = "I still need this to go on — " + reply.text[:1].lower() + reply.text[1:]
+        turn.pending["last_question"] = reply.text if reply.kind is ReplyKind.QUESTION else None
         turn.draft.brief = turn.brief.model_dump(mode="json")
         turn.draft.pending = turn.pending
         turn.draft.asked_complete = reply.kind is ReplyKind.CONFIRM

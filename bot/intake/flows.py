@@ -8,7 +8,7 @@ from bot.briefs.catalog import Catalog
 from bot.briefs.model import Brief
 from bot.delivery.cards import Notice
 from bot.delivery.ports import ChatPort
-from bot.intake.cards import BriefCard, IntakeForm
+from bot.intake.cards import BriefCard, ChoiceCard, IntakeForm
 from bot.intake.conversation import Conversation
 from bot.intake.form import form_errors
 from bot.intake.messages import Incoming, Reply, ReplyKind
@@ -107,13 +107,22 @@ class IntakeFlows:
         self.deliver(port, dm_channel, reply, replace_ts=message_ts if reply.kind is ReplyKind.SUBMITTED else None)
         return reply
 
+    def choose(self, port: ChatPort, user: str, conversation_id: str, dm_channel: str, picked: str) -> Reply:
+        """A button of a yes/no question (Keep as rush, Move to earliest, It's new, Same request)."""
+        reply = self.conversation.handle(Incoming(user, conversation_id, "", port.user_timezone(user), choice=picked))
+        self.deliver(port, dm_channel, reply)
+        return reply
+
     def deliver(self, port: ChatPort, channel: str, reply: Reply, replace_ts: str | None = None) -> None:
         """Announce a submission to ops, then show the reply in the conversation."""
         if reply.kind is ReplyKind.SUBMITTED and reply.request is not None:
             self.announce(port, reply.request)
         text = "\n".join(filter(None, [reply.notice, fallback_note(reply), reply.text]))
+        card: BriefCard | ChoiceCard | Notice
         if reply.kind is ReplyKind.CONFIRM and reply.brief is not None:
-            card: BriefCard | Notice = BriefCard(intro=text, brief=reply.brief, conversation_id=channel)
+            card = BriefCard(intro=text, brief=reply.brief, conversation_id=channel)
+        elif reply.choices:
+            card = ChoiceCard(text=text, conversation_id=channel, actions=reply.choices)
         else:
             card = Notice(text=text)
         if replace_ts:

@@ -7,6 +7,10 @@ from bot.delivery.cards import Action
 ACTION_SUBMIT = "intake_submit"
 ACTION_EDIT = "intake_edit"
 ACTION_NEW_REQUEST = "new_request"
+ACTION_KEEP_RUSH = "intake_keep_rush"
+ACTION_MOVE_EARLIEST = "intake_move_earliest"
+ACTION_NEW_WORK = "intake_new_work"
+ACTION_SAME_REQUEST = "intake_same_request"
 TRIAGE_APPROVE = "triage_approve"
 TRIAGE_REQUEST_INFO = "triage_request_info"
 TRIAGE_REJECT = "triage_reject"
@@ -30,6 +34,10 @@ ACTION_IDS: dict[Action, str] = {
     Action.SUBMIT: ACTION_SUBMIT,
     Action.EDIT: ACTION_EDIT,
     Action.NEW_REQUEST: ACTION_NEW_REQUEST,
+    Action.KEEP_RUSH: ACTION_KEEP_RUSH,
+    Action.MOVE_EARLIEST: ACTION_MOVE_EARLIEST,
+    Action.NEW_WORK: ACTION_NEW_WORK,
+    Action.SAME_REQUEST: ACTION_SAME_REQUEST,
     Action.APPROVE: TRIAGE_APPROVE,
     Action.REQUEST_INFO: TRIAGE_REQUEST_INFO,
     Action.REJECT: TRIAGE_REJECT,
@@ -40,6 +48,13 @@ ACTION_IDS: dict[Action, str] = {
     Action.DELIVERED: PROD_DELIVERED,
     Action.ACCEPT: DELIVERY_ACCEPT,
     Action.REQUEST_CHANGES: DELIVERY_CHANGES,
+}
+#: The intake's choice buttons: action id → the conversation's answer (``bot.intake.answers.Choice``).
+CHOICES: dict[str, str] = {
+    ACTION_KEEP_RUSH: "keep",
+    ACTION_MOVE_EARLIEST: "move",
+    ACTION_NEW_WORK: "new_work",
+    ACTION_SAME_REQUEST: "duplicate",
 }
 #: The action forms: the lifecycle action a form asks text for → its callback id.
 FORM_VIEWS: dict[str, str] = {

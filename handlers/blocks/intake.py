@@ -8,7 +8,7 @@ from bot.briefs.catalog import Catalog
 from bot.briefs.model import FIELD_LABELS, FIELD_NAMES, LIST_FIELDS, Brief
 from bot.briefs.summary import brief_lines
 from bot.delivery.cards import Action, Notice
-from bot.intake.cards import BriefCard, IntakeForm
+from bot.intake.cards import BriefCard, ChoiceCard, IntakeForm
 from bot.platform.text import clamp, human, words
 from handlers.blocks.ids import ACTION_IDS, VIEW_INTAKE
 from handlers.blocks.kit import (
@@ -31,7 +31,19 @@ _TEXT_INPUTS: tuple[str, ...] = tuple(
     name for name in FIELD_NAMES if name not in {"title", "request_type", "channels", "deadline", "assets"}
 )
 _MULTILINE = {"objective", "audience", "copy", "notes"}
-_BUTTONS = {Action.SUBMIT: ("Submit", "primary"), Action.EDIT: ("Edit", None)}
+_BUTTONS = {
+    Action.SUBMIT: ("Submit", "primary"),
+    Action.EDIT: ("Edit", None),
+    Action.KEEP_RUSH: ("Keep as rush", None),
+    Action.MOVE_EARLIEST: ("Move to earliest", "primary"),
+    Action.NEW_WORK: ("It's new", "primary"),
+    Action.SAME_REQUEST: ("Same request", None),
+}
+
+
+def choice_label(action_id: str) -> str | None:
+    """The label of a choice button, by its action id."""
+    return next((_BUTTONS[a][0] for a, aid in ACTION_IDS.items() if aid == action_id and a in _BUTTONS), None)
 
 
 def brief_pairs(brief: Brief) -> list[tuple[str, str]]:
@@ -42,6 +54,12 @@ def brief_pairs(brief: Brief) -> list[tuple[str, str]]:
 def notice_blocks(card: Notice) -> list[Block]:
     """A reply as one section (the domain wrote it as chat text, people's words already escaped)."""
     return [section(card.text)]
+
+
+def choice_blocks(card: ChoiceCard) -> list[Block]:
+    """A yes/no question with its two buttons (SPEC 6.5)."""
+    buttons = [button(_BUTTONS[a][0], ACTION_IDS[a], card.conversation_id, style=_BUTTONS[a][1]) for a in card.actions]
+    return fit_message([section(card.text), actions("intake_choice", *buttons)])
 
 
 def brief_blocks(card: BriefCard) -> list[Block]:

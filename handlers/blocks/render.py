@@ -7,14 +7,14 @@ from typing import Any
 from bot.briefs.catalog import Catalog
 from bot.delivery.cards import Card, Notice
 from bot.digests.compose import DesignerDigestCard, OpsDigestCard
-from bot.intake.cards import BriefCard, IntakeForm
+from bot.intake.cards import BriefCard, ChoiceCard, IntakeForm
 from bot.production.cards import AssignmentCard, DeliveryCard
 from bot.requests.forms import ActionForm
 from bot.requests.home import HomeView
 from bot.triage.card import TriageCard
 from handlers.blocks.digests import designer_blocks, ops_blocks
 from handlers.blocks.home import home_view
-from handlers.blocks.intake import brief_blocks, intake_view, notice_blocks
+from handlers.blocks.intake import brief_blocks, choice_blocks, intake_view, notice_blocks
 from handlers.blocks.kit import Block
 from handlers.blocks.production import action_view, assignment_blocks, delivery_blocks
 from handlers.blocks.triage import triage_blocks
@@ -26,6 +26,8 @@ def message_blocks(card: Card) -> list[Block]:
         return notice_blocks(card)
     if isinstance(card, BriefCard):
         return brief_blocks(card)
+    if isinstance(card, ChoiceCard):
+        return choice_blocks(card)
     if isinstance(card, TriageCard):
         return triage_blocks(card)
     if isinstance(card, AssignmentCard):

@@ -14,6 +14,7 @@ from typing import Any
 
 from slack_bolt import Ack, App
 
+from bot.delivery.cards import Notice
 from bot.delivery.ports import DeliveryFailed
 from bot.requests.forms import ActionForm
 from bot.requests.roles import Refused
@@ -21,6 +22,7 @@ from handlers.blocks.ids import (
     ACTION_EDIT,
     ACTION_NEW_REQUEST,
     ACTION_SUBMIT,
+    CHOICES,
     DELIVERY_ACCEPT,
     DELIVERY_CHANGES,
     PROD_BLOCKED,
@@ -32,11 +34,12 @@ from handlers.blocks.ids import (
     TRIAGE_REJECT,
     TRIAGE_REQUEST_INFO,
 )
+from handlers.blocks.intake import choice_label
 from handlers.context import HandlerContext
 from handlers.envelope import MAX_CONVERSATION, MAX_ID, action_key, ignored, slack_id, text_at
 
 log = logging.getLogger(__name__)
-SUBMIT, CHANGE = "submit", "change"
+SUBMIT, CHANGE, CHOICE = "submit", "change", "choice"
 #: Buttons that change the request at once: action id → lifecycle action.
 DIRECT: dict[str, str] = {TRIAGE_APPROVE: "approve", PROD_START: "start", DELIVERY_ACCEPT: "accept"}
 #: Buttons that ask for text in a form first: action id → lifecycle action.
@@ -85,7 +88,21 @@ def work_change(ctx: HandlerContext, payload: dict[str, Any]) -> None:
         _refuse(ctx, body, refusal)
 
 
-WORK = {SUBMIT: work_submit, CHANGE: work_change}
+def work_choice(ctx: HandlerContext, payload: dict[str, Any]) -> None:
+    """A choice button of the intake: the question loses its buttons (showing the choice), the answer follows."""
+    body = payload["body"]
+    action, user, channel = body["actions"][0], payload["user"], slack_id(body, "channel", "id")
+    action_id = text_at(action, "action_id")
+    conversation = slack_id(action, "value", limit=MAX_CONVERSATION) or channel
+    question_ts, question = slack_id(body, "message", "ts"), text_at(body, "message", "text", limit=3000)
+    if question_ts and question:
+        with suppress(DeliveryFailed):  # the buttons stay; a second click is answered as no longer open
+            shown = f"{question}\n→ *{choice_label(action_id)}*"
+            ctx.chat.update(channel, question_ts, shown, Notice(text=shown))
+    ctx.services.intake.choose(ctx.chat, user, conversation, channel, CHOICES[action_id])
+
+
+WORK = {SUBMIT: work_submit, CHANGE: work_change, CHOICE: work_choice}
 
 
 def register(app: App, ctx: HandlerContext) -> None:
@@ -103,6 +120,12 @@ def register(app: App, ctx: HandlerContext) -> None:
     @app.action(ACTION_SUBMIT)
     def on_submit(ack: Ack, body: dict[str, Any], action: Any) -> None:
         accept(ack, body, action, SUBMIT, "intake_submit", in_channel=True)
+
+    def on_choice(ack: Ack, body: dict[str, Any], action: Any) -> None:
+        accept(ack, body, action, CHOICE, "intake_choice", in_channel=True)
+
+    for action_id in CHOICES:
+        app.action(action_id)(on_choice)
 
     def on_change(ack: Ack, body: dict[str, Any], action: Any) -> None:
         accept(ack, body, action, CHANGE, "triage_action", in_channel=False)

@@ -53,7 +53,10 @@ def test_typing_yes_submits(slack: SlackHarness) -> None:
     slack.dm("yes")
     reply = slack.next_post("DU1", count=3)
     assert reply.params["text"].startswith("Submitted as CR-0001")
-    assert slack.next_post(OPS).params["text"] == "New request CR-0001: Drive sign-ups for the spring launch — YouTube video 30s"
+    assert (
+        slack.next_post(OPS).params["text"]
+        == "New request CR-0001: Drive sign-ups for the spring launch — YouTube video 30s"
+    )
 
 
 def test_a_correction_midway_changes_the_brief(slack: SlackHarness) -> None:
