@@ -14,7 +14,7 @@ from bot.briefs.model import LIST_FIELDS, Brief
 
 #: Values the conversation records for an answer that gives none (SPEC 2.1, section 4): always plausible.
 RECORDED = frozenset({"designer's choice", "to be agreed", "not decided yet", "copy needed"})
-_COUNT = re.compile(rf"\d|\b(?:{'|'.join(sorted(NUMBER_WORDS, key=len, reverse=True))})\b")
+_COUNT = re.compile(rf"\d|\b(?:{'|'.join(sorted((w for w in NUMBER_WORDS if len(w) > 2), key=len, reverse=True))})\b")
 _LINKISH = re.compile(r"^(?:https?://|www\.)\S+$|^[\w-]+(?:\.[\w-]+)+(?:/\S*)?$")
 _COUNTED = frozenset({"quantity", "slide_count", "duration"})
 _TEXT = frozenset({"objective", "audience", "usage", "campaign", "approver", "budget"})

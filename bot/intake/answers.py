@@ -87,13 +87,14 @@ def command(text: str) -> str | None:
 
 def _signals(text: str) -> list[tuple[str, bool]]:
     """The deciding words of a short reply, each with whether a negation comes just before it."""
-    tokens = _TOKEN.findall(fold(text).replace("’", "'"))
-    if len(tokens) > _MAX_CHOICE_WORDS:
+    clauses = [_TOKEN.findall(part) for part in re.split(r"[,.;:!?]", fold(text).replace("’", "'"))]
+    if sum(map(len, clauses)) > _MAX_CHOICE_WORDS:
         return []
     found = []
-    for i, token in enumerate(tokens):
-        negated = any(t in _NEGATIONS for t in tokens[max(0, i - 2) : i])
-        found.append((token, negated))
+    for tokens in clauses:
+        for i, token in enumerate(tokens):
+            negated = any(t in _NEGATIONS for t in tokens[max(0, i - 2) : i])
+            found.append((token, negated))
     return found
 
 

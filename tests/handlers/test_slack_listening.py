@@ -3,6 +3,7 @@ replace only what they name, acknowledgements with the old value, non-answers, q
 
 from __future__ import annotations
 
+from fakes.slack_api import Call
 from slack_harness import OPS, SlackHarness, block_text, button_labels, eventually
 
 from handlers.blocks.ids import ACTION_KEEP_RUSH, ACTION_MOVE_EARLIEST, ACTION_NEW_WORK, ACTION_SAME_REQUEST
@@ -53,13 +54,18 @@ def test_a_second_click_on_an_answered_question_changes_nothing(slack: SlackHarn
     assert "no longer open" in again and "(rush)" not in again
 
 
-def test_the_duplicate_question_names_the_request_and_same_request_drops_the_draft(slack: SlackHarness) -> None:
+def _the_same_ask_twice(slack: SlackHarness) -> Call:
+    """U1 submits a request; U2 asks for the same: the duplicate question U2 gets."""
     slack.dm(f"{VIDEO}. {GOALS}", user="U1")
     slack.next_post("DU1")
     slack.dm("submit", user="U1")
     slack.next_post(OPS)
     slack.dm(f"{VIDEO}. {GOALS}", user="U2")
-    question = slack.next_post("DU2")
+    return slack.next_post("DU2")
+
+
+def test_the_duplicate_question_names_the_request_and_same_request_drops_the_draft(slack: SlackHarness) -> None:
+    question = _the_same_ask_twice(slack)
     assert "CR-0001" in question.params["text"]
     assert _buttons(question.params) == [("It's new", ACTION_NEW_WORK), ("Same request", ACTION_SAME_REQUEST)]
     ts = question.response["ts"]
@@ -74,12 +80,7 @@ def test_the_duplicate_question_names_the_request_and_same_request_drops_the_dra
 
 
 def test_its_a_different_one_in_words_goes_on_as_new_work(slack: SlackHarness) -> None:
-    slack.dm(f"{VIDEO}. {GOALS}", user="U1")
-    slack.next_post("DU1")
-    slack.dm("submit", user="U1")
-    slack.next_post(OPS)
-    slack.dm(f"{VIDEO}. {GOALS}", user="U2")
-    slack.next_post("DU2")
+    _the_same_ask_twice(slack)
     slack.dm("no, it's a different one", user="U2")
     confirm = slack.next_post("DU2", count=2)
     assert "OK — a new request." in confirm.params["text"]
@@ -103,11 +104,16 @@ def test_a_platform_correction_keeps_the_other_platforms_and_channels(slack: Sla
     assert {"social", "video_platforms"} <= set(brief["channels"])
 
 
-def test_a_channel_named_later_is_added_and_acknowledged(slack: SlackHarness) -> None:
+def _at_the_brief_say(slack: SlackHarness, text: str) -> dict:
+    """A complete brief shown to U1, then ``text``: the reply's params."""
     slack.dm(f"{VIDEO}. {GOALS}")
     slack.next_post("DU1")
-    slack.dm("it will be shown at the trade show booth too")
-    reply = slack.next_post("DU1", count=2).params
+    slack.dm(text)
+    return slack.next_post("DU1", count=2).params
+
+
+def test_a_channel_named_later_is_added_and_acknowledged(slack: SlackHarness) -> None:
+    reply = _at_the_brief_say(slack, "it will be shown at the trade show booth too")
     assert "Added channels: events." in reply["text"]
     assert "video platforms" in block_text(reply["blocks"]) and "events" in block_text(reply["blocks"])
 
@@ -162,10 +168,7 @@ def test_a_question_to_the_bot_is_answered_from_the_catalog(slack: SlackHarness)
 
 
 def test_at_the_confirm_step_a_labelled_change_is_applied_and_the_brief_shown_again(slack: SlackHarness) -> None:
-    slack.dm(f"{VIDEO}. {GOALS}")
-    slack.next_post("DU1")
-    slack.dm("audience: HR leaders in the UK")
-    confirm = slack.next_post("DU1", count=2).params
+    confirm = _at_the_brief_say(slack, "audience: HR leaders in the UK")
     assert "Updated audience: HR leaders in the UK (was marketing managers in DACH)." in confirm["text"]
     assert button_labels(confirm["blocks"]) == ["Submit", "Edit"]
     slack.dm("type: print")
