@@ -66,6 +66,8 @@ class Request(SQLModel, table=True):
     proposed_type: str | None = Field(default=None, max_length=64)
     proposed_channels: list[str] = _json()
     duplicate_refs: list[str] = _json()
+    #: Linked requests (SPEC 2.7): the first reference of the group, on every request of it.
+    group_ref: str | None = Field(default=None, index=True, max_length=16)
     complete_at_submit: bool = True
     revision_count: int = 0
     triage_channel: str | None = Field(default=None, max_length=32)

@@ -120,6 +120,12 @@ class Requests(RequestPages):
         query = select(Request).where(col(Request.status).in_(list(statuses))).order_by(col(Request.id))
         return self.session.exec(query).all()
 
+    def in_group(self, group_ref: str | None) -> Sequence[Request]:
+        """The linked requests of a group, in order (none without a group)."""
+        if group_ref is None:
+            return []
+        return self.session.exec(select(Request).where(Request.group_ref == group_ref).order_by(col(Request.id))).all()
+
     def for_requester(self, requester_id: str, statuses: Sequence[str]) -> Sequence[Request]:
         """A requester's requests in any of ``statuses``, newest first."""
         query = (

@@ -36,7 +36,12 @@ def plausible(field: str, value: str) -> bool:
     text = value.strip()
     if fold(text) in RECORDED:
         return True
-    if len(text) < 2 or text.endswith("?") or non_answer(text) or fold(text).strip(" .!") in YES_NO:
+    if (
+        (len(text) < 2 and not text.isdigit())
+        or text.endswith("?")
+        or non_answer(text)
+        or fold(text).strip(" .!") in YES_NO
+    ):
         return False
     if field in _COUNTED:
         return bool(_COUNT.search(fold(text)))

@@ -43,8 +43,8 @@ def _subject(brief: Brief) -> str | None:
     return short[:1].upper() + short[1:]
 
 
-def deliverable(brief: Brief) -> str:
-    """The work itself in a few words: "YouTube video 30s", "3 Instagram posts", "email"."""
+def deliverable(brief: Brief, capital: bool = True) -> str:
+    """The work itself in a few words: "YouTube video 30s", "3 Instagram posts", "Email" (or "email")."""
     kind = brief.request_type or "other"
     noun = _DELIVERABLE.get(kind, human(kind))
     where = " & ".join(platform_name(p) for p in brief.platforms[:2])
@@ -60,7 +60,7 @@ def deliverable(brief: Brief) -> str:
     if kind == "localization" and brief.markets:
         parts.append("for " + ", ".join(brief.markets[:3]))
     text = " ".join(p for p in parts if p)
-    return text[:1].upper() + text[1:] if not where else text
+    return text[:1].upper() + text[1:] if capital and not where else text
 
 
 def derive_title(brief: Brief) -> str | None:

@@ -13,6 +13,8 @@ class BriefCard(Card):
     intro: str
     brief: Brief
     conversation_id: str
+    #: The other briefs of linked requests (SPEC 2.7), shown after ``brief``; one Submit sends them all.
+    linked: list[Brief] = []
     actions: list[Action] = [Action.SUBMIT, Action.EDIT]
 
 

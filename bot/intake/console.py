@@ -119,7 +119,7 @@ def render(reply: Reply, ops_channel: str | None = None) -> str:
     parts.append(submitted_text(reply.request, ops_channel) if submitted and reply.request else reply.text)
     text = terminal_text("\n".join(parts))
     if reply.kind is ReplyKind.CONFIRM and reply.brief is not None:
-        text += "\n" + brief_text(reply.brief)
+        text += "\n\n".join(["", *(brief_text(b) for b in [reply.brief, *reply.linked])])
     return text
 
 

@@ -8,10 +8,13 @@ from typing import Any
 
 from bot.analysis.analyzer import Analyzer
 from bot.analysis.contract import AnalysisContext, Extraction
+from bot.analysis.date_words import fold
 from bot.analysis.dates import DeadlineNote, vague_deadline, weekend_note
 from bot.analysis.merge import validated
 from bot.analysis.non_answers import NonAnswer, non_answer
 from bot.analysis.rules.classify import infer_channels
+from bot.analysis.rules.corrections import ADDITIVE
+from bot.analysis.rules.deliverables import OWN_FIELDS, deliverables
 from bot.briefs.assessment import assess
 from bot.briefs.catalog import Catalog
 from bot.briefs.duplicates import (
@@ -26,10 +29,11 @@ from bot.briefs.duplicates import (
 from bot.briefs.model import FIELD_LABELS, LIST_FIELDS, Brief
 from bot.briefs.priority import suggest_priority
 from bot.briefs.questions import next_question
-from bot.briefs.summary import derive_title, format_value, understood
+from bot.briefs.summary import deliverable, derive_title, format_value, understood
 from bot.delivery.cards import Action
 from bot.intake import asked
 from bot.intake.answers import HELP_TEXT, Choice, agrees, choice, command
+from bot.intake.linked import Group, changed_shared, listing, with_shared
 from bot.intake.messages import Incoming, Reply, ReplyKind
 from bot.intake.policy import changes, labelled_edit, merge, new_fields
 from bot.platform.calendar import local_date
@@ -350,8 +354,17 @@ class Conversation:
         if turn.msg.text.strip():
             if extraction is None:  # the draft changed under a concurrent message: analyse against this one
                 extraction = self._extract(turn.msg, turn.brief, turn.draft.expecting, turn.today)
+            added = self._added_deliverables(turn)
+            if added:  # the message's own fields belong to the deliverables it names, not to the brief in focus
+                own = extraction.update.without(*OWN_FIELDS)
+                extraction = extraction.model_copy(update={"update": own})
             merged = merge(turn.brief, extraction, turn.msg.text, self.catalog)
             turn.brief, turn.said = merged.brief, [*turn.said, *merged.changes]
+            if added:
+                self._link(turn, before, added)
+            elif (group := Group.of(turn.pending)) is not None:
+                group.share(changed_shared(before, turn.brief))
+                group.store(turn.pending, turn.brief)
             engine, fallback = extraction.usage.engine, extraction.fallback_reason
             if (turn.brief.request_type, turn.brief.channels) != (before.request_type, before.channels):
                 turn.draft.engine = engine
@@ -360,7 +373,8 @@ class Conversation:
             turn.brief = turn.brief.model_copy(
                 update={"assets": list(dict.fromkeys([*turn.brief.assets, *turn.msg.files]))}
             )
-        turn.said += self._noted(before, turn.brief)
+        if not turn.pending.pop("linked_now", False):
+            turn.said += self._noted(before, turn.brief)
         reply = self._next(turn, now)
         reply.engine, reply.fallback_reason = engine, fallback
         return reply
@@ -376,6 +390,36 @@ class Conversation:
             note = None
         if note is not None:
             self._offer_deadline(turn, note)
+
+    def _added_deliverables(self, turn: _Turn) -> list[Brief]:
+        """Deliverables of other types than the draft's that the message names (SPEC 2.7): two or more in one
+        ask, or one more added ("also a 15s video")."""
+        group = Group.of(turn.pending)
+        have = {b.request_type for b in (group.members if group else [turn.brief]) if b.request_type}
+        ctx = AnalysisContext(today=turn.today, timezone=turn.msg.timezone, catalog=self.catalog)
+        least = 1 if have and ADDITIVE.search(fold(turn.msg.text)) else 2
+        found = [b for b in deliverables(turn.msg.text, ctx, least) if b.request_type not in have]
+        return found if found and (have or len(found) >= 2) else []
+
+    def _link(self, turn: _Turn, before: Brief, added: list[Brief]) -> None:
+        """Start or extend the draft's group of linked briefs; the first deliverable named stays in focus."""
+        group = Group.of(turn.pending) or Group([turn.brief] if turn.brief.request_type else [])
+        group.share(changed_shared(before, turn.brief))
+        new = [with_shared(b, turn.brief) for b in added]
+        if not group.members:
+            turn.brief = new[0]
+        group.members += new
+        group.store(turn.pending, turn.brief)
+        turn.pending["linked_now"] = True
+        if before.request_type:
+            turn.said.append(
+                f"Added a linked request for the {listing(new)} — one brief each, and one Submit sends them all."
+            )
+        else:
+            turn.said.append(
+                f"Got it: {listing(group.members)} — I'll make them linked requests, one brief each, "
+                "and one Submit sends them all."
+            )
 
     def _noted(self, before: Brief, after: Brief) -> list[str]:
         """What the message gave for the first time: the whole summary on the first message, else the new fields."""
@@ -397,6 +441,8 @@ class Conversation:
         if reply.kind is ReplyKind.QUESTION and turn.pending.get("last_question") == reply.text:
             reply.text = "I still need this to go on — " + reply.text[:1].lower() + reply.text[1:]
         turn.pending["last_question"] = reply.text if reply.kind is ReplyKind.QUESTION else None
+        if (group := Group.of(turn.pending)) is not None:
+            group.store(turn.pending, turn.brief)
         turn.draft.brief = turn.brief.model_dump(mode="json")
         turn.draft.pending = turn.pending
         turn.draft.asked_complete = reply.kind is ReplyKind.CONFIRM
@@ -414,6 +460,33 @@ class Conversation:
         return int(last.get("times", 0)) if last.get("topic") == topic else 0
 
     def _decide(self, turn: _Turn) -> Reply:
+        """The next question for the brief in focus; with linked briefs, then for each of the others."""
+        reply = self._decide_focus(turn)
+        group = Group.of(turn.pending)
+        if group is None:
+            return reply
+        if reply.kind is ReplyKind.QUESTION:
+            if turn.draft.expecting in OWN_FIELDS or turn.pending.get("rush_question"):
+                reply.text = f"For the {deliverable(turn.brief, capital=False)}: {reply.text}"
+            return reply
+        group.store(turn.pending, turn.brief)
+        waiting = next((i for i, b in enumerate(group.members) if not self._ready(turn, b)), None)
+        if waiting is not None:
+            group.focus, turn.brief = waiting, group.members[waiting]
+            group.store(turn.pending, turn.brief)
+            return self._decide(turn)
+        members = group.in_order(turn.brief)
+        reply.brief, reply.linked = members[0], members[1:]
+        reply.text = reply.text.replace("Here is your brief", f"Here are your {len(members)} linked briefs", 1)
+        return reply
+
+    def _ready(self, turn: _Turn, brief: Brief) -> bool:
+        """Complete, with its rush (if any) agreed: nothing left to ask about this brief."""
+        verdict = assess(brief, self.catalog, turn.today)
+        agreed = not verdict.rush or (brief.deadline and turn.pending.get("rush_ok_for") == brief.deadline.isoformat())
+        return verdict.complete and bool(agreed)
+
+    def _decide_focus(self, turn: _Turn) -> Reply:
         brief, pending = turn.brief, turn.pending
         if brief.deadline and brief.deadline < turn.today:
             turn.brief = brief.without("deadline")
@@ -500,12 +573,34 @@ class Conversation:
         return find_duplicates(turn.brief, candidates)
 
     def _submit(self, turn: _Turn, now: datetime) -> Reply:
-        verdict = assess(turn.brief, self.catalog, turn.today)
-        if not verdict.complete:
+        group = Group.of(turn.pending)
+        briefs = group.in_order(turn.brief) if group else [turn.brief]
+        if not all(assess(b, self.catalog, turn.today).complete for b in briefs):
             reply = self._next(turn, now)
             reply.text = "The brief isn't complete yet. " + reply.text
             return reply
-        brief = turn.brief
+        requests = [self._stored(turn, brief, now) for brief in briefs]
+        turn.u.drafts.delete(turn.draft)
+        first = requests[0]
+        if len(requests) == 1:
+            text = f"Submitted as {first.ref}: {words(first.title)}."
+        else:
+            for request in requests:
+                request.group_ref = first.ref
+                turn.u.requests.save(request)
+            text = "Submitted as linked requests: " + "; ".join(f"{r.ref} {words(r.title)}" for r in requests) + "."
+        return Reply(
+            ReplyKind.SUBMITTED,
+            text + " Creative ops will triage it; I'll keep you posted here.",
+            brief=briefs[0],
+            request=first,
+            assessment=assess(briefs[0], self.catalog, turn.today),
+            linked_requests=requests[1:],
+        )
+
+    def _stored(self, turn: _Turn, brief: Brief, now: datetime) -> Request:
+        """One submitted request of the draft, with its audit event and search terms."""
+        verdict = assess(brief, self.catalog, turn.today)
         assert brief.request_type is not None
         request = Request(
             status=Status.SUBMITTED,
@@ -532,12 +627,4 @@ class Conversation:
         turn.u.requests.index_terms(request, search_terms(brief))
         assert request.id is not None
         turn.u.audit.record(request.id, turn.msg.requester_id, "status", now, old="draft", new=Status.SUBMITTED)
-        turn.u.drafts.delete(turn.draft)
-        return Reply(
-            ReplyKind.SUBMITTED,
-            f"Submitted as {request.ref}: {words(request.title)}. "
-            "Creative ops will triage it; I'll keep you posted here.",
-            brief=brief,
-            request=request,
-            assessment=verdict,
-        )
+        return request

@@ -116,11 +116,11 @@ class IntakeFlows:
     def deliver(self, port: ChatPort, channel: str, reply: Reply, replace_ts: str | None = None) -> None:
         """Announce a submission to ops, then show the reply in the conversation."""
         if reply.kind is ReplyKind.SUBMITTED and reply.request is not None:
-            self.announce(port, reply.request)
+            self.announce(port, [reply.request, *reply.linked_requests])
         text = "\n".join(filter(None, [reply.notice, fallback_note(reply), reply.text]))
         card: BriefCard | ChoiceCard | Notice
         if reply.kind is ReplyKind.CONFIRM and reply.brief is not None:
-            card = BriefCard(intro=text, brief=reply.brief, conversation_id=channel)
+            card = BriefCard(intro=text, brief=reply.brief, linked=reply.linked, conversation_id=channel)
         elif reply.choices:
             card = ChoiceCard(text=text, conversation_id=channel, actions=reply.choices)
         else:
@@ -130,10 +130,12 @@ class IntakeFlows:
         else:
             port.post(channel, text, card)
 
-    def announce(self, port: ChatPort, request: Request) -> None:
-        """Post the triage summary of a new request to the ops channel and refresh the requester's Home."""
-        self.cards.post(port, request)
-        self.homes.publish(port, request.requester_id)
+    def announce(self, port: ChatPort, requests: list[Request]) -> None:
+        """Post the triage summary of each new request (linked ones together) to the ops channel and refresh the
+        requester's Home."""
+        for request in requests:
+            self.cards.post(port, request)
+        self.homes.publish(port, requests[0].requester_id)
 
     def open_form(self, port: ChatPort, trigger_id: str, user: str, conversation_id: str | None = None) -> None:
         """Open the intake form: empty for a new request, the draft for Edit."""

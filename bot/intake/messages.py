@@ -49,3 +49,6 @@ class Reply:
     fallback_reason: str | None = None
     #: The yes/no question's buttons (SPEC 6.5), when the reply asks one.
     choices: list[Action] = field(default_factory=list)
+    #: Linked requests (SPEC 2.7): the other briefs shown with ``brief``, the other requests submitted with it.
+    linked: list[Brief] = field(default_factory=list)
+    linked_requests: list[Request] = field(default_factory=list)

@@ -32,6 +32,7 @@ _COLUMNS = (
     "revision_count",
     "complete_at_submit",
     "duplicate_refs",
+    "group_ref",
     "delivery_link",
     "created_at",
     "submitted_at",

@@ -62,6 +62,8 @@ class TriageCard(Card):
     priority: str
     missing_fields: list[str]
     duplicate_refs: list[str]
+    #: The other requests asked for in the same message (SPEC 2.7).
+    linked_refs: list[str] = []
     suggested_assignee: str | None
     suggested_load: str | None
     assignee_id: str | None
@@ -139,6 +141,7 @@ class TriageCards:
             active = u.requests.with_status(sorted(ACTIVE))
             events = list(u.audit.for_request(request.id)) if request.id else []
             comments = list(u.comments.for_request(request.id)) if request.id else []
+            linked = [r.ref for r in u.requests.in_group(request.group_ref) if r.ref and r.id != request.id]
         current = loads(designers, active, self.catalog)
         suggestion = (
             None if request.assignee_id else suggest_assignee(request.request_type, designers, current, self.catalog)
@@ -161,6 +164,7 @@ class TriageCards:
             priority=request.priority,
             missing_fields=verdict.missing_fields,
             duplicate_refs=request.duplicate_refs,
+            linked_refs=linked,
             suggested_assignee=suggestion.designer if suggestion else None,
             suggested_load=suggestion.describe() if suggestion else None,
             assignee_id=request.assignee_id,

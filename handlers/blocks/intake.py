@@ -65,12 +65,10 @@ def choice_blocks(card: ChoiceCard) -> list[Block]:
 def brief_blocks(card: BriefCard) -> list[Block]:
     """The full brief with Submit and Edit (SPEC 2.1 step 6)."""
     buttons = [button(_BUTTONS[a][0], ACTION_IDS[a], card.conversation_id, style=_BUTTONS[a][1]) for a in card.actions]
-    blocks = [
-        section(card.intro),
-        header(card.brief.title or "Your brief"),
-        *field_sections(brief_pairs(card.brief)),
-        actions("intake_confirm", *buttons),
-    ]
+    blocks = [section(card.intro)]
+    for brief in [card.brief, *card.linked]:
+        blocks += [header(brief.title or "Your brief"), *field_sections(brief_pairs(brief))]
+    blocks.append(actions("intake_confirm", *buttons))
     return fit_message(blocks)
 
 

@@ -57,6 +57,8 @@ def triage_blocks(card: TriageCard) -> list[Block]:
         ("Possible duplicates", ", ".join(card.duplicate_refs) or "none found"),
         who,
     ]
+    if card.linked_refs:
+        summary.insert(1, ("Linked with", ", ".join(card.linked_refs)))
     blocks: list[Block] = [
         header(f"{card.ref} · {card.title}"),
         *field_sections(summary),
