@@ -15,7 +15,7 @@ from bot.analysis.non_answers import NonAnswer, non_answer
 from bot.analysis.rules.classify import infer_channels
 from bot.analysis.rules.corrections import ADDITIVE
 from bot.analysis.rules.deliverables import OWN_FIELDS, deliverables
-from bot.briefs.assessment import assess
+from bot.briefs.assessment import TO_BE_AGREED, assess
 from bot.briefs.catalog import Catalog
 from bot.briefs.duplicates import (
     CANDIDATES,
@@ -44,8 +44,6 @@ from storage.models import Draft, Request
 from storage.uow import UnitOfWork, UnitOfWorkFactory
 
 DRAFT_EXPIRY = timedelta(days=7)
-#: What an unsure objective or audience becomes the second time (shown to ops as a gap).
-TO_BE_AGREED = "to be agreed"
 DESIGNERS_CHOICE = "designer's choice"
 _CHOICE_BUTTONS = {
     "rush_question": [Action.KEEP_RUSH, Action.MOVE_EARLIEST],

@@ -61,6 +61,8 @@ class TriageCard(Card):
     lead_time_days: int
     priority: str
     missing_fields: list[str]
+    #: Fields recorded as "to be agreed": present, but still open for ops.
+    to_agree: list[str] = []
     duplicate_refs: list[str]
     #: The other requests asked for in the same message (SPEC 2.7).
     linked_refs: list[str] = []
@@ -163,6 +165,7 @@ class TriageCards:
             lead_time_days=self.catalog.lead_time(request.request_type),
             priority=request.priority,
             missing_fields=verdict.missing_fields,
+            to_agree=verdict.to_agree,
             duplicate_refs=request.duplicate_refs,
             linked_refs=linked,
             suggested_assignee=suggestion.designer if suggestion else None,

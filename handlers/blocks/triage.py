@@ -40,6 +40,8 @@ def triage_blocks(card: TriageCard) -> list[Block]:
         else f" (lead time {card.lead_time_days} business days)"
     )
     complete = "missing " + ", ".join(card.missing_fields) if card.missing_fields else "complete"
+    if card.to_agree:
+        complete += " — to be agreed: " + ", ".join(human(name) for name in card.to_agree)
     if card.assignee_id:
         who = ("Assigned to", f"<@{card.assignee_id}>" + (f" ({card.assignee_load})" if card.assignee_load else ""))
     elif card.suggested_assignee:

@@ -118,7 +118,7 @@ def test_a_channel_named_later_is_added_and_acknowledged(slack: SlackHarness) ->
     assert "video platforms" in block_text(reply["blocks"]) and "events" in block_text(reply["blocks"])
 
 
-def test_not_sure_twice_about_the_audience_is_recorded_as_to_be_agreed(slack: SlackHarness) -> None:
+def test_not_sure_twice_about_the_audience_is_to_be_agreed_and_shown_to_ops_as_a_gap(slack: SlackHarness) -> None:
     slack.dm(f"{VIDEO}. Goal: drive sign-ups for the spring launch")
     first = slack.next_post("DU1").params["text"]
     slack.dm("not sure")
@@ -128,6 +128,9 @@ def test_not_sure_twice_about_the_audience_is_recorded_as_to_be_agreed(slack: Sl
     confirm = slack.next_post("DU1", count=3).params
     assert "audience to be agreed" in confirm["text"]
     assert button_labels(confirm["blocks"]) == ["Submit", "Edit"]
+    slack.dm("submit")
+    triage = block_text(slack.next_post(OPS).params["blocks"])
+    assert "complete — to be agreed: audience" in triage
 
 
 def test_a_type_specific_field_left_to_the_team_is_designers_choice(slack: SlackHarness) -> None:
