@@ -500,17 +500,20 @@ class Conversation:
         verdict = assess(brief, self.catalog, turn.today)
         if verdict.rush and brief.deadline and pending.get("rush_ok_for") != brief.deadline.isoformat():
             pending["rush_question"] = True
-            turn.draft.expecting = None
             earliest = verdict.earliest_standard_date
             assert earliest is not None
             kind = human(brief.request_type or "other")
             check = "Just to check: " if self._times_asked(turn, "rush") else ""
+            meanwhile, turn.draft.expecting = "", None
+            if verdict.missing_fields:  # the next question too, so an answer to it is not lost while this waits
+                turn.draft.expecting, question = next_question(verdict.missing_fields, self.catalog)
+                meanwhile = f"\nMeanwhile: {question[:1].lower()}{question[1:]}"
             return self._ask(
                 turn,
                 f"{check}{format_date(brief.deadline)} is sooner than the standard "
                 f"lead time for {kind} ({verdict.lead_time_days} business days); the earliest standard "
                 f"date is {format_date(earliest)}. Reply `keep` to keep your date as a rush, or `move` "
-                f"to use {format_date(earliest)}.",
+                f"to use {format_date(earliest)}.{meanwhile}",
                 "rush",
                 assessment=verdict,
                 choices=_CHOICE_BUTTONS["rush_question"],

@@ -44,6 +44,9 @@ _PURPOSE_CLAUSE = re.compile(
     r"|celebrates?|educates?|convinces?|positions?|appeals?|persuades?|inspires?)\b)"
     r"|\b(?:should|must|needs? to|has to|have to)\s+(?P<m>position|appeal|convince|inspire|persuade|drive|attract"
     r"|stand out|resonate|excite|educate|explain|encourage)\b"
+    r"|\b(?:we|i|they|you)\s+(?:really\s+)?(?:want|need|would like|'d like|wanna|hope for|are after)\s+(?P<o>more\s+"
+    r"(?:people|ppl|folks|customers|traffic|sales|leads|sign-?ups|visitors|footfall|downloads|bookings|followers"
+    r"|awareness|registrations|attendees|users|subscribers|orders|clicks|engagement|reach|members|donations)\b)"
 )
 _UM_ZU = re.compile(r"\bum\s+(?P<v>[^.!?;\n,]{3,80}?\bzu\s+\w+)")
 _REQUESTER_BEFORE = re.compile(
@@ -82,7 +85,7 @@ def extract_objective(message: Message) -> str | None:
         if not _NOT_PURPOSE_AFTER.search(fold(value)):
             return value
     if m := _PURPOSE_CLAUSE.search(folded):
-        return clause(message, m.start("v") if m["v"] else m.start("m"))[0]
+        return clause(message, m.start(next(g for g in ("v", "m", "o") if m[g])))[0]
     if m := _UM_ZU.search(folded):
         return message.text(*m.span("v"))
     for m in lex.gerunds.finditer(folded):
@@ -192,7 +195,9 @@ _NP_STOP = frozenset(
 _NP_JOIN = frozenset(["and", "&", "or", "und", "y", "et", "+", "/"])
 TOKEN = re.compile(r"[\w'&+/-]+")
 _AGE = re.compile(r"^(?:\d{2}\s?[-–]\s?\d{2}\+?|\d{2}\+|aged|ages)$")
-_QUALIFIER = frozenset(["at", "in", "from", "across", "aged", "of", "en", "no", "na", "em"])
+_QUALIFIER = frozenset(["at", "in", "from", "across", "aged", "of", "en", "no", "na", "em", "who", "que", "die", "qui"])
+#: People nouns that name nobody in particular: an audience only with what qualifies them ("young people").
+_ANYONE = frozenset(["people", "ppl", "folks", "gente", "personas", "leute", "menschen", "personnes", "gens", "pessoas"])
 #: Words that may precede a people noun inside a longer phrase ("existing customers", "IT directors").
 _MODIFIERS = frozenset(
     [
@@ -263,7 +268,11 @@ def _people_phrase(message: Message, start: int) -> str | None:
     if not words or words[0] in _NP_JOIN:
         return None
     head = _people_head()
-    heads = [i for i, w in enumerate(words) if head.fullmatch(w) or (i and head.fullmatch(f"{words[i - 1]} {w}"))]
+    heads = [
+        i
+        for i, w in enumerate(words)
+        if (head.fullmatch(w) and (w not in _ANYONE or i < 3)) or (i and head.fullmatch(f"{words[i - 1]} {w}"))
+    ]
     last = next((i for i in reversed(heads) if _ends_phrase(words, i)), None)
     if last is None:
         return None
@@ -292,7 +301,7 @@ def _people_in(message: Message, start: int, end: int) -> str | None:
     head = _people_head()
     tokens = list(TOKEN.finditer(message.folded, start, end))
     for i, token in enumerate(tokens):
-        if head.fullmatch(token.group()) and token.group() not in {"teams", "leads"}:
+        if head.fullmatch(token.group()) and token.group() not in {"teams", "leads", *_ANYONE}:
             last = i
             while last + 1 < len(tokens) and head.fullmatch(tokens[last + 1].group()):
                 last += 1
