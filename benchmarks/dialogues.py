@@ -274,6 +274,9 @@ class Player:
             self.out.brief = Brief.model_validate(draft.brief)
             self.out.rush = bool(reply and reply.assessment and reply.assessment.rush)
         grade(self.out)
+        brief = self.out.brief
+        shown = {name: brief.get(name) for name in ("request_type", "channels", "deadline", *gold["fields"])}
+        self.out.transcript.append(f"  final brief (rush {self.out.rush}): {shown}")
 
 
 def grade(out: Outcome) -> None:
