@@ -11,6 +11,7 @@ from bot.delivery.alerts import LLMOutageAlert
 from bot.delivery.outbox import OutboxPort
 from bot.digests.nudges import Nudges
 from bot.digests.runs import Digests
+from bot.intake.capture import Captures
 from bot.intake.conversation import Conversation
 from bot.intake.flows import IntakeFlows
 from bot.platform.clock import Clock, SystemClock
@@ -75,6 +76,7 @@ def build_services(settings: Settings, clock: Clock | None = None, db: Database 
     changes = ChangeEngine(uow, clock, catalog, analyzer, settings.timezone)
     cards = TriageCards(uow, catalog, settings.ops_channel_id)
     triage = Triage(uow, changes, cards, homes, directory)
+    intake = IntakeFlows(conversation, triage, cards, homes, catalog)
     return Services(
         settings=settings,
         clock=clock,
@@ -89,7 +91,8 @@ def build_services(settings: Settings, clock: Clock | None = None, db: Database 
         cards=cards,
         homes=homes,
         triage=triage,
-        intake=IntakeFlows(conversation, triage, cards, homes, catalog),
+        intake=intake,
+        captures=Captures(uow, conversation, intake),
         digests=Digests(uow, clock, catalog, settings.timezone, settings.digest_time, settings.ops_channel_id),
         nudges=Nudges(uow, clock, settings.timezone),
         report=WeeklyReport(uow, clock, settings.timezone, settings.digest_time, settings.ops_channel_id),

@@ -9,6 +9,7 @@ from bot.briefs.catalog import Catalog
 from bot.delivery.outbox import OutboxPort
 from bot.digests.nudges import Nudges
 from bot.digests.runs import Digests
+from bot.intake.capture import Captures
 from bot.intake.conversation import Conversation
 from bot.intake.flows import IntakeFlows
 from bot.platform.clock import Clock
@@ -42,6 +43,7 @@ class Services:
     homes: Homes
     triage: Triage
     intake: IntakeFlows
+    captures: Captures
     digests: Digests
     nudges: Nudges
     report: WeeklyReport

@@ -20,12 +20,12 @@ from bot.delivery.workers import Workers
 from bot.platform.text import defused
 from bot.services import Services
 from handlers.context import HandlerContext
-from handlers.listeners import actions, commands, home, messages, shortcuts, views
+from handlers.listeners import actions, capture, commands, home, messages, shortcuts, views
 from handlers.slack_port import WebClientPort, quick_port, web_client
 from storage.models import InboxItem
 
 log = logging.getLogger(__name__)
-LISTENER_MODULES = (messages, home, commands, shortcuts, actions, views)
+LISTENER_MODULES = (messages, home, commands, shortcuts, capture, actions, views)
 WORKING_ON = {
     messages.KIND: "your message",
     home.KIND: "your Home tab",
@@ -35,6 +35,8 @@ WORKING_ON = {
     actions.CHOICE: "your choice",
     views.INTAKE: "your form",
     views.TEXT: "your form",
+    capture.SHORTCUT: "your “Turn into creative request”",
+    capture.REACTION: "your reaction",
 }
 
 

@@ -19,7 +19,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 
 from bot.briefs.catalog import Catalog
 from bot.delivery.cards import Card
-from bot.delivery.ports import DeliveryFailed, Posted, Target
+from bot.delivery.ports import DeliveryFailed, Message, Posted, Target
 from bot.platform.clock import Clock
 from bot.platform.metrics import Metrics
 from bot.platform.settings import Settings
@@ -266,6 +266,43 @@ class WebClientPort:
     @_calling("chat.getPermalink")
     def _permalink(self, channel: str, ts: str) -> str:
         return str(self.client.chat_getPermalink(channel=channel, message_ts=ts)["permalink"])
+
+    def message(self, channel: str, ts: str) -> Message | None:
+        """``conversations.history`` at ``ts`` (inclusive, one message); a reply in a thread is not there, so
+        then ``conversations.replies`` from ``ts`` (Slack lists the thread's parent first)."""
+        try:
+            found = self._history_at(channel, ts) or self._thread_from(channel, ts)
+        except DeliveryFailed:
+            return None  # logged; the person is told the message could not be read
+        message = next((m for m in found if isinstance(m, dict) and m.get("ts") == ts), None)
+        if message is None or not isinstance(message.get("user"), str):
+            return None
+        text, thread_ts = message.get("text"), message.get("thread_ts")
+        return Message(
+            message["user"], text if isinstance(text, str) else "", thread_ts if isinstance(thread_ts, str) else None
+        )
+
+    @_calling("conversations.history")
+    def _history_at(self, channel: str, ts: str) -> list[Any]:
+        response = self.client.conversations_history(channel=channel, latest=ts, inclusive=True, limit=1)
+        return [m for m in response.get("messages") or [] if isinstance(m, dict) and m.get("ts") == ts]
+
+    @_calling("conversations.replies")
+    def _thread_from(self, channel: str, ts: str) -> list[Any]:
+        response = self.client.conversations_replies(channel=channel, ts=ts, oldest=ts, inclusive=True, limit=2)
+        return list(response.get("messages") or [])
+
+    def channel_name(self, channel: str) -> str | None:
+        try:
+            info = self._channel_info(channel)
+        except DeliveryFailed:
+            return None  # logged; the brief names the channel by its link
+        name = info.get("name") if isinstance(info, dict) else None
+        return name if isinstance(name, str) and name else None
+
+    @_calling("conversations.info")
+    def _channel_info(self, channel: str) -> Any:
+        return self.client.conversations_info(channel=channel).get("channel")
 
     @_calling("files.upload")
     def upload_file(self, channel: str, filename: str, content: bytes, title: str, comment: str) -> None:

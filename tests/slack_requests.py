@@ -359,6 +359,47 @@ def shortcut(
     }
 
 
+def message_shortcut(
+    callback_id: str,
+    message: dict[str, Any],
+    *,
+    user_id: str = "U1",
+    channel_id: str = "C1",
+    channel_name: str = "general",
+    team_id: str = TEAM_ID,
+    response_url: str = "https://hooks.slack.com/app/T1/1/unreachable",
+) -> dict[str, Any]:
+    """A message shortcut payload (``message_action``) on ``message`` (with ``text``, ``user``, ``ts``)."""
+    return {
+        "type": "message_action",
+        "callback_id": callback_id,
+        "trigger_id": new_trigger_id(team_id),
+        "action_ts": new_ts(),
+        "message_ts": message.get("ts"),
+        "message": {"type": "message", **message},
+        "channel": {"id": channel_id, "name": channel_name},
+        "user": _user(user_id, team_id),
+        "team": {"id": team_id, "domain": team_id.lower()},
+        "response_url": response_url,
+        "token": "legacy-verification-token",
+        "is_enterprise_install": False,
+    }
+
+
+def reaction_added_event(
+    reaction: str, *, user: str = "U1", channel: str = "C1", ts: str, item_user: str = "U0AUTHOR"
+) -> dict[str, Any]:
+    """A ``reaction_added`` event: ``user`` reacted with ``reaction`` to the message ``ts`` of ``channel``."""
+    return {
+        "type": "reaction_added",
+        "user": user,
+        "reaction": reaction,
+        "item_user": item_user,
+        "item": {"type": "message", "channel": channel, "ts": ts},
+        "event_ts": new_ts(),
+    }
+
+
 # ---------------------------------------------------------------------- hosting a WSGI app
 
 

@@ -22,7 +22,7 @@ from datetime import timedelta
 from bot.delivery.cards import Card, card_from_json
 from bot.delivery.leases import Leases
 from bot.delivery.once import claimed
-from bot.delivery.ports import DeliveryFailed, Posted, Sender, Target
+from bot.delivery.ports import DeliveryFailed, Message, Posted, Sender, Target
 from bot.platform.clock import Clock
 from bot.platform.text import clamp_chat, defused
 from storage.models import OutboxMessage
@@ -118,6 +118,12 @@ class OutboxPort:
 
     def permalink(self, channel: str, ts: str) -> str | None:
         return (self.reads or self.inner).permalink(channel, ts)
+
+    def message(self, channel: str, ts: str) -> Message | None:
+        return (self.reads or self.inner).message(channel, ts)
+
+    def channel_name(self, channel: str) -> str | None:
+        return (self.reads or self.inner).channel_name(channel)
 
     def upload_file(self, channel: str, filename: str, content: bytes, title: str, comment: str) -> None:
         """Files are not kept in the outbox: uploaded now, and when Slack refuses, the text is queued instead."""

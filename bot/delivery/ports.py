@@ -17,6 +17,15 @@ class Posted(NamedTuple):
     ts: str
 
 
+class Message(NamedTuple):
+    """A message someone else wrote: its author and its text as the platform sends it."""
+
+    author: str
+    text: str
+    #: The ts of its thread's parent when it is a reply in a thread.
+    thread_ts: str | None = None
+
+
 class DeliveryFailed(Exception):
     """The platform did not take a call even after retries; ``permanent`` when retrying cannot help."""
 
@@ -73,6 +82,12 @@ class ChatPort(Protocol):
 
     def permalink(self, channel: str, ts: str) -> str | None:
         """A link to a message (None when the platform cannot give one)."""
+
+    def message(self, channel: str, ts: str) -> Message | None:
+        """A message of a conversation the bot is in, a reply in a thread too (None when it cannot be read)."""
+
+    def channel_name(self, channel: str) -> str | None:
+        """A channel's name, without ``#`` (None when the platform cannot say)."""
 
     def upload_file(self, channel: str, filename: str, content: bytes, title: str, comment: str) -> None:
         """Share a file (e.g. a chart) in a channel."""

@@ -17,7 +17,7 @@ from typing import Protocol, TextIO
 
 from bot.briefs.summary import brief_text
 from bot.delivery.cards import Card
-from bot.delivery.ports import Posted, Target
+from bot.delivery.ports import Message, Posted, Target
 from bot.intake.flows import IntakeFlows
 from bot.intake.messages import Incoming, Reply, ReplyKind
 from bot.platform.text import defused, unescape, words
@@ -190,6 +190,14 @@ class ConsolePort:
 
     def permalink(self, channel: str, ts: str) -> str | None:  # noqa: ARG002
         """No links in the terminal."""
+        return None
+
+    def message(self, channel: str, ts: str) -> Message | None:  # noqa: ARG002
+        """No other conversations in the terminal."""
+        return None
+
+    def channel_name(self, channel: str) -> str | None:  # noqa: ARG002
+        """No channels in the terminal."""
         return None
 
     def upload_file(self, channel: str, filename: str, content: bytes, title: str, comment: str) -> None:

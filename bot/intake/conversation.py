@@ -92,7 +92,7 @@ class Conversation:
         The analysis (an LLM call, perhaps) runs before the draft is locked, so no transaction waits on it.
         """
         now = self.clock.now()
-        said = None if msg.choice else command(msg.text)
+        said = None if msg.choice or msg.source else command(msg.text)  # captured text is content, not a command
         extraction = self._extract_unlocked(msg, said, now)
         with self.uow() as u:
             draft = u.drafts.get(msg.requester_id, msg.conversation_id, lock=True)
@@ -117,7 +117,7 @@ class Conversation:
             draft = None
         brief = Brief.model_validate(draft.brief) if draft else Brief()
         today = self.today(msg.timezone)
-        if self._without_engine(draft, brief, msg.text, said, today):
+        if msg.source is None and self._without_engine(draft, brief, msg.text, said, today):
             return None
         return self._extract(msg, brief, draft.expecting if draft else None, today)
 
@@ -170,6 +170,12 @@ class Conversation:
             )
             return self._next(turn, now)
 
+    def live_draft(self, requester_id: str, conversation_id: str) -> Draft | None:
+        """The conversation's draft unless it has expired."""
+        with self.uow.read() as u:
+            draft = u.drafts.get(requester_id, conversation_id)
+        return draft if draft is not None and self.clock.now() - draft.updated_at <= DRAFT_EXPIRY else None
+
     def draft_brief(self, requester_id: str, conversation_id: str) -> Brief | None:
         """The current draft of a conversation, for the Edit form."""
         with self.uow.read() as u:
@@ -208,12 +214,15 @@ class Conversation:
         if draft is None:
             if said == "submit":
                 return Reply(ReplyKind.HELP, "There is no draft to submit yet. " + HELP_TEXT)
-            answer = asked.answer(msg.text, Brief(), self.catalog, today)
+            answer = asked.answer(msg.text, Brief(), self.catalog, today) if msg.source is None else None
             if answer:
                 return Reply(ReplyKind.HELP, answer + "\nTell me what you need and I'll start a brief.")
             draft = self._new_draft(msg.requester_id, msg.conversation_id, now)
+            if msg.source is not None:
+                draft.pending = {"source": msg.source.key}
         turn = _Turn(u, draft, Brief.model_validate(draft.brief), today, msg, dict(draft.pending))
-        for step in (self._choice, self._suggestion, self._question_back, self._non_answer):
+        steps = () if msg.source else (self._choice, self._suggestion, self._question_back, self._non_answer)
+        for step in steps:
             reply = step(turn, now)
             if reply is not None:
                 return reply
@@ -345,7 +354,7 @@ class Conversation:
         turn.pending["suggestion_text"] = text + " Reply `yes`, or tell me the day."
 
     def _analyze(self, turn: _Turn, now: datetime, extraction: Extraction | None) -> Reply:
-        if not turn.msg.text.strip() and not turn.msg.files:
+        if not turn.msg.text.strip() and not turn.msg.files and turn.msg.source is None:
             return Reply(ReplyKind.QUESTION, "Tell me what you need — " + HELP_TEXT.split(" — ", 1)[1].split("\n")[0])
         engine = fallback = None
         before = turn.brief
@@ -360,17 +369,20 @@ class Conversation:
             turn.brief, turn.said = merged.brief, [*turn.said, *merged.changes]
             if added:
                 self._link(turn, before, added)
-            elif (group := Group.of(turn.pending)) is not None:
-                group.share(changed_shared(before, turn.brief))
-                group.store(turn.pending, turn.brief)
             engine, fallback = extraction.usage.engine, extraction.fallback_reason
             if (turn.brief.request_type, turn.brief.channels) != (before.request_type, before.channels):
                 turn.draft.engine = engine
             self._deadline_words(turn, before, extraction)
-        if turn.msg.files:
-            turn.brief = turn.brief.model_copy(
-                update={"assets": list(dict.fromkeys([*turn.brief.assets, *turn.msg.files]))}
-            )
+        source = turn.msg.source
+        files = [*turn.msg.files, *([source.permalink] if source and source.permalink else [])]
+        if files:
+            turn.brief = turn.brief.model_copy(update={"assets": list(dict.fromkeys([*turn.brief.assets, *files]))})
+        if source is not None:
+            notes = "\n".join(filter(None, [turn.brief.notes, source.note]))
+            turn.brief = turn.brief.model_copy(update={"notes": notes})
+        if (group := Group.of(turn.pending)) is not None:
+            group.share(changed_shared(before, turn.brief))
+            group.store(turn.pending, turn.brief)
         if not turn.pending.pop("linked_now", False):
             turn.said += self._noted(before, turn.brief)
         reply = self._next(turn, now)
@@ -402,7 +414,6 @@ class Conversation:
     def _link(self, turn: _Turn, before: Brief, added: list[Brief]) -> None:
         """Start or extend the draft's group of linked briefs; the first deliverable named stays in focus."""
         group = Group.of(turn.pending) or Group([turn.brief] if turn.brief.request_type else [])
-        group.share(changed_shared(before, turn.brief))
         new = [with_shared(b, turn.brief) for b in added]
         if not group.members:
             turn.brief = new[0]

@@ -11,7 +11,7 @@ from bot.delivery.ports import ChatPort
 from bot.intake.cards import BriefCard, ChoiceCard, IntakeForm
 from bot.intake.conversation import Conversation
 from bot.intake.form import form_errors
-from bot.intake.messages import Incoming, Reply, ReplyKind
+from bot.intake.messages import Incoming, Reply, ReplyKind, Source
 from bot.intake.progress import working
 from bot.platform.text import format_date
 from bot.requests.home import Homes
@@ -49,16 +49,20 @@ class IntakeFlows:
         text: str,
         files: list[str] | None = None,
         thread_ts: str | None = None,
+        source: Source | None = None,
     ) -> Reply | None:
-        """A requester's DM: an answer to an ops question, or the intake conversation."""
-        if self.cancelled_request(port, user, channel, text):
-            return None
-        waiting = self._answered_question(port, user, channel, text, thread_ts)
-        if waiting is True:
-            return None
+        """A requester's DM (or a message captured for them, ``source``): an answer to an ops question, or the
+        intake conversation."""
+        waiting = None
+        if source is None:  # a captured message is the draft's content, never a command or an answer to ops
+            if self.cancelled_request(port, user, channel, text):
+                return None
+            waiting = self._answered_question(port, user, channel, text, thread_ts)
+            if waiting is True:
+                return None
         timezone = port.user_timezone(user)
         with working(port, channel, self.working_after_s) as indicator:
-            reply = self.conversation.handle(Incoming(user, channel, text, timezone, files or []))
+            reply = self.conversation.handle(Incoming(user, channel, text, timezone, files or [], source=source))
             if waiting:
                 reply.notice = (
                     f"(Creative ops is still waiting for your answer about {waiting} — reply in the "

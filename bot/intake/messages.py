@@ -22,6 +22,32 @@ class ReplyKind(StrEnum):
     STATUS = "status"
 
 
+@dataclass(frozen=True)
+class Source:
+    """A message from elsewhere turned into a request (SPEC 2.6): where it is, who wrote it, its link."""
+
+    channel: str
+    ts: str
+    #: Who wrote it ("" for a message of an app or a workflow).
+    author: str
+    permalink: str | None = None
+    channel_name: str | None = None
+    #: Its thread's parent when it is a reply in a thread.
+    thread_ts: str | None = None
+
+    @property
+    def key(self) -> str:
+        """What identifies the message: its channel and ts."""
+        return f"{self.channel}:{self.ts}"
+
+    @property
+    def note(self) -> str:
+        """The line of the brief's notes that says where it came from (the author a mention, shown defused)."""
+        by = f" by <@{self.author}>" if self.author else ""
+        where = f" in #{self.channel_name}" if self.channel_name else ""
+        return f"From a message{by}{where}."
+
+
 @dataclass
 class Incoming:
     """A requester's message."""
@@ -33,6 +59,8 @@ class Incoming:
     files: list[str] = field(default_factory=list)
     #: A button's answer to the open yes/no question (``answers.Choice``), instead of text.
     choice: str | None = None
+    #: The message this one was captured from, when it starts a draft from elsewhere.
+    source: Source | None = None
 
 
 @dataclass

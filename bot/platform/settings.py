@@ -61,6 +61,8 @@ class Settings(BaseSettings):
     timezone: str = "UTC"
     digest_time: str = "09:00"
     port: int = 3000
+    #: The emoji name (no colons) whose reaction turns a message into a request (SPEC 2.6).
+    intake_reaction: str = "art"
 
     @field_validator("timezone")
     @classmethod
@@ -74,6 +76,14 @@ class Settings(BaseSettings):
         if not match:
             raise ValueError(f"expected HH:MM, got {value!r}")
         return f"{int(match.group(1)):02d}:{match.group(2)}"
+
+    @field_validator("intake_reaction")
+    @classmethod
+    def _emoji(cls, value: str) -> str:
+        name = value.strip().strip(":").lower()
+        if not re.fullmatch(r"[a-z0-9_+'-]{1,100}", name):
+            raise ValueError(f"expected an emoji name such as art, got {value!r}")
+        return name
 
     @field_validator("openai_reasoning_effort", mode="before")
     @classmethod

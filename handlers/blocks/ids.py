@@ -22,6 +22,7 @@ PROD_DELIVERED = "prod_delivered"
 DELIVERY_ACCEPT = "delivery_accept"
 DELIVERY_CHANGES = "delivery_changes"
 SHORTCUT_NEW_REQUEST = "new_request"
+SHORTCUT_MESSAGE_TO_REQUEST = "message_to_request"
 #: Modal callback ids; each action modal carries the request ref in private_metadata.
 VIEW_INTAKE = "intake_form"
 VIEW_ASK = "triage_ask_form"

@@ -258,6 +258,19 @@ class FakeSlackAPI:
         with self._cond:
             self._channels[channel_id] = {"is_member": is_member, "is_archived": is_archived, "exists": exists}
 
+    def put_message(
+        self, channel: str, text: str, *, user: str = "U0AUTHOR", ts: str | None = None, thread_ts: str | None = None
+    ) -> str:
+        """A message someone wrote in ``channel`` (in the thread of ``thread_ts``), as ``conversations.history``
+        and ``conversations.replies`` then list it; ``text`` as Slack sends it (escaped). Its ts."""
+        with self._cond:
+            ts = ts or self._next_ts()
+            message = {"type": "message", "text": text, "user": user, "team": TEAM_ID, "ts": ts}
+            if thread_ts:
+                message["thread_ts"] = thread_ts
+            self._messages[(channel, ts)] = message
+            return ts
+
     def fail_next(
         self,
         method: str,
@@ -533,28 +546,48 @@ class FakeSlackAPI:
         return {"ok": True, "channel": {"id": channel_id}}
 
     def _conversations_history(self, p: dict[str, Any]) -> dict[str, Any]:
-        """The channel's top-level messages since ``oldest``, newest first; metadata only when asked for."""
+        """The channel's top-level messages between ``oldest`` and ``latest`` (``inclusive`` keeps the bounds),
+        newest first; metadata only when asked for."""
         channel = str(p.get("channel") or "")
         if channel[:1] in ("U", "W") or not channel:
             return _error("channel_not_found")
         return self._listing(p, lambda key, m: key[0] == channel and m.get("thread_ts") in (None, m["ts"]))
 
     def _conversations_replies(self, p: dict[str, Any]) -> dict[str, Any]:
-        """A thread's messages since ``oldest`` (its parent included), oldest first, like Slack."""
+        """A thread's messages between ``oldest`` and ``latest``, oldest first, its parent always first, like
+        Slack; ``ts`` may be the parent's or a reply's."""
         channel, ts = str(p.get("channel") or ""), str(p.get("ts") or "")
         if (channel, ts) not in self._messages:
             return _error("thread_not_found")
-        listing = self._listing(p, lambda key, m: key[0] == channel and ts in (m["ts"], m.get("thread_ts")))
-        listing["messages"].reverse()
-        return listing
+        parent = self._messages[(channel, ts)].get("thread_ts") or ts
+        return self._listing(
+            p,
+            lambda key, m: key[0] == channel and parent in (m["ts"], m.get("thread_ts")),
+            keep_first=lambda m: m["ts"] == parent,
+            newest_first=False,
+        )
 
-    def _listing(self, p: dict[str, Any], keep: Callable[[tuple[str, str], dict[str, Any]], bool]) -> dict[str, Any]:
-        oldest = float(p.get("oldest") or 0)
+    def _listing(
+        self,
+        p: dict[str, Any],
+        keep: Callable[[tuple[str, str], dict[str, Any]], bool],
+        keep_first: Callable[[dict[str, Any]], bool] = lambda _: False,
+        newest_first: bool = True,
+    ) -> dict[str, Any]:
+        """Matching messages within ``oldest``/``latest`` (bounds kept with ``inclusive``), newest first (or
+        oldest first), cut to ``limit``; a message ``keep_first`` holds (a thread's parent) is kept whatever the
+        bounds."""
+        inclusive = str(p.get("inclusive")).lower() in ("true", "1")
+        oldest, latest = float(p.get("oldest") or 0), float(p.get("latest") or "inf")
+
+        def within(ts: float) -> bool:
+            return oldest <= ts <= latest if inclusive else (oldest < ts or not oldest) and ts < latest
+
         metadata = str(p.get("include_all_metadata")).lower() in ("true", "1")
         found = [
             {k: v for k, v in m.items() if metadata or k != "metadata"}
-            for key, m in sorted(self._messages.items(), key=lambda item: float(item[0][1]), reverse=True)
-            if keep(key, m) and float(key[1]) >= oldest
+            for key, m in sorted(self._messages.items(), key=lambda item: float(item[0][1]), reverse=newest_first)
+            if keep(key, m) and (within(float(key[1])) or keep_first(m))
         ]
         return {"ok": True, "messages": found[: int(p.get("limit") or 100)], "has_more": False}
 

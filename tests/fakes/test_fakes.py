@@ -487,3 +487,21 @@ def test_wsgi_server_serves_requests_concurrently(slack: FakeSlackAPI) -> None:
     with serve_wsgi(SlackRequestHandler(app)) as url, ThreadPoolExecutor(2) as pool:
         results = list(pool.map(lambda _: send_command(url, SECRET, text="x"), range(2)))
     assert [r.status for r in results] == [200, 200]
+
+
+def test_history_reads_one_message_at_latest_and_replies_read_a_reply_in_its_thread(
+    slack: FakeSlackAPI, client: WebClient
+) -> None:
+    first = slack.put_message("C1", "first")
+    second = slack.put_message("C1", "second &amp; more", user="U2")
+    reply = slack.put_message("C1", "a reply", thread_ts=first)
+    slack.put_message("C1", "a later reply", thread_ts=first)
+    one = client.conversations_history(channel="C1", latest=first, inclusive=True, limit=1)["messages"]
+    assert [m["text"] for m in one] == ["first"]
+    assert client.conversations_history(channel="C1", latest=second, limit=1)["messages"][0]["ts"] == first
+    assert client.conversations_history(channel="C1", latest=reply, inclusive=True, limit=1)["messages"][0]["ts"] == (
+        second
+    )  # a reply in a thread is not in the channel's history
+    thread = client.conversations_replies(channel="C1", ts=reply, oldest=reply, inclusive=True, limit=2)["messages"]
+    assert [m["text"] for m in thread] == ["first", "a reply"]  # the parent first, like Slack
+    assert slack.message("C1", second)["user"] == "U2"

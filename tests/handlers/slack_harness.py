@@ -16,6 +16,8 @@ from slack_requests import (
     block_actions,
     event_callback,
     message_event,
+    message_shortcut,
+    reaction_added_event,
     send_command,
     send_event,
     send_interaction,
@@ -63,6 +65,12 @@ class SlackHarness:
 
     def shortcut(self, callback_id: str, **kw: Any) -> HttpResult:
         return send_interaction(self.url, SECRET, shortcut(callback_id, **kw))
+
+    def message_shortcut(self, callback_id: str, message: dict[str, Any], **kw: Any) -> HttpResult:
+        return send_interaction(self.url, SECRET, message_shortcut(callback_id, message, **kw))
+
+    def react(self, reaction: str, ts: str, *, event_id: str | None = None, **kw: Any) -> HttpResult:
+        return self.event(reaction_added_event(reaction, ts=ts, **kw), event_id=event_id)
 
     def command(self, text: str, **kw: Any) -> HttpResult:
         return send_command(self.url, SECRET, text=text, **kw)

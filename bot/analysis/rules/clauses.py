@@ -197,7 +197,9 @@ TOKEN = re.compile(r"[\w'&+/-]+")
 _AGE = re.compile(r"^(?:\d{2}\s?[-–]\s?\d{2}\+?|\d{2}\+|aged|ages)$")
 _QUALIFIER = frozenset(["at", "in", "from", "across", "aged", "of", "en", "no", "na", "em", "who", "que", "die", "qui"])
 #: People nouns that name nobody in particular: an audience only with what qualifies them ("young people").
-_ANYONE = frozenset(["people", "ppl", "folks", "gente", "personas", "leute", "menschen", "personnes", "gens", "pessoas"])
+_ANYONE = frozenset(
+    ["people", "ppl", "folks", "gente", "personas", "leute", "menschen", "personnes", "gens", "pessoas"]
+)
 #: Words that may precede a people noun inside a longer phrase ("existing customers", "IT directors").
 _MODIFIERS = frozenset(
     [

@@ -15,6 +15,12 @@ def test_defaults_match_the_spec() -> None:
     assert (settings.timezone, settings.digest_time, settings.port) == ("UTC", "09:00", 3000)
     assert settings.slack_api_url == "https://slack.com/api/"
     assert settings.llm_enabled is False
+    assert settings.intake_reaction == "art"
+
+
+def test_the_intake_reaction_is_an_emoji_name_with_or_without_colons(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("INTAKE_REACTION", " :Frame_With_Picture: ")
+    assert load_settings().intake_reaction == "frame_with_picture"
 
 
 def test_dotenv_is_read(tmp_path: Path) -> None:
@@ -29,6 +35,7 @@ def test_dotenv_is_read(tmp_path: Path) -> None:
         ("TIMEZONE", "Mars/Olympus", "invalid setting TIMEZONE: unknown time zone 'Mars/Olympus'"),
         ("DIGEST_TIME", "25:00", "invalid setting DIGEST_TIME: expected HH:MM, got '25:00'"),
         ("PORT", "http", "invalid setting PORT:"),
+        ("INTAKE_REACTION", "not an emoji", "invalid setting INTAKE_REACTION: expected an emoji name"),
     ],
 )
 def test_invalid_values_are_one_line(monkeypatch: pytest.MonkeyPatch, name: str, value: str, message: str) -> None:
