@@ -29,8 +29,9 @@ _UNSURE = re.compile(
 _DELEGATED = re.compile(
     r"^\W*(?:you decide|up to you|your call|you choose|whatever(?: you (?:think|want|like))?|any|anything"
     r"|doesn'?t matter|dont care|don't care|designer'?s choice|surprise me|egal|ihr entscheidet|entscheidet ihr"
-    r"|wie ihr wollt|da igual|lo que quieras|decidid vosotros|decide tu|como quieras|peu importe|comme vous voulez"
-    r"|a vous de voir|vous decidez|tanto faz|voces decidem|voce decide|como quiser)\W*$"
+    r"|wie ihr wollt|wie ihr meint|macht ihr|da igual|lo que quieras|lo que decidan|lo que decidais|decidan ustedes"
+    r"|decidid vosotros|decide tu|como quieras|como prefieran|peu importe|comme vous voulez|c'?est vous qui voyez"
+    r"|a vous de voir|vous decidez|tanto faz|voces decidem|voces que sabem|vcs decidem|voce decide|como quiser)\W*$"
 )
 _NONE = re.compile(
     r"^\W*(?:n/?a|none|nothing|nope|no|-+|not applicable|(?:we )?don'?t have (?:one|any|it)|keine|nichts"
@@ -38,10 +39,29 @@ _NONE = re.compile(
 )
 
 
-def non_answer(text: str) -> NonAnswer | None:
-    """What kind of non-answer a reply is, or None when it may carry a value."""
-    folded = fold(text.strip())
+_FILLER = re.compile(
+    r"\b(?:tbh|honestly|to be honest|really|sorry|lol|haha|pls|please|actually|yet|right now|at the moment|for now"
+    r"|ehrlich gesagt|sorry|la verdad|la verdad es que|perdon|todavia|honnetement|desole|franchement|sinceramente"
+    r"|desculpa|ainda|hmm+|uhm*|ehm*|well|so|ok|okay|vale|also|bon|ben|pues|bueno|na ja|naja)\b"
+)
+_CLAUSE = re.compile(r"[,;.!/]+|\s(?:and|or|but|y|o|pero|und|oder|aber|et|ou|mais|e|mas)\s")
+
+
+def _kind(folded: str) -> NonAnswer | None:
     for kind, pattern in ((NonAnswer.UNSURE, _UNSURE), (NonAnswer.DELEGATED, _DELEGATED), (NonAnswer.NONE, _NONE)):
         if pattern.match(folded):
             return kind
     return None
+
+
+def non_answer(text: str) -> NonAnswer | None:
+    """What kind of non-answer a reply is, or None when it may carry a value: the whole reply, or every clause
+    of it once filler is dropped ("ni idea, lo que decidan", "no idea tbh"); one that delegates wins."""
+    folded = fold(text.strip())
+    if (whole := _kind(folded)) is not None:
+        return whole
+    clauses = [c for c in (_FILLER.sub(" ", part).strip() for part in _CLAUSE.split(folded)) if c]
+    kinds = [_kind(c) for c in clauses]
+    if not kinds or None in kinds:
+        return None
+    return NonAnswer.DELEGATED if NonAnswer.DELEGATED in kinds else kinds[0]

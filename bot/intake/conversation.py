@@ -12,7 +12,7 @@ from bot.analysis.date_words import fold
 from bot.analysis.dates import DeadlineNote, vague_deadline, weekend_note
 from bot.analysis.merge import validated
 from bot.analysis.non_answers import NonAnswer, non_answer
-from bot.analysis.rules.classify import infer_channels
+from bot.analysis.rules.classify import usual_channels
 from bot.analysis.rules.corrections import ADDITIVE
 from bot.analysis.rules.deliverables import OWN_FIELDS, deliverables
 from bot.briefs.assessment import TO_BE_AGREED, assess
@@ -322,8 +322,7 @@ class Conversation:
         elif field_name == "request_type":
             value = "other"
         elif field_name == "channels":
-            implied = infer_channels("", turn.brief.request_type, True, None) if turn.brief.request_type else []
-            value = implied or None
+            value = usual_channels(turn.brief.request_type or "other") or None
         elif field_name == "copy" and kind is NonAnswer.NONE:
             value = "copy needed"
         else:
@@ -332,7 +331,13 @@ class Conversation:
             turn.brief = turn.brief.model_copy(update={"copy_text" if field_name == "copy" else field_name: value})
             turn.brief = turn.brief.model_copy(update={"title": derive_title(turn.brief)})
             shown = format_value(field_name, value)
-            gap = " — creative ops will see it as still open" if value == TO_BE_AGREED else ""
+            gap = (
+                " — creative ops will see it as still open"
+                if value == TO_BE_AGREED
+                else " (where this kind of work usually runs — tell me if it's somewhere else)"
+                if field_name == "channels"
+                else ""
+            )
             turn.said.append(f"Noted: {label} {shown}{gap}.")
         return self._next(turn, now)
 

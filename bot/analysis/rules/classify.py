@@ -51,6 +51,12 @@ def _adapted_type(folded: str) -> str | None:
     return best if scores[best] >= 3 else None
 
 
+def usual_channels(request_type: str) -> list[str]:
+    """Where work of a type usually runs: what an unsure answer about the channels records."""
+    lex = lexicon()
+    return lex.type_channels.get(request_type) or lex.usual_channels.get(request_type, [])
+
+
 def infer_channels(folded: str, request_type: str | None, implied: bool, usage: str | None) -> list[str]:
     """Channels from cues (limited by the type where the lexicon says so), the type and the usage."""
     lex = lexicon()

@@ -32,6 +32,7 @@ class Lexicon:
     organic: re.Pattern[str]
     channels: dict[str, list[ChannelCue]]
     type_channels: dict[str, list[str]]
+    usual_channels: dict[str, list[str]]
     platforms: dict[str, re.Pattern[str]]
     formats: dict[str, re.Pattern[str]]
     markets: dict[str, re.Pattern[str]]
@@ -58,6 +59,7 @@ def lexicon() -> Lexicon:
             for name, cues in data["channels"].items()
         },
         type_channels=data["type_channels"],
+        usual_channels=data["usual_channels"],
         platforms={name: words(p) for name, p in data["platforms"].items()},
         formats={name: words(p) for name, p in data["formats"].items()},
         markets={name: words(p) for name, p in data["markets"].items()},
