@@ -36,6 +36,13 @@ _COPY_PROVIDED = re.compile(
     rf"|\b(?:nos )?(?:fornecemos|escrevemos|enviamos|mandamos|passamos) (?:o |os )?{_COPY_WORD}"
     r"|\b(?:we|i)(?:'ll| will)? (?:write|provide|supply|send|do|handle) (?:it|them|the \w+)? ?(?:ourselves|myself"
     r"|in-house)\b"
+    rf"|\b{_COPY_WORD}\s+(?:included|incluid[oa]s?|inclus|inklusive|dabei)\b"
+    rf"|\b(?:tenemos|temos|haben wir|wir haben|nous avons|on a)\s+(?:el |los |la |las |o |os |den |die |das |le |les )?"
+    rf"{_COPY_WORD}\b|\b{_COPY_WORD}\s+(?:haben wir|tenemos|temos)\b"
+    rf"|\b{_COPY_WORD}\s+(?:kommt|kommen|viene|vienen|vient|viennent|vem)\s+(?:von uns|de nosotros|de nous|da gente"
+    r"|de nos|de nossa parte)\b"
+    rf"|\b{_COPY_WORD}\s+(?:(?:e|es|son|sao|ist|sind)\s+)?(?:connosco|conosco|nosso|nossos|nossa|nuestro|nuestros"
+    r"|de nuestra parte|por nuestra cuenta|por nossa conta|von uns|a nous|de notre cote)\b"
 )
 _COPY_NONE = re.compile(
     rf"\bno {_COPY_WORD} (?:needed|required|necessary|on|in)\b|\b{_COPY_WORD} (?:is )?not (?:needed|required)\b"
