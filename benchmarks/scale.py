@@ -50,7 +50,6 @@ from bot.briefs.duplicates import (
     TERM_POSTINGS,
     WINDOW_DAYS,
     Candidate,
-    brief_words,
     find_duplicates,
     search_terms,
 )
@@ -393,11 +392,8 @@ def bench(services: Services, size: int, runs: int, export_runs: int, url: str) 
     def check(_: Any) -> list[Candidate]:
         since = NOW - timedelta(days=WINDOW_DAYS)
         with services.uow() as u:
-            found = u.requests.sharing_terms(search_terms(brief), "video", since, CANDIDATES, TERM_POSTINGS)
-            candidates = [
-                Candidate(r.ref, r.title, r.status, r.request_type, brief_words(Brief.model_validate(r.brief)))
-                for r in found
-            ]
+            found = u.requests.sharing_terms(search_terms(brief), since, CANDIDATES, TERM_POSTINGS)
+            candidates = [Candidate.stored(r.ref, r.title, r.status, r.brief) for r in found]
         return find_duplicates(brief, candidates)
 
     seconds, statements = measure(db, runs, lambda n: None, check)

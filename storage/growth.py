@@ -14,13 +14,10 @@ from sqlalchemy import (
     Subquery,
     bindparam,
     delete,
-    event,
     func,
     insert,
-    inspect,
     true,
     union_all,
-    update,
 )
 from sqlalchemy import select as columns
 from sqlmodel import Session, col, select
@@ -53,12 +50,7 @@ class RequestPages:
         """Make ``terms`` the request's searchable terms (replacing any it had), in two statements."""
         assert request.id is not None
         rows = [
-            {
-                "request_id": request.id,
-                "term": term,
-                "request_type": request.request_type,
-                "created_at": request.created_at,
-            }
+            {"request_id": request.id, "term": term, "created_at": request.created_at}
             for term in sorted({t[:TERM_MAX] for t in terms})
         ]
         connection = self.session.connection()
@@ -66,14 +58,12 @@ class RequestPages:
         if rows:
             connection.execute(insert(RequestTerm), rows)
 
-    def sharing_terms(
-        self, terms: Iterable[str], request_type: str, since: datetime, limit: int, per_term: int
-    ) -> list[Match]:
-        """Of the requests of ``request_type`` created at or after ``since``, the ``limit`` that share the most
-        of ``terms`` (the newest first among equals), newest first, in one query (no ORM objects: a check is hot).
+    def sharing_terms(self, terms: Iterable[str], since: datetime, limit: int, per_term: int) -> list[Match]:
+        """Of the requests (of any type) created at or after ``since``, the ``limit`` that share the most of
+        ``terms`` (the newest first among equals), newest first, in one query (no ORM objects: a check is hot).
 
         Its cost is bounded whatever the table holds: each term reads at most its ``per_term`` newest index
-        entries of the type and window (a term more common than that counts for its newest requests only: it
+        entries of the window (a term more common than that counts for its newest requests only: it
         says little about which request is the same work), then at most ``limit`` request rows are read.
         """
         wanted = sorted({t[:TERM_MAX] for t in terms})
@@ -81,7 +71,7 @@ class RequestPages:
             return []
         postgresql = self.session.get_bind().dialect.name == "postgresql"
         query = _sharing_query(postgresql, 1 if postgresql else len(wanted), limit, per_term)
-        params: dict[str, Any] = {"request_type": request_type, "since": since}
+        params: dict[str, Any] = {"since": since}
         params.update({"terms": wanted} if postgresql else {f"t{n}": term for n, term in enumerate(wanted)})
         rows = self.session.connection().execute(query, params)
         return [Match(ref or "", title, status, kind, brief) for ref, title, status, kind, brief in rows]
@@ -90,7 +80,7 @@ class RequestPages:
 @lru_cache(maxsize=64)
 def _sharing_query(postgresql: bool, terms: int, limit: int, per_term: int) -> Any:
     """The query of ``sharing_terms``, built once per shape (it is on every intake message's path), with the
-    parameters ``request_type``, ``since`` and the terms (``terms``, an array, on PostgreSQL; ``t0``… on SQLite)."""
+    parameters ``since`` and the terms (``terms``, an array, on PostgreSQL; ``t0``… on SQLite)."""
     postings = _postings(postgresql, terms, per_term)
     shared = func.count().label("shared")
     top = (
@@ -110,15 +100,14 @@ def _sharing_query(postgresql: bool, terms: int, limit: int, per_term: int) -> A
 
 
 def _postings(postgresql: bool, terms: int, per_term: int) -> Subquery:
-    """The ids of each term's ``per_term`` newest requests of the type and window, one row per (term, id):
-    one backward range scan of ``ix_request_terms_search`` per term, cut at ``per_term``."""
+    """The ids of each term's ``per_term`` newest requests of the window, one row per (term, id):
+    one backward range scan of ``ix_request_terms_recent`` per term, cut at ``per_term``."""
 
     def newest(term: Any) -> SelectOfScalar[int]:
         return (
             select(col(RequestTerm.request_id))
             .where(
                 col(RequestTerm.term) == term,
-                col(RequestTerm.request_type) == bindparam("request_type"),
                 col(RequestTerm.created_at) >= bindparam("since"),
             )
             .order_by(col(RequestTerm.created_at).desc())
@@ -157,13 +146,3 @@ class CommentPages:
             return []
         query = select(Comment).where(col(Comment.request_id).in_(list(request_ids))).order_by(col(Comment.id))
         return self.session.exec(query).all()
-
-
-@event.listens_for(Session, "after_flush")
-def _copy_type_changes(session: Session, _context: Any) -> None:
-    """A request whose type changed (ops' ``type video``) is searched under its new type from now on."""
-    for row in session.dirty:
-        if isinstance(row, Request) and row.id is not None and inspect(row).attrs.request_type.history.deleted:
-            session.connection().execute(
-                update(RequestTerm).where(col(RequestTerm.request_id) == row.id).values(request_type=row.request_type)
-            )

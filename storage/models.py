@@ -129,16 +129,15 @@ TERM_MAX = 64
 class RequestTerm(SQLModel, table=True):
     """One content term of a request's brief: the inverted index duplicate detection searches.
 
-    ``request_type`` and ``created_at`` are copies of the request's, so a search reads only index entries
-    (term, type, window) and never the requests it does not return; a type change is copied here on flush.
+    ``created_at`` is a copy of the request's, so a search reads only index entries (term, window) and never the
+    requests it does not return. Requests of every type are searched: the scoring weighs the type.
     """
 
     __tablename__ = "request_terms"
-    __table_args__ = (Index("ix_request_terms_search", "term", "request_type", "created_at", "request_id"),)
+    __table_args__ = (Index("ix_request_terms_recent", "term", "created_at", "request_id"),)
 
     request_id: int = Field(foreign_key="requests.id", primary_key=True)
     term: str = Field(primary_key=True, max_length=TERM_MAX)
-    request_type: str = Field(max_length=64)
     created_at: datetime = _utc(nullable=False)
 
 

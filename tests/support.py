@@ -7,6 +7,7 @@ Every test builds these the same way, through here:
   given, a fake Slack (the ``services`` fixture in conftest.py is ``make_services(db, clock, fake_slack)``);
 - ``request_row(**columns)`` is an unsaved request with sensible defaults, ``add_request(db, **columns)``
   stores one through the repositories (references from ``format_ref``) and returns its reference;
+  ``add_indexed(db, briefs)`` stores requests with these briefs and indexes them for duplicate detection;
 - ``designer_row`` and ``add_designer`` do the same for roster entries.
 """
 
@@ -20,7 +21,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -28,6 +29,8 @@ from fakes.slack_api import FakeSlackAPI
 from slack_bolt import App
 
 from bootstrap import build_services
+from bot.briefs.duplicates import search_terms
+from bot.briefs.model import Brief
 from bot.delivery.outbox import Dispatcher, OutboxPort
 from bot.platform.clock import FixedClock
 from bot.platform.logs import configure_logging
@@ -112,6 +115,24 @@ def add_request(db: Database, *, when: datetime = NOW, **columns: Any) -> str:
     """Store ``request_row(when=when, **columns)`` through the repositories; returns its reference."""
     with db.session() as session:
         return Requests(session).add(request_row(when=when, **columns), format_ref).ref or ""
+
+
+def add_indexed(db: Database, briefs: list[dict[str, Any]], *, days_ago: float = 1, **columns: Any) -> list[str]:
+    """Requests with these briefs, created ``days_ago``, indexed as a submission indexes them; their refs."""
+    refs = []
+    with db.uow() as u:
+        for brief in briefs:
+            row = request_row(
+                when=NOW - timedelta(days=days_ago),
+                title=brief.get("title") or "x",
+                request_type=brief.get("request_type") or "video",
+                brief=brief,
+                **columns,
+            )
+            request = u.requests.add(row, format_ref)
+            u.requests.index_terms(request, search_terms(Brief.model_validate(brief)))
+            refs.append(request.ref or "")
+    return refs
 
 
 def stored(db: Database, ref: str) -> Request:

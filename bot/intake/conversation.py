@@ -22,7 +22,6 @@ from bot.briefs.duplicates import (
     TERM_POSTINGS,
     WINDOW_DAYS,
     Candidate,
-    brief_words,
     find_duplicates,
     search_terms,
 )
@@ -45,6 +44,8 @@ from storage.uow import UnitOfWork, UnitOfWorkFactory
 
 DRAFT_EXPIRY = timedelta(days=7)
 DESIGNERS_CHOICE = "designer's choice"
+#: Requests that are no work of anyone's: never named as a possible duplicate (a closed one is: it was done).
+_DROPPED = frozenset({Status.CANCELLED, Status.REJECTED})
 _CHOICE_BUTTONS = {
     "rush_question": [Action.KEEP_RUSH, Action.MOVE_EARLIEST],
     "duplicate_question": [Action.NEW_WORK, Action.SAME_REQUEST],
@@ -577,16 +578,13 @@ class Conversation:
         )
 
     def _duplicates(self, turn: _Turn) -> list[Candidate]:
-        """Similar requests of the window: the few sharing the most terms are read (an index lookup), then scored."""
+        """Requests of the window asking for the same work, anyone's, open or closed (a cancelled or rejected one
+        is not work that exists): the few sharing the most terms are read (an index lookup), then scored."""
         if not turn.brief.request_type:
             return []
         since = self.clock.now() - timedelta(days=WINDOW_DAYS)
-        terms, kind = search_terms(turn.brief), turn.brief.request_type
-        found = turn.u.requests.sharing_terms(terms, kind, since, CANDIDATES, TERM_POSTINGS)
-        candidates = [
-            Candidate(r.ref, r.title, r.status, r.request_type, brief_words(Brief.model_validate(r.brief)))
-            for r in found
-        ]
+        found = turn.u.requests.sharing_terms(search_terms(turn.brief), since, CANDIDATES, TERM_POSTINGS)
+        candidates = [Candidate.stored(r.ref, r.title, r.status, r.brief) for r in found if r.status not in _DROPPED]
         return find_duplicates(turn.brief, candidates)
 
     def _submit(self, turn: _Turn, now: datetime) -> Reply:
