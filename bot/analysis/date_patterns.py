@@ -328,9 +328,13 @@ PATTERNS: list[tuple[re.Pattern[str], Resolver]] = [
         (rf"\b{_CUE_BEFORE}\s+(?P<date>{_ABBR})(?![a-z])", _r_weekday),
         (rf"\b(?:the\s+)?{DAY}(?:st|nd|rd|th)\b{_NOT_ORDINAL_NOUN}", _r_ordinal),
         (
-            rf"\b(?:pour|avant|d'ici|jusqu'au|para|antes del|hasta|bis zum|bis|am)\s+(?:le\s+|el\s+)?"
+            rf"\b(?:pour|avant|d'ici|jusqu'au|para|antes del|hasta|bis zum|bis|am|zum)\s+(?:le\s+|el\s+|o\s+|dia\s+)?"
             rf"(?P<date>{DAY}(?:\.|er|e)?)(?![\d.,:/x%])"
             r"(?!\s*(?:h\b|uhr|am|pm|copies|flyers|dias|jours|tage|slides))",
+            _r_ordinal,
+        ),
+        (  # "mejor el 27", "mach den 12.", "muda para dia 16": a day alone at the end of what is said
+            rf"\b(?:el|le|den|dia|o dia)\s+(?P<date>{DAY})(?:\.|er|e)?(?=\s*(?:[,.!?;)]|$))",
             _r_ordinal,
         ),
     )

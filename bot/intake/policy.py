@@ -14,6 +14,7 @@ from bot.analysis.contract import Extraction
 from bot.analysis.date_words import fold
 from bot.analysis.merge import apply
 from bot.analysis.plausibility import plausible_update
+from bot.analysis.rules.corrections import CORRECTION
 from bot.briefs.catalog import Catalog
 from bot.briefs.model import FIELD_LABELS, FIELD_NAMES, LIST_FIELDS, Brief
 from bot.briefs.summary import derive_title, format_value
@@ -21,10 +22,6 @@ from bot.platform.text import words
 
 _ONLY = re.compile(
     r"\b(?:only|just|exclusively|solo|solamente|unicamente|nur|ausschliesslich|seulement|uniquement|apenas|somente)\b"
-)
-_CORRECTION = re.compile(
-    r"\b(?:instead|actually|not|rather|wrong|switch|replace|nicht|statt|anstatt|sondern|en lugar|en vez|no es"
-    r"|plutot|au lieu|pas|em vez|ao inves|nao)\b"
 )
 #: Fields never acknowledged one by one (the title is derived; files are listed in the brief).
 _QUIET = frozenset({"title", "assets"})
@@ -87,7 +84,7 @@ def merge(draft: Brief, extraction: Extraction, text: str, catalog: Catalog) -> 
 def _lists(draft: Brief, after: Brief, update: Brief, folded: str) -> Brief:
     """Lists named again gain the new items, unless the message says "only" or corrects them ("LinkedIn, not
     Instagram": the engine's list stands); channels are corrected only with "only"."""
-    only, correcting = bool(_ONLY.search(folded)), bool(_CORRECTION.search(folded))
+    only, correcting = bool(_ONLY.search(folded)), bool(CORRECTION.search(folded))
     data = after.model_dump(mode="json")
     for name in ("channels", "platforms", "formats", "markets"):
         old, new = draft.get(name), update.get(name)

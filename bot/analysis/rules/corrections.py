@@ -16,9 +16,11 @@ from bot.analysis.rules.message import Message, trim
 from bot.briefs.model import LIST_FIELDS
 
 ADDITIVE = re.compile(r"\b(?:also|too|as well|plus|add|additionally|another|auch|tambien|aussi|ademas)\b")
+#: A message that corrects what was said: its values replace the draft's, and it is never a bare answer.
 CORRECTION = re.compile(
-    r"\b(?:instead|actually|change|make it|switch|rather|not|correction|wrong|nicht|statt"
-    r"|en lugar|plutot|au lieu)\b"
+    r"\b(?:instead|actually|change|make it|switch|replace|rather|not|correction|wrong|sorry|oops|my bad"
+    r"|nicht|statt|anstatt|sondern|eigentlich|lieber|doch|en lugar|en vez|no es|perdon|mejor|plutot|au lieu|pas"
+    r"|en fait|em vez|ao inves|nao|na verdade|desculpa|melhor)\b|,\s*(?:no|non)\s+(?=\w)"
 )
 _CLEAR_DEADLINE = re.compile(
     r"\bno (?:hard |fixed |real |specific )?(?:deadline|due date)\b|\bwithout (?:a )?deadline"

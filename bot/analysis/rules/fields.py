@@ -20,8 +20,9 @@ def named(patterns: dict[str, re.Pattern[str]], folded: str, negated: set[str]) 
 
 
 _NEGATION = re.compile(
-    r"\b(?:not|no|instead of|rather than|remove|drop|without|except|minus|nicht|kein\w*|sin"
-    r"|sans|pas)\s+(?:the\s+|on\s+|for\s+|in\s+|para\s+|pour\s+|fur\s+|auf\s+)?(?P<item>[\w/-]+)"
+    r"\b(?:not|no|instead of|rather than|remove|drop|without|except|minus|nicht|kein\w*|statt|anstatt|anstelle von"
+    r"|sin|en vez de|en lugar de|sans|pas|au lieu de|plutot que|nao|em vez de|ao inves de)"
+    r"\s+(?:the\s+|on\s+|for\s+|in\s+|para\s+|pour\s+|fur\s+|auf\s+)?(?P<item>[\w/-]+)"
 )
 
 
