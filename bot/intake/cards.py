@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.briefs.model import Brief
 from bot.delivery.cards import Action, Card
+from bot.platform.i18n import ENGLISH
 
 
 class BriefCard(Card):
@@ -14,6 +15,8 @@ class BriefCard(Card):
     brief: Brief
     conversation_id: str
     actions: list[Action] = [Action.SUBMIT, Action.EDIT]
+    #: The requester's language: of the labels, the buttons and the dates (the intro is written in it).
+    language: str = ENGLISH
 
 
 class ChoiceCard(Card):
@@ -23,6 +26,8 @@ class ChoiceCard(Card):
     text: str
     conversation_id: str
     actions: list[Action]
+    #: The requester's language, for the buttons (the text is written in it).
+    language: str = ENGLISH
 
 
 class IntakeForm(Card):

@@ -8,6 +8,7 @@ from enum import StrEnum
 from bot.briefs.assessment import Assessment
 from bot.briefs.model import Brief
 from bot.delivery.cards import Action
+from bot.platform.i18n import ENGLISH
 from storage.models import Request
 
 
@@ -33,6 +34,8 @@ class Incoming:
     files: list[str] = field(default_factory=list)
     #: A button's answer to the open yes/no question (``answers.Choice``), instead of text.
     choice: str | None = None
+    #: The requester's language from their chat locale (``i18n.LANGUAGES``); None: read from what they write.
+    language: str | None = None
 
 
 @dataclass
@@ -49,3 +52,5 @@ class Reply:
     fallback_reason: str | None = None
     #: The yes/no question's buttons (SPEC 6.5), when the reply asks one.
     choices: list[Action] = field(default_factory=list)
+    #: The language the reply is written in, for the cards that show it.
+    language: str = ENGLISH
