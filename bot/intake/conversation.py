@@ -37,7 +37,7 @@ from bot.platform.clock import Clock
 from bot.platform.i18n import N_, current, speaking, t
 from bot.platform.language import detect
 from bot.platform.text import format_date, human, words
-from bot.requests.lifecycle import OPEN, Status, format_ref
+from bot.requests.lifecycle import OPEN, Status, format_ref, status_words
 from storage.models import Draft, Request
 from storage.uow import UnitOfWork, UnitOfWorkFactory
 
@@ -253,7 +253,7 @@ class Conversation:
         open_requests = list(u.requests.for_requester(requester_id, sorted(OPEN)))
         if not open_requests:
             return Reply(ReplyKind.STATUS, t("You have no open requests."))
-        lines = [f"• {r.ref} {words(r.title)} — {human(r.status)}" for r in open_requests]
+        lines = [f"• {r.ref} {words(r.title)} — {status_words(r.status)}" for r in open_requests]
         return Reply(ReplyKind.STATUS, t("Your open requests:") + "\n" + "\n".join(lines))
 
     def _set_deadline(self, turn: _Turn, day: date) -> None:
@@ -517,7 +517,9 @@ class Conversation:
             duplicates = self._duplicates(turn)
             if duplicates:
                 pending["duplicates"] = [d.ref for d in duplicates]
-                pending["duplicate_names"] = [f"{d.ref} “{words(d.title)}” — {human(d.status)}" for d in duplicates]
+                pending["duplicate_names"] = [
+                    f"{d.ref} “{words(d.title)}” — {status_words(d.status)}" for d in duplicates
+                ]
                 pending["duplicate_question"] = True
         if not pending.get("duplicate_question"):
             return None

@@ -41,6 +41,11 @@ def test_a_spanish_requester_gets_spanish_questions_dates_and_acknowledgements(c
     moved = say(convo, "deadline: 30 de marzo", "U2")
     assert "Nuevo valor de fecha límite: lun, 30 mar 2026 (antes: vie, 27 mar 2026)." in moved.text
     assert say(convo, "ayuda", "U2").text.startswith("Cuéntame con tus palabras qué necesitas")
+    say(convo, "Objetivo: inscripciones al webinar. Público: clientes actuales", "U2")
+    assert say(convo, "enviar", "U2").text.startswith("Enviada como CR-0001: Inscripciones al webinar")
+    say(convo, "Necesitamos también un cartel para la feria de Madrid", "U2")  # a new draft, in Spanish again
+    status = say(convo, "estado", "U2").text
+    assert status == "Tus solicitudes abiertas:\n• CR-0001 Inscripciones al webinar — YouTube video 30s — enviada"
 
 
 def test_the_chat_locale_decides_over_the_language_of_the_text(convo: Conversation) -> None:
