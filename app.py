@@ -43,6 +43,7 @@ from bot.intake.console import IDLE_S, Console, FdLines, intro
 from bot.jobs import build_scheduler
 from bot.platform.calendar import local_date
 from bot.platform.clock import SystemClock, check_zone
+from bot.platform.i18n import LANGUAGES
 from bot.platform.logs import configure_logging
 from bot.platform.settings import Settings, SettingsError, load_settings
 from bot.reporting.export import iter_rows, write_csv, write_json
@@ -86,7 +87,10 @@ def _parser() -> argparse.ArgumentParser:
         ),
     )
     sub = parser.add_subparsers(dest="command")
-    sub.add_parser("console", help="the intake conversation in the terminal")
+    console = sub.add_parser("console", help="the intake conversation in the terminal")
+    console.add_argument(
+        "--lang", choices=LANGUAGES, help="the language the bot speaks (default: the language of the first message)"
+    )
     analyze = sub.add_parser("analyze", help="analyse one request text from stdin and print JSON")
     analyze.add_argument("--engine", choices=["auto", "rules", "llm"], default="auto")
     analyze.add_argument("--today", type=_iso_date, help="the date to resolve relative dates against")
@@ -198,12 +202,14 @@ def cmd_analyze(args: argparse.Namespace, settings: Settings) -> int:
     return status
 
 
-def cmd_console(settings: Settings, first_line: str | None = None, log_file: Path | None = None) -> int:
+def cmd_console(
+    settings: Settings, first_line: str | None = None, log_file: Path | None = None, language: str | None = None
+) -> int:
     """The terminal conversation: whole messages from stdin, replies on stdout; log lines never among them."""
     services = build_services(settings)
     if first_line:
         print(first_line)
-    console = Console(services.intake, sys.stdout, settings.timezone, settings.ops_channel_id)
+    console = Console(services.intake, sys.stdout, settings.timezone, settings.ops_channel_id, language=language)
     idle_s = IDLE_S if sys.stdin.isatty() else None  # piped input: messages are paragraphs
     return console.run(FdLines(sys.stdin.fileno()), idle_s, intro(str(log_file) if log_file else None))
 
@@ -626,7 +632,7 @@ def dispatch(args: argparse.Namespace, settings: Settings, log_file: Path | None
     if args.command == "worker":
         return cmd_worker(settings, args.processes, args.threads)
     if args.command == "console":
-        return cmd_console(settings, log_file=log_file)
+        return cmd_console(settings, log_file=log_file, language=args.lang)
     if args.command == "run":
         return cmd_run(settings, args.http, args.port, not args.no_scheduler, args.workers)
     if settings.slack_bot_token is not None:

@@ -15,6 +15,7 @@ from bot.intake.capture import Captures
 from bot.intake.conversation import Conversation
 from bot.intake.flows import IntakeFlows
 from bot.platform.clock import Clock, SystemClock
+from bot.platform.i18n import load_all
 from bot.platform.logs import settings_secrets
 from bot.platform.metrics import Metrics
 from bot.platform.settings import Settings
@@ -56,6 +57,7 @@ def build_services(settings: Settings, clock: Clock | None = None, db: Database 
     """Wire the app; a database built here gets its pending migrations applied."""
     clock = clock or SystemClock()
     catalog = load_catalog(settings.catalog_file)
+    load_all()  # the message catalogs: a broken one fails the start, not a conversation
     if db is None:
         db = Database(settings.database_url, database_timeouts(settings), pool_size=settings.worker_threads + 4)
         db.upgrade()

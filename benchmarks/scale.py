@@ -299,6 +299,9 @@ class RecordingPort:
     def known_timezone(self, user: str) -> str:
         return "UTC"
 
+    def user_locale(self, user: str) -> str | None:
+        return None
+
     def permalink(self, channel: str, ts: str) -> str | None:
         return None
 

@@ -33,11 +33,11 @@ T = TypeVar("T")
 
 
 class TimezoneCache:
-    """users.info time zones, kept for a few hours (shared by every request of a process)."""
+    """users.info time zones and locales, kept for a few hours (shared by every request of a process)."""
 
     def __init__(self, clock: Clock, fallback: str) -> None:
         self.clock, self.fallback = clock, fallback
-        self._entries: dict[str, tuple[str, Any]] = {}
+        self._entries: dict[str, tuple[str, str | None, Any]] = {}
         self._lock = threading.Lock()
 
     def peek(self, user: str) -> str:
@@ -48,19 +48,27 @@ class TimezoneCache:
 
     def get(self, client: WebClient, user: str) -> str:
         """The user's time zone, asking Slack at most once per TTL; the fallback when Slack cannot say."""
+        return self._profile(client, user)[0]
+
+    def locale(self, client: WebClient, user: str) -> str | None:
+        """The user's locale ("fr-FR"), asked with the time zone; None when Slack cannot say."""
+        return self._profile(client, user)[1]
+
+    def _profile(self, client: WebClient, user: str) -> tuple[str, str | None]:
         now = self.clock.now()
         with self._lock:
             hit = self._entries.get(user)
-        if hit and now - hit[1] < TZ_CACHE_TTL:
-            return hit[0]
+        if hit and now - hit[2] < TZ_CACHE_TTL:
+            return hit[0], hit[1]
         try:
-            tz = client.users_info(user=user)["user"].get("tz") or self.fallback
+            profile = client.users_info(user=user, include_locale=True)["user"]
         except (SlackApiError, OSError) as exc:  # OSError: refused connections, DNS, timeouts
             log.warning("users.info failed", extra={"user": user, "error": _failure("users.info", exc).error})
-            return hit[0] if hit else self.fallback
+            return (hit[0], hit[1]) if hit else (self.fallback, None)
+        tz, locale = profile.get("tz") or self.fallback, profile.get("locale") or None
         with self._lock:
-            self._entries[user] = (tz, now)
-        return tz
+            self._entries[user] = (tz, locale, now)
+        return tz, locale
 
 
 #: Slack errors that no retry will fix.
@@ -247,6 +255,9 @@ class WebClientPort:
 
     def known_timezone(self, user: str) -> str:
         return self.timezones.peek(user)
+
+    def user_locale(self, user: str) -> str | None:
+        return self.timezones.locale(self.client, user)
 
     @_calling("views.open")
     def open_form(self, trigger_id: str, form: Card) -> None:

@@ -149,6 +149,15 @@ def test_the_console_runs_a_whole_conversation(tmp_path: Path) -> None:
     assert (tmp_path / "creative_intake.db").exists()
 
 
+def test_console_lang_forces_the_language_whatever_is_typed(tmp_path: Path) -> None:
+    paste = "need a 30s youtube pre-roll, 16:9,\ndue in 3 weeks\nGoal: drive sign-ups\nAudience: marketing managers\n"
+    result = run("console", "--lang", "de", stdin=f"{paste}\nsubmit\n", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Hier ist dein Briefing" in result.stdout and "Dauer: 30s" in result.stdout
+    assert "Gesendet als CR-0001" in result.stdout and "Here is your brief" not in result.stdout
+    assert run("console", "--lang", "it", stdin="", cwd=tmp_path).returncode == 2
+
+
 def test_piped_console_input_is_read_in_paragraphs_and_cancel_works(tmp_path: Path) -> None:
     paste = "need a 30s youtube pre-roll, 16:9,\ndue in 3 weeks\nGoal: drive sign-ups\nAudience: marketing managers\n"
     result = run("console", stdin=f"{paste}\nsubmit\n\ncancel CR-0001\n", cwd=tmp_path)

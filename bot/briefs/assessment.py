@@ -9,9 +9,10 @@ from pydantic import BaseModel
 from bot.briefs.catalog import Catalog
 from bot.briefs.model import Brief
 from bot.platform.calendar import add_workdays
+from bot.platform.i18n import N_
 
 #: What an unsure objective or audience becomes the second time (SPEC 2.1): present, but a gap for ops.
-TO_BE_AGREED = "to be agreed"
+TO_BE_AGREED = N_("to be agreed")
 
 
 class Assessment(BaseModel):

@@ -7,6 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from bot.platform.i18n import N_, current, t
+
 #: Every brief field of SPEC section 4, in the order a brief is shown.
 FIELD_NAMES: tuple[str, ...] = (
     "title",
@@ -33,30 +35,44 @@ FIELD_NAMES: tuple[str, ...] = (
 )
 #: Fields that hold several values.
 LIST_FIELDS: frozenset[str] = frozenset({"channels", "platforms", "formats", "markets", "assets"})
-#: Human labels, for questions and rendering.
+#: Human labels, for questions and rendering (English: ``field_label`` gives them in the current language).
 FIELD_LABELS: dict[str, str] = {
-    "title": "Title",
-    "request_type": "Type",
-    "channels": "Channels",
-    "objective": "Objective",
-    "audience": "Audience",
-    "deadline": "Deadline",
-    "platforms": "Platforms",
-    "formats": "Formats",
-    "duration": "Duration",
-    "copy": "Copy",
-    "url": "URL",
-    "quantity": "Quantity",
-    "slide_count": "Slides",
-    "source_asset": "Source asset",
-    "markets": "Markets",
-    "usage": "Usage",
-    "campaign": "Campaign",
-    "budget": "Budget",
-    "assets": "Assets",
-    "approver": "Approver",
-    "notes": "Notes",
+    "title": N_("Title"),
+    "request_type": N_("Type"),
+    "channels": N_("Channels"),
+    "objective": N_("Objective"),
+    "audience": N_("Audience"),
+    "deadline": N_("Deadline"),
+    "platforms": N_("Platforms"),
+    "formats": N_("Formats"),
+    "duration": N_("Duration"),
+    "copy": N_("Copy"),
+    "url": N_("URL"),
+    "quantity": N_("Quantity"),
+    "slide_count": N_("Slides"),
+    "source_asset": N_("Source asset"),
+    "markets": N_("Markets"),
+    "usage": N_("Usage"),
+    "campaign": N_("Campaign"),
+    "budget": N_("Budget"),
+    "assets": N_("Assets"),
+    "approver": N_("Approver"),
+    "notes": N_("Notes"),
 }
+
+#: Languages whose nouns keep their capital inside a sentence.
+_CAPITALISED_NOUNS = frozenset({"de"})
+
+
+def field_label(name: str) -> str:
+    """A field's label in the current language ("Audience", "Zielgruppe")."""
+    return t(FIELD_LABELS.get(name, name))
+
+
+def field_word(name: str) -> str:
+    """A field's label inside a sentence: lower case, except where nouns keep their capital ("Zielgruppe")."""
+    label = field_label(name)
+    return label if current() in _CAPITALISED_NOUNS else label.lower()
 
 
 class Brief(BaseModel):

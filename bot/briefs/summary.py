@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from bot.briefs.model import FIELD_LABELS, FIELD_NAMES, Brief
+from bot.briefs.model import FIELD_NAMES, Brief, field_label
+from bot.platform.i18n import N_, t
 from bot.platform.text import clamp, format_date, human, platform_name, words
 
 MAX_TITLE = 80
@@ -25,6 +26,13 @@ _DELIVERABLE = {
     "brand_asset": "brand asset",
     "other": "request",
 }
+#: The default catalog's types and channels as words, marked for translation (``kind_words`` translates them;
+#: the names of a catalog of one's own read as they are).
+CATALOG_WORDS = (
+    *(N_("social graphic"), N_("video"), N_("email"), N_("landing page"), N_("display ad"), N_("print")),
+    *(N_("presentation"), N_("copywriting"), N_("localization"), N_("brand asset"), N_("other")),
+    *(N_("social"), N_("paid ads"), N_("web"), N_("video platforms"), N_("events"), N_("internal")),
+)
 #: Recorded in place of an answer: never a title's subject.
 _NO_SUBJECT = frozenset({"to be agreed", "designer's choice", "not decided yet"})
 _SUBJECT_WORDS = 6
@@ -72,22 +80,27 @@ def derive_title(brief: Brief) -> str | None:
     return clamp(title, MAX_TITLE)
 
 
+def kind_words(name: str) -> str:
+    """A type or channel as words in the current language: ``paid_ads`` → ``paid ads``, ``anuncios de pago``."""
+    return t(human(name))
+
+
 def format_value(field: str, value: object) -> str:
     """A field value as a person reads it."""
     if isinstance(value, list):
         if field == "platforms":
             return ", ".join(platform_name(str(v)) for v in value)
-        return ", ".join(human(str(v)) if field == "channels" else str(v) for v in value)
+        return ", ".join(kind_words(str(v)) if field == "channels" else str(v) for v in value)
     if isinstance(value, date):
         return format_date(value)
     if field == "request_type" and isinstance(value, str):
-        return human(value)
+        return kind_words(value)
     return str(value)
 
 
 def brief_lines(brief: Brief) -> list[tuple[str, str]]:
-    """(label, value) for every field the brief holds, in SPEC order."""
-    return [(FIELD_LABELS[name], format_value(name, brief.get(name))) for name in FIELD_NAMES if brief.has(name)]
+    """(label, value) for every field the brief holds, in SPEC order, labels in the current language."""
+    return [(field_label(name), format_value(name, brief.get(name))) for name in FIELD_NAMES if brief.has(name)]
 
 
 def brief_text(brief: Brief) -> str:
@@ -102,11 +115,11 @@ def understood(brief: Brief) -> str:
     if kind:
         parts.append(kind)
     said = set(kind.split())
-    channels = [c for c in brief.channels if not said & set(human(c).split())]
+    channels = [c for c in brief.channels if not said & set(kind_words(c).split())]
     if channels:
-        parts.append("for " + format_value("channels", channels))
+        parts.append(t("for {channels}", channels=format_value("channels", channels)))
     if brief.platforms:
-        parts.append("on " + words(format_value("platforms", brief.platforms)))
+        parts.append(t("on {platforms}", platforms=words(format_value("platforms", brief.platforms))))
     if brief.deadline:
-        parts.append("due " + format_date(brief.deadline))
+        parts.append(t("due {day}", day=format_date(brief.deadline)))
     return " ".join(parts)

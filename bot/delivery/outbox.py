@@ -112,6 +112,9 @@ class OutboxPort:
     def known_timezone(self, user: str) -> str:
         return self.inner.known_timezone(user)
 
+    def user_locale(self, user: str) -> str | None:
+        return self.inner.user_locale(user)
+
     def open_form(self, trigger_id: str, form: Card) -> None:
         with suppress(DeliveryFailed):  # logged by the port; the click can be repeated
             self.inner.open_form(trigger_id, form)

@@ -77,6 +77,9 @@ class ChatPort(Protocol):
     def known_timezone(self, user: str) -> str:
         """The user's time zone if already known, else the fallback; never calls the platform (for acks)."""
 
+    def user_locale(self, user: str) -> str | None:
+        """The user's locale from their profile ("de-DE"), None when the platform does not say."""
+
     def open_form(self, trigger_id: str, form: Card) -> None:
         """Open a form (a modal)."""
 

@@ -12,14 +12,21 @@ from typing import Any
 
 from bot.analysis.date_words import fold
 from bot.analysis.non_answers import NO, YES
+from bot.platform.i18n import N_, t
 
-HELP_TEXT = (
+HELP_TEXT = N_(
     "Tell me what you need in your own words — for example “a 30s YouTube pre-roll for the spring launch, "
     "due March 20”. I'll ask for anything missing, then show you the brief to submit.\n"
     "Commands: `submit` (or `yes`) when the brief is complete, `cancel` to drop the draft, "
     "`start over` to begin again, `status` for your open requests, `cancel CR-0001` to withdraw a submitted "
     "request, `help` for this message."
 )
+
+
+def help_text() -> str:
+    """The help message in the current language."""
+    return t(HELP_TEXT)
+
 
 _COMMAND_WORDS: dict[str, tuple[str, ...]] = {
     "help": ("help", "?", "ayuda", "hilfe", "aide", "ajuda"),

@@ -10,9 +10,11 @@ from bot.analysis.date_words import fold
 from bot.analysis.rules.classify import classify
 from bot.briefs.assessment import assess
 from bot.briefs.catalog import Catalog
-from bot.briefs.model import FIELD_LABELS, Brief
+from bot.briefs.model import Brief, field_word
+from bot.briefs.summary import kind_words
 from bot.platform.calendar import add_workdays
-from bot.platform.text import format_date, human
+from bot.platform.i18n import t
+from bot.platform.text import format_date
 
 _LEAD_TIME = re.compile(
     r"\b(?:how long|how much time|how many (?:business |working )?days|lead ?time|how (?:soon|fast|quickly)"
@@ -38,21 +40,24 @@ def _lead_times(folded: str, brief: Brief, catalog: Catalog, today: date) -> str
     if kind in catalog.request_types:
         days = catalog.lead_time(kind)
         earliest = format_date(add_workdays(today, days))
-        return (
-            f"A {human(kind)} takes {days} business days as standard, so the earliest standard date is "
-            f"{earliest}. A sooner date is possible as a rush."
+        return t(
+            "A {kind} takes {days} business days as standard, so the earliest standard date is {earliest}. "
+            "A sooner date is possible as a rush.",
+            kind=kind_words(kind),
+            days=days,
+            earliest=earliest,
         )
-    times = ", ".join(f"{human(n)} {t.lead_time_days}" for n, t in catalog.request_types.items() if n != "other")
-    return f"Standard lead times in business days: {times}."
+    times = ", ".join(f"{kind_words(n)} {k.lead_time_days}" for n, k in catalog.request_types.items() if n != "other")
+    return t("Standard lead times in business days: {times}.", times=times)
 
 
 def _missing(brief: Brief, catalog: Catalog, today: date) -> str:
     verdict = assess(brief, catalog, today)
     if not brief.request_type:
-        return "I still need to know what kind of creative it is, then its details."
+        return t("I still need to know what kind of creative it is, then its details.")
     if not verdict.missing_fields:
-        return "Nothing — the brief is complete."
-    return "Still missing: " + ", ".join(FIELD_LABELS[f].lower() for f in verdict.missing_fields) + "."
+        return t("Nothing — the brief is complete.")
+    return t("Still missing: {fields}.", fields=", ".join(field_word(f) for f in verdict.missing_fields))
 
 
 def answer(text: str, brief: Brief, catalog: Catalog, today: date) -> str | None:
@@ -65,7 +70,7 @@ def answer(text: str, brief: Brief, catalog: Catalog, today: date) -> str | None
     if _MISSING.search(folded):
         return _missing(brief, catalog, today)
     if _HOW.search(folded):
-        return (
+        return t(
             "I turn what you tell me into a brief for creative ops: say what you need in your own words, I ask "
             "for what is missing, then you check the brief and submit it."
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.briefs.model import Brief
 from bot.delivery.cards import Action, Card
+from bot.platform.i18n import ENGLISH
 
 
 class BriefCard(Card):
@@ -16,6 +17,8 @@ class BriefCard(Card):
     #: The other briefs of linked requests (SPEC 2.7), shown after ``brief``; one Submit sends them all.
     linked: list[Brief] = []
     actions: list[Action] = [Action.SUBMIT, Action.EDIT]
+    #: The requester's language: of the labels, the buttons and the dates (the intro is written in it).
+    language: str = ENGLISH
 
 
 class ChoiceCard(Card):
@@ -25,6 +28,8 @@ class ChoiceCard(Card):
     text: str
     conversation_id: str
     actions: list[Action]
+    #: The requester's language, for the buttons (the text is written in it).
+    language: str = ENGLISH
 
 
 class IntakeForm(Card):

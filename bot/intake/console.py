@@ -20,6 +20,7 @@ from bot.delivery.cards import Card
 from bot.delivery.ports import Message, Posted, Target
 from bot.intake.flows import IntakeFlows
 from bot.intake.messages import Incoming, Reply, ReplyKind
+from bot.platform.i18n import speaking, t
 from bot.platform.text import defused, unescape, words
 from storage.models import Request
 
@@ -101,17 +102,28 @@ def intro(log_file: str | None = None) -> str:
 
 def submitted_text(request: Request, ops_channel: str | None) -> str:
     """Where a console submission went, in words."""
-    done = f"Submitted as {request.ref}: {words(request.title)}"
     if ops_channel:
-        return f"{done} — stored; the Slack app posts it to creative ops' channel within minutes while it runs."
-    return (
-        f"{done} — stored only: no ops channel is configured, so nobody was notified; "
-        "`creative-intake export` lists it."
+        return t(
+            "Submitted as {ref}: {title} — stored; the Slack app posts it to creative ops' channel within minutes "
+            "while it runs.",
+            ref=request.ref,
+            title=words(request.title),
+        )
+    return t(
+        "Submitted as {ref}: {title} — stored only: no ops channel is configured, so nobody was notified; "
+        "`creative-intake export` lists it.",
+        ref=request.ref,
+        title=words(request.title),
     )
 
 
 def render(reply: Reply, ops_channel: str | None = None) -> str:
-    """A reply as terminal text."""
+    """A reply as terminal text, in the reply's language."""
+    with speaking(reply.language):
+        return _render(reply, ops_channel)
+
+
+def _render(reply: Reply, ops_channel: str | None) -> str:
     parts = [reply.notice] if reply.notice else []
     if reply.fallback_reason:
         parts.append(f"(the LLM was unavailable — {reply.fallback_reason}; used the rules engine)")
@@ -136,6 +148,8 @@ class ConsolePort:
     user: str
     timezone: str
     out: TextIO
+    #: The language the console was told to speak (``--lang``), as a locale; None: read from what is typed.
+    locale: str | None = None
 
     def post(
         self,
@@ -185,6 +199,10 @@ class ConsolePort:
         """The console's time zone, for everyone."""
         return self.timezone
 
+    def user_locale(self, user: str) -> str | None:  # noqa: ARG002
+        """The console's forced language, for everyone (None: detected from the text)."""
+        return self.locale
+
     def open_form(self, trigger_id: str, form: Card) -> None:
         """No forms in the terminal."""
 
@@ -216,6 +234,8 @@ class Console:
     timezone: str
     ops_channel: str | None = None
     user: str = CONSOLE_USER
+    #: ``--lang``: the language to speak whatever is typed; None: the language of the first message.
+    language: str | None = None
 
     def run(self, lines: Lines, idle_s: float | None = IDLE_S, first: str | None = None) -> int:
         """Answer every message until the end of input; ``first`` is the opening line (``intro()`` by default)."""
@@ -232,9 +252,10 @@ class Console:
 
     def answer(self, text: str) -> None:
         """One message: ``cancel CR-…`` withdraws a submitted request as in Slack; the rest is the conversation."""
-        port = ConsolePort(self.user, self.timezone, self.out)
+        port = ConsolePort(self.user, self.timezone, self.out, self.language)
         if self.intake.cancelled_request(port, self.user, self.user, text):
             return
-        reply = self.intake.conversation.handle(Incoming(self.user, self.user, text, self.timezone))
+        incoming = Incoming(self.user, self.user, text, self.timezone, language=self.language)
+        reply = self.intake.conversation.handle(incoming)
         self.out.write(render(reply, self.ops_channel) + "\n")
         self.out.flush()

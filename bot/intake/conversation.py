@@ -25,25 +25,27 @@ from bot.briefs.duplicates import (
     find_duplicates,
     search_terms,
 )
-from bot.briefs.model import FIELD_LABELS, LIST_FIELDS, Brief
+from bot.briefs.model import LIST_FIELDS, Brief, field_word
 from bot.briefs.priority import suggest_priority
 from bot.briefs.questions import next_question
-from bot.briefs.summary import deliverable, derive_title, format_value, understood
+from bot.briefs.summary import deliverable, derive_title, format_value, kind_words, understood
 from bot.delivery.cards import Action
 from bot.intake import asked
-from bot.intake.answers import HELP_TEXT, Choice, agrees, choice, command
+from bot.intake.answers import Choice, agrees, choice, command, help_text
 from bot.intake.linked import Group, changed_shared, listing, with_shared
 from bot.intake.messages import Incoming, Reply, ReplyKind
 from bot.intake.policy import changes, labelled_edit, merge, new_fields
 from bot.platform.calendar import local_date
 from bot.platform.clock import Clock
+from bot.platform.i18n import N_, current, speaking, t
+from bot.platform.language import detect
 from bot.platform.text import format_date, human, words
-from bot.requests.lifecycle import OPEN, Status, format_ref
+from bot.requests.lifecycle import OPEN, Status, format_ref, status_words
 from storage.models import Draft, Request
 from storage.uow import UnitOfWork, UnitOfWorkFactory
 
 DRAFT_EXPIRY = timedelta(days=7)
-DESIGNERS_CHOICE = "designer's choice"
+DESIGNERS_CHOICE = N_("designer's choice")
 #: Requests that are no work of anyone's: never named as a possible duplicate (a closed one is: it was done).
 _DROPPED = frozenset({Status.CANCELLED, Status.REJECTED})
 _CHOICE_BUTTONS = {
@@ -55,9 +57,9 @@ _CHOICE_BUTTONS = {
 def _a(kind: str | None) -> str:
     """A type in a sentence: "a video", "an email", "this kind of work"."""
     if not kind or kind == "other":
-        return "this kind of work"
-    words_ = human(kind)
-    return ("an " if words_[0] in "aeiou" else "a ") + words_
+        return t("this kind of work")
+    words_ = kind_words(kind)
+    return t("an {kind}", kind=words_) if human(kind)[0] in "aeiou" else t("a {kind}", kind=words_)
 
 
 @dataclass
@@ -102,11 +104,17 @@ class Conversation:
                 u.drafts.delete(draft)
                 draft, notice = (
                     None,
-                    "Your previous draft expired after 7 days without messages, so this starts a new one.",
+                    N_("Your previous draft expired after 7 days without messages, so this starts a new one."),
                 )
-            reply = self._dispatch(u, draft, msg, said, now, extraction)
-            reply.notice = reply.notice or notice
+            with speaking(self._language(msg, draft)):
+                reply = self._dispatch(u, draft, msg, said, now, extraction)
+                reply.notice = reply.notice or (t(notice) if notice else None)
+                reply.language = current()
             return reply
+
+    def _language(self, msg: Incoming, draft: Draft | None) -> str:
+        """The requester's language: their chat locale, else the draft's (read from its first message)."""
+        return msg.language or (draft.pending.get("lang") if draft else None) or detect(msg.text)
 
     def _extract_unlocked(self, msg: Incoming, said: str | None, now: datetime) -> Extraction | None:
         """The engine's extraction for a message that carries brief content; None for everything else."""
@@ -145,11 +153,20 @@ class Conversation:
             return True
         return bool(draft.expecting and non_answer(text))
 
-    def submit(self, requester_id: str, conversation_id: str, timezone: str = "UTC") -> Reply:
+    def submit(
+        self, requester_id: str, conversation_id: str, timezone: str = "UTC", language: str | None = None
+    ) -> Reply:
         """Submit the conversation's draft (the Submit button, or typed `submit`)."""
-        return self.handle(Incoming(requester_id, conversation_id, "submit", timezone))
+        return self.handle(Incoming(requester_id, conversation_id, "submit", timezone, language=language))
 
-    def replace_draft(self, requester_id: str, conversation_id: str, brief: Brief, timezone: str = "UTC") -> Reply:
+    def replace_draft(
+        self,
+        requester_id: str,
+        conversation_id: str,
+        brief: Brief,
+        timezone: str = "UTC",
+        language: str | None = None,
+    ) -> Reply:
         """Store a brief edited in a form as the draft, and say what comes next."""
         now = self.clock.now()
         brief = validated(brief, self.catalog)
@@ -166,10 +183,13 @@ class Conversation:
                 draft,
                 brief,
                 self.today(timezone),
-                Incoming(requester_id, conversation_id, "", timezone),
+                Incoming(requester_id, conversation_id, "", timezone, language=language),
                 dict(draft.pending),
             )
-            return self._next(turn, now)
+            with speaking(self._language(turn.msg, draft)):
+                reply = self._next(turn, now)
+                reply.language = current()
+            return reply
 
     def live_draft(self, requester_id: str, conversation_id: str) -> Draft | None:
         """The conversation's draft unless it has expired."""
@@ -203,21 +223,21 @@ class Conversation:
         extraction: Extraction | None,
     ) -> Reply:
         if said == "help":
-            return Reply(ReplyKind.HELP, HELP_TEXT)
+            return Reply(ReplyKind.HELP, help_text())
         if said == "status":
             return self._status(u, msg.requester_id)
         if said in ("cancel", "start over"):
             if draft is not None:
                 u.drafts.delete(draft)
-            text = "Cancelled — the draft is gone." if said == "cancel" else "Starting over. What do you need?"
-            return Reply(ReplyKind.CANCELLED, text if draft or said != "cancel" else "There is no draft to cancel.")
+            text = t("Cancelled — the draft is gone.") if said == "cancel" else t("Starting over. What do you need?")
+            return Reply(ReplyKind.CANCELLED, text if draft or said != "cancel" else t("There is no draft to cancel."))
         today = self.today(msg.timezone)
         if draft is None:
             if said == "submit":
-                return Reply(ReplyKind.HELP, "There is no draft to submit yet. " + HELP_TEXT)
+                return Reply(ReplyKind.HELP, t("There is no draft to submit yet.") + " " + help_text())
             answer = asked.answer(msg.text, Brief(), self.catalog, today) if msg.source is None else None
             if answer:
-                return Reply(ReplyKind.HELP, answer + "\nTell me what you need and I'll start a brief.")
+                return Reply(ReplyKind.HELP, answer + "\n" + t("Tell me what you need and I'll start a brief."))
             draft = self._new_draft(msg.requester_id, msg.conversation_id, now)
             if msg.source is not None:
                 draft.pending = {"source": msg.source.key}
@@ -244,15 +264,15 @@ class Conversation:
     def _status(self, u: UnitOfWork, requester_id: str) -> Reply:
         open_requests = list(u.requests.for_requester(requester_id, sorted(OPEN)))
         if not open_requests:
-            return Reply(ReplyKind.STATUS, "You have no open requests.")
-        lines = [f"• {r.ref} {words(r.title)} — {human(r.status)}" for r in open_requests]
-        return Reply(ReplyKind.STATUS, "Your open requests:\n" + "\n".join(lines))
+            return Reply(ReplyKind.STATUS, t("You have no open requests."))
+        lines = [f"• {r.ref} {words(r.title)} — {status_words(r.status)}" for r in open_requests]
+        return Reply(ReplyKind.STATUS, t("Your open requests:") + "\n" + "\n".join(lines))
 
     def _set_deadline(self, turn: _Turn, day: date) -> None:
         before = turn.brief
         turn.brief = turn.brief.model_copy(update={"deadline": day})
         turn.brief = turn.brief.model_copy(update={"title": derive_title(turn.brief)})
-        turn.said += changes(before, turn.brief) or [f"Deadline set to {format_date(day)}."]
+        turn.said += changes(before, turn.brief) or [t("Deadline set to {day}.", day=format_date(day))]
 
     def _choice(self, turn: _Turn, now: datetime) -> Reply | None:
         """The open duplicate or rush question answered, by a button or in words."""
@@ -264,20 +284,21 @@ class Conversation:
                 turn.u.drafts.delete(turn.draft)
                 refs = ", ".join(turn.pending.get("duplicates", []))
                 return Reply(
-                    ReplyKind.CANCELLED, f"OK — I dropped this draft; follow {refs} instead (`status` shows it)."
+                    ReplyKind.CANCELLED,
+                    t("OK — I dropped this draft; follow {refs} instead (`status` shows it).", refs=refs),
                 )
-            turn.said.append("OK — a new request.")
+            turn.said.append(t("OK — a new request."))
         elif picked in (Choice.KEEP, Choice.MOVE) and turn.pending.pop("rush_question", None):
             if picked == Choice.KEEP:
                 turn.pending["rush_ok_for"] = turn.brief.deadline.isoformat() if turn.brief.deadline else None
                 if turn.brief.deadline:
-                    turn.said.append(f"Keeping {format_date(turn.brief.deadline)} as a rush.")
+                    turn.said.append(t("Keeping {day} as a rush.", day=format_date(turn.brief.deadline)))
             else:
                 earliest = assess(turn.brief, self.catalog, turn.today).earliest_standard_date
                 if earliest is not None:
                     self._set_deadline(turn, earliest)
         else:
-            turn.said.append("That question is no longer open.")
+            turn.said.append(t("That question is no longer open."))
         return self._next(turn, now)
 
     def _suggestion(self, turn: _Turn, now: datetime) -> Reply | None:
@@ -290,7 +311,7 @@ class Conversation:
         if yes:
             self._set_deadline(turn, date.fromisoformat(offered))
         elif not turn.brief.deadline:
-            turn.said.append("OK — which day then?")
+            turn.said.append(t("OK — which day then?"))
         return self._next(turn, now)
 
     def _question_back(self, turn: _Turn, now: datetime) -> Reply | None:
@@ -309,11 +330,11 @@ class Conversation:
             return None
         unsure: dict[str, int] = turn.pending.setdefault("unsure", {})
         times = unsure[field_name] = unsure.get(field_name, 0) + 1
-        label = FIELD_LABELS.get(field_name, field_name).lower()
+        label = field_word(field_name)
         value: Any = None
         if field_name in ("objective", "audience"):
             if times == 1:
-                turn.said.append("No problem — even a rough idea helps.")
+                turn.said.append(t("No problem — even a rough idea helps."))
             else:
                 value = TO_BE_AGREED
         elif field_name == "deadline" and times > 1 and turn.pending.get("suggested_deadline"):
@@ -325,21 +346,23 @@ class Conversation:
         elif field_name == "channels":
             value = usual_channels(turn.brief.request_type or "other") or None
         elif field_name == "copy" and kind is NonAnswer.NONE:
-            value = "copy needed"
+            value = N_("copy needed")
         else:
             value = [DESIGNERS_CHOICE] if field_name in LIST_FIELDS else DESIGNERS_CHOICE
         if value is not None:
             turn.brief = turn.brief.model_copy(update={"copy_text" if field_name == "copy" else field_name: value})
             turn.brief = turn.brief.model_copy(update={"title": derive_title(turn.brief)})
-            shown = format_value(field_name, value)
-            gap = (
-                " — creative ops will see it as still open"
+            shown = t(format_value(field_name, value))  # a value the bot recorded reads in the requester's words
+            noted = (
+                N_("Noted: {label} {value} — creative ops will see it as still open.")
                 if value == TO_BE_AGREED
-                else " (where this kind of work usually runs — tell me if it's somewhere else)"
+                else N_(
+                    "Noted: {label} {value} (where this kind of work usually runs — tell me if it's somewhere else)."
+                )
                 if field_name == "channels"
-                else ""
+                else N_("Noted: {label} {value}.")
             )
-            turn.said.append(f"Noted: {label} {shown}{gap}.")
+            turn.said.append(t(noted, label=label, value=shown))
         return self._next(turn, now)
 
     def _offer_deadline(self, turn: _Turn, note: DeadlineNote) -> None:
@@ -349,19 +372,29 @@ class Conversation:
         if day is None:
             return
         turn.pending["suggested_deadline"] = day.isoformat()
-        said = f"“{note.said}”" if note.said else "No fixed date"
+        said = f"“{note.said}”" if note.said else t("No fixed date")
         if note.kind == "weekend" and turn.brief.deadline:
-            text = f"{format_date(turn.brief.deadline)} is a weekend day: shall I make it {format_date(day)}?"
+            text = t(
+                "{day} is a weekend day: shall I make it {other}?",
+                day=format_date(turn.brief.deadline),
+                other=format_date(day),
+            )
         elif note.kind == "period":
-            text = f"{said} — which day exactly? I'd suggest {format_date(day)}: shall I use it?"
+            text = t("{said} — which day exactly? I'd suggest {day}: shall I use it?", said=said, day=format_date(day))
         else:
             kind = _a(turn.brief.request_type)
-            text = f"{said}: the earliest standard date for {kind} is {format_date(day)} — shall I use it?"
-        turn.pending["suggestion_text"] = text + " Reply `yes`, or tell me the day."
+            text = t(
+                "{said}: the earliest standard date for {kind} is {day} — shall I use it?",
+                said=said,
+                kind=kind,
+                day=format_date(day),
+            )
+        turn.pending["suggestion_text"] = text + " " + t("Reply `yes`, or tell me the day.")
 
     def _analyze(self, turn: _Turn, now: datetime, extraction: Extraction | None) -> Reply:
         if not turn.msg.text.strip() and not turn.msg.files and turn.msg.source is None:
-            return Reply(ReplyKind.QUESTION, "Tell me what you need — " + HELP_TEXT.split(" — ", 1)[1].split("\n")[0])
+            example = help_text().split(" — ", 1)[1].split("\n")[0]
+            return Reply(ReplyKind.QUESTION, t("Tell me what you need — {example}", example=example))
         engine = fallback = None
         before = turn.brief
         if turn.msg.text.strip():
@@ -428,24 +461,29 @@ class Conversation:
         turn.pending["linked_now"] = True
         if before.request_type:
             turn.said.append(
-                f"Added a linked request for the {listing(new)} — one brief each, and one Submit sends them all."
+                t(
+                    "Added a linked request for the {work} — one brief each, and one Submit sends them all.",
+                    work=listing(new),
+                )
             )
         else:
             turn.said.append(
-                f"Got it: {listing(group.members)} — I'll make them linked requests, one brief each, "
-                "and one Submit sends them all."
+                t(
+                    "Got it: {work} — I'll make them linked requests, one brief each, and one Submit sends them all.",
+                    work=listing(group.members),
+                )
             )
 
     def _noted(self, before: Brief, after: Brief) -> list[str]:
         """What the message gave for the first time: the whole summary on the first message, else the new fields."""
         if not before.known():
             summary = understood(after)
-            return [f"Got it: {summary}."] if summary else []
+            return [t("Got it: {summary}.", summary=summary)] if summary else []
         added = [n for n in new_fields(before, after) if n not in ("notes", "campaign", "budget", "approver")]
         if not added:
             return []
-        parts = [f"{FIELD_LABELS[n].lower()} {words(format_value(n, after.get(n)))}" for n in added]
-        return ["Noted: " + "; ".join(parts) + "."]
+        parts = [f"{field_word(n)} {words(format_value(n, after.get(n)))}" for n in added]
+        return [t("Noted: {fields}.", fields="; ".join(parts))]
 
     def _next(self, turn: _Turn, now: datetime) -> Reply:
         """Store the draft and ask the most important open question, or show the brief to confirm."""
@@ -454,11 +492,12 @@ class Conversation:
         if said and reply.kind in (ReplyKind.QUESTION, ReplyKind.CONFIRM):
             reply.text = f"{said}\n{reply.text}"
         if reply.kind is ReplyKind.QUESTION and turn.pending.get("last_question") == reply.text:
-            reply.text = "I still need this to go on — " + reply.text[:1].lower() + reply.text[1:]
+            reply.text = t("I still need this to go on — {question}", question=reply.text[:1].lower() + reply.text[1:])
         turn.pending["last_question"] = reply.text if reply.kind is ReplyKind.QUESTION else None
         if (group := Group.of(turn.pending)) is not None:
             group.store(turn.pending, turn.brief)
         turn.draft.brief = turn.brief.model_dump(mode="json")
+        turn.pending["lang"] = current()
         turn.draft.pending = turn.pending
         turn.draft.asked_complete = reply.kind is ReplyKind.CONFIRM
         turn.draft.updated_at = now
@@ -482,7 +521,9 @@ class Conversation:
             return reply
         if reply.kind is ReplyKind.QUESTION:
             if turn.draft.expecting in OWN_FIELDS or turn.pending.get("rush_question"):
-                reply.text = f"For the {deliverable(turn.brief, capital=False)}: {reply.text}"
+                reply.text = t(
+                    "For the {work}: {question}", work=deliverable(turn.brief, capital=False), question=reply.text
+                )
             return reply
         group.store(turn.pending, turn.brief)
         waiting = next((i for i, b in enumerate(group.members) if not self._ready(turn, b)), None)
@@ -492,7 +533,6 @@ class Conversation:
             return self._decide(turn)
         members = group.in_order(turn.brief)
         reply.brief, reply.linked = members[0], members[1:]
-        reply.text = reply.text.replace("Here is your brief", f"Here are your {len(members)} linked briefs", 1)
         return reply
 
     def _ready(self, turn: _Turn, brief: Brief) -> bool:
@@ -506,7 +546,8 @@ class Conversation:
         if brief.deadline and brief.deadline < turn.today:
             turn.brief = brief.without("deadline")
             turn.draft.expecting = "deadline"
-            return self._ask(turn, f"{format_date(brief.deadline)} is in the past. When do you need it by?", "past")
+            past = t("{day} is in the past. When do you need it by?", day=format_date(brief.deadline))
+            return self._ask(turn, past, "past")
         duplicate = self._duplicate_question(turn)
         if duplicate is not None:
             return duplicate
@@ -519,18 +560,25 @@ class Conversation:
             pending["rush_question"] = True
             earliest = verdict.earliest_standard_date
             assert earliest is not None
-            kind = human(brief.request_type or "other")
-            check = "Just to check: " if self._times_asked(turn, "rush") else ""
+            kind = kind_words(brief.request_type or "other")
+            check = t("Just to check:") + " " if self._times_asked(turn, "rush") else ""
             meanwhile, turn.draft.expecting = "", None
             if verdict.missing_fields:  # the next question too, so an answer to it is not lost while this waits
                 turn.draft.expecting, question = next_question(verdict.missing_fields, self.catalog)
-                meanwhile = f"\nMeanwhile: {question[:1].lower()}{question[1:]}"
+                meanwhile = "\n" + t("Meanwhile: {question}", question=question[:1].lower() + question[1:])
             return self._ask(
                 turn,
-                f"{check}{format_date(brief.deadline)} is sooner than the standard "
-                f"lead time for {kind} ({verdict.lead_time_days} business days); the earliest standard "
-                f"date is {format_date(earliest)}. Reply `keep` to keep your date as a rush, or `move` "
-                f"to use {format_date(earliest)}.{meanwhile}",
+                check
+                + t(
+                    "{day} is sooner than the standard lead time for {kind} ({days} business days); the earliest "
+                    "standard date is {earliest}. Reply `keep` to keep your date as a rush, or `move` to use "
+                    "{earliest}.",
+                    day=format_date(brief.deadline),
+                    kind=kind,
+                    days=verdict.lead_time_days,
+                    earliest=format_date(earliest),
+                )
+                + meanwhile,
                 "rush",
                 assessment=verdict,
                 choices=_CHOICE_BUTTONS["rush_question"],
@@ -540,16 +588,30 @@ class Conversation:
             times = self._times_asked(turn, verdict.missing_fields[0])
             field_name, question = next_question(verdict.missing_fields, self.catalog, again=times % 2 == 1)
             if times and not turn.said:
-                question = "I didn't catch that. " + question
+                question = t("I didn't catch that.") + " " + question
             turn.draft.expecting = field_name
             return self._ask(turn, question, field_name, assessment=verdict)
         turn.draft.expecting = None
         pending.pop("asked", None)
-        rush = " (rush)" if verdict.rush else ""
+        rush = " " + t("(rush)") if verdict.rush else ""
+        group = Group.of(pending)
+        shown = (
+            t(
+                "Here are your {n} linked briefs{rush}. Reply `submit` (or `yes`) to send them all to creative ops, "
+                "or tell me what to change.",
+                n=len(group.members),
+                rush=rush,
+            )
+            if group
+            else t(
+                "Here is your brief{rush}. Reply `submit` (or `yes`) to send it to creative ops, or tell me what "
+                "to change.",
+                rush=rush,
+            )
+        )
         return Reply(
             ReplyKind.CONFIRM,
-            f"Here is your brief{rush}. Reply `submit` (or `yes`) to send it to "
-            "creative ops, or tell me what to change.",
+            shown,
             brief=brief,
             assessment=verdict,
         )
@@ -562,17 +624,28 @@ class Conversation:
             duplicates = self._duplicates(turn)
             if duplicates:
                 pending["duplicates"] = [d.ref for d in duplicates]
-                pending["duplicate_names"] = [f"{d.ref} “{words(d.title)}” — {human(d.status)}" for d in duplicates]
+                pending["duplicate_names"] = [
+                    f"{d.ref} “{words(d.title)}” — {status_words(d.status)}" for d in duplicates
+                ]
                 pending["duplicate_question"] = True
         if not pending.get("duplicate_question"):
             return None
         turn.draft.expecting = None
         listed = "\n".join(f"• {name}" for name in pending.get("duplicate_names", pending.get("duplicates", [])))
-        opening = "Before we go on — this" if self._times_asked(turn, "duplicate") else "This"
+        similar = (
+            N_(
+                "Before we go on — this looks similar to:\n{listed}\nIs this new work? Reply `new` for a new "
+                "request or `same` to drop this draft."
+            )
+            if self._times_asked(turn, "duplicate")
+            else N_(
+                "This looks similar to:\n{listed}\nIs this new work? Reply `new` for a new request or `same` to "
+                "drop this draft."
+            )
+        )
         return self._ask(
             turn,
-            f"{opening} looks similar to:\n{listed}\nIs this new work? Reply `new` for a new request or `same` to "
-            "drop this draft.",
+            t(similar, listed=listed),
             "duplicate",
             choices=_CHOICE_BUTTONS["duplicate_question"],
         )
@@ -592,21 +665,28 @@ class Conversation:
         briefs = group.in_order(turn.brief) if group else [turn.brief]
         if not all(assess(b, self.catalog, turn.today).complete for b in briefs):
             reply = self._next(turn, now)
-            reply.text = "The brief isn't complete yet. " + reply.text
+            reply.text = t("The brief isn't complete yet.") + " " + reply.text
             return reply
         requests = [self._stored(turn, brief, now) for brief in briefs]
         turn.u.drafts.delete(turn.draft)
         first = requests[0]
         if len(requests) == 1:
-            text = f"Submitted as {first.ref}: {words(first.title)}."
+            text = t(
+                "Submitted as {ref}: {title}. Creative ops will triage it; I'll keep you posted here.",
+                ref=first.ref,
+                title=words(first.title),
+            )
         else:
             for request in requests:
                 request.group_ref = first.ref
                 turn.u.requests.save(request)
-            text = "Submitted as linked requests: " + "; ".join(f"{r.ref} {words(r.title)}" for r in requests) + "."
+            text = t(
+                "Submitted as linked requests: {refs}. Creative ops will triage them; I'll keep you posted here.",
+                refs="; ".join(f"{r.ref} {words(r.title)}" for r in requests),
+            )
         return Reply(
             ReplyKind.SUBMITTED,
-            text + " Creative ops will triage it; I'll keep you posted here.",
+            text,
             brief=briefs[0],
             request=first,
             assessment=assess(briefs[0], self.catalog, turn.today),

@@ -13,6 +13,8 @@ from bot.intake.conversation import Conversation
 from bot.intake.form import form_errors
 from bot.intake.messages import Incoming, Reply, ReplyKind, Source
 from bot.intake.progress import working
+from bot.platform.i18n import speaking, t
+from bot.platform.language import from_locale
 from bot.platform.text import format_date
 from bot.requests.home import Homes
 from bot.requests.roles import Refused
@@ -60,14 +62,17 @@ class IntakeFlows:
             waiting = self._answered_question(port, user, channel, text, thread_ts)
             if waiting is True:
                 return None
-        timezone = port.user_timezone(user)
+        timezone, language = port.user_timezone(user), _language(port, user)
         with working(port, channel, self.working_after_s) as indicator:
-            reply = self.conversation.handle(Incoming(user, channel, text, timezone, files or [], source=source))
+            incoming = Incoming(user, channel, text, timezone, files or [], source=source, language=language)
+            reply = self.conversation.handle(incoming)
             if waiting:
-                reply.notice = (
-                    f"(Creative ops is still waiting for your answer about {waiting} — reply in the "
-                    "thread of their question to answer it.)"
-                )
+                with speaking(reply.language):
+                    reply.notice = t(
+                        "(Creative ops is still waiting for your answer about {ref} — reply in the thread of their "
+                        "question to answer it.)",
+                        ref=waiting,
+                    )
             self.deliver(port, channel, reply)
             indicator.finish()
         return reply
@@ -107,13 +112,15 @@ class IntakeFlows:
         self, port: ChatPort, user: str, conversation_id: str, dm_channel: str, message_ts: str | None = None
     ) -> Reply:
         """The Submit button: submit the draft and replace the confirmation message."""
-        reply = self.conversation.submit(user, conversation_id, port.user_timezone(user))
+        reply = self.conversation.submit(user, conversation_id, port.user_timezone(user), _language(port, user))
         self.deliver(port, dm_channel, reply, replace_ts=message_ts if reply.kind is ReplyKind.SUBMITTED else None)
         return reply
 
     def choose(self, port: ChatPort, user: str, conversation_id: str, dm_channel: str, picked: str) -> Reply:
         """A button of a yes/no question (Keep as rush, Move to earliest, It's new, Same request)."""
-        reply = self.conversation.handle(Incoming(user, conversation_id, "", port.user_timezone(user), choice=picked))
+        timezone, language = port.user_timezone(user), _language(port, user)
+        incoming = Incoming(user, conversation_id, "", timezone, choice=picked, language=language)
+        reply = self.conversation.handle(incoming)
         self.deliver(port, dm_channel, reply)
         return reply
 
@@ -121,12 +128,15 @@ class IntakeFlows:
         """Announce a submission to ops, then show the reply in the conversation."""
         if reply.kind is ReplyKind.SUBMITTED and reply.request is not None:
             self.announce(port, [reply.request, *reply.linked_requests])
-        text = "\n".join(filter(None, [reply.notice, fallback_note(reply), reply.text]))
+        with speaking(reply.language):
+            text = "\n".join(filter(None, [reply.notice, fallback_note(reply), reply.text]))
         card: BriefCard | ChoiceCard | Notice
         if reply.kind is ReplyKind.CONFIRM and reply.brief is not None:
-            card = BriefCard(intro=text, brief=reply.brief, linked=reply.linked, conversation_id=channel)
+            card = BriefCard(
+                intro=text, brief=reply.brief, linked=reply.linked, conversation_id=channel, language=reply.language
+            )
         elif reply.choices:
-            card = ChoiceCard(text=text, conversation_id=channel, actions=reply.choices)
+            card = ChoiceCard(text=text, conversation_id=channel, actions=reply.choices, language=reply.language)
         else:
             card = Notice(text=text)
         if replace_ts:
@@ -154,22 +164,25 @@ class IntakeFlows:
         self, port: ChatPort, user: str, brief: Brief, conversation_id: str | None, view_id: str
     ) -> Reply:
         """An accepted form: Edit goes back to the conversation; a new request is submitted at once."""
-        timezone = port.user_timezone(user)
+        timezone, language = port.user_timezone(user), _language(port, user)
         dm = port.open_dm(user)
         if conversation_id:
-            reply = self.conversation.replace_draft(user, conversation_id, brief, timezone)
+            reply = self.conversation.replace_draft(user, conversation_id, brief, timezone, language)
             self.deliver(port, dm, reply)
             return reply
         key = f"form:{view_id}"
-        self.conversation.replace_draft(user, key, brief, timezone)
-        reply = self.conversation.submit(user, key, timezone)
+        self.conversation.replace_draft(user, key, brief, timezone, language)
+        reply = self.conversation.submit(user, key, timezone, language)
         if reply.kind is ReplyKind.SUBMITTED and reply.request is not None and reply.request.rush:
-            reply.notice = (
-                f"Heads-up: {format_date(reply.request.deadline)} is sooner than the standard lead time,"
-                " so it is flagged as a rush."
-                if reply.request.deadline
-                else None
-            )
+            with speaking(reply.language):
+                reply.notice = (
+                    t(
+                        "Heads-up: {day} is sooner than the standard lead time, so it is flagged as a rush.",
+                        day=format_date(reply.request.deadline),
+                    )
+                    if reply.request.deadline
+                    else None
+                )
         self.deliver(port, dm, reply)
         return reply
 
@@ -178,4 +191,9 @@ def fallback_note(reply: Reply) -> str | None:
     """The line that tells the requester the rules engine answered because the LLM was unavailable."""
     if not reply.fallback_reason:
         return None
-    return "_(The AI assistant is unavailable right now, so I used my built-in rules.)_"
+    return t("_(The AI assistant is unavailable right now, so I used my built-in rules.)_")
+
+
+def _language(port: ChatPort, user: str) -> str | None:
+    """The language of the user's chat locale, if the bot speaks it (else it is read from what they write)."""
+    return from_locale(port.user_locale(user))

@@ -8,6 +8,7 @@ from enum import StrEnum
 from bot.briefs.assessment import Assessment
 from bot.briefs.model import Brief
 from bot.delivery.cards import Action
+from bot.platform.i18n import ENGLISH
 from storage.models import Request
 
 
@@ -61,6 +62,8 @@ class Incoming:
     choice: str | None = None
     #: The message this one was captured from, when it starts a draft from elsewhere.
     source: Source | None = None
+    #: The requester's language from their chat locale (``i18n.LANGUAGES``); None: read from what they write.
+    language: str | None = None
 
 
 @dataclass
@@ -80,3 +83,5 @@ class Reply:
     #: Linked requests (SPEC 2.7): the other briefs shown with ``brief``, the other requests submitted with it.
     linked: list[Brief] = field(default_factory=list)
     linked_requests: list[Request] = field(default_factory=list)
+    #: The language the reply is written in, for the cards that show it.
+    language: str = ENGLISH

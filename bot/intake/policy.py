@@ -16,8 +16,9 @@ from bot.analysis.merge import apply
 from bot.analysis.plausibility import plausible_update
 from bot.analysis.rules.corrections import CORRECTION
 from bot.briefs.catalog import Catalog
-from bot.briefs.model import FIELD_LABELS, FIELD_NAMES, LIST_FIELDS, Brief
+from bot.briefs.model import FIELD_NAMES, LIST_FIELDS, Brief, field_word
 from bot.briefs.summary import derive_title, format_value
+from bot.platform.i18n import ENGLISH, N_, speaking, t
 from bot.platform.text import words
 
 _ONLY = re.compile(
@@ -102,8 +103,9 @@ def _type_change(draft: Brief, after: Brief, update: Brief, catalog: Catalog) ->
     gone = [f for f in catalog.request_types[old].required if f not in keep and after.has(f) and not update.has(f)]
     if not gone:
         return after, []
-    lines = "; ".join(f"{FIELD_LABELS[f].lower()} {format_value(f, after.get(f))}" for f in gone)
-    note = f"From the earlier {format_value('request_type', old)} brief: {lines}"
+    with speaking(ENGLISH):  # the notes are read by creative ops
+        lines = "; ".join(f"{field_word(f)} {format_value(f, after.get(f))}" for f in gone)
+        note = f"From the earlier {format_value('request_type', old)} brief: {lines}"
     notes = "\n".join(filter(None, [after.notes, note]))
     return after.without(*gone).model_copy(update={"notes": notes}), gone
 
@@ -118,15 +120,19 @@ def changes(before: Brief, after: Brief, moved: list[str] | None = None) -> list
     for name in FIELD_NAMES:
         if name in _QUIET or not before.has(name) or before.get(name) == after.get(name):
             continue
-        label = FIELD_LABELS[name].lower()
+        label, was = field_word(name), _shown(name, before)
         if not after.has(name):
-            verb = "Moved to the notes" if moved and name in moved else "Removed"
-            lines.append(f"{verb}: {label} (was {_shown(name, before)}).")
+            gone = (
+                N_("Moved to the notes: {label} (was {was}).")
+                if moved and name in moved
+                else N_("Removed: {label} (was {was}).")
+            )
+            lines.append(t(gone, label=label, was=was))
         elif name in LIST_FIELDS and set(before.get(name)) < set(after.get(name)):
             added = Brief.model_validate({name: [v for v in after.get(name) if v not in before.get(name)]})
-            lines.append(f"Added {label}: {_shown(name, added)}.")
+            lines.append(t("Added {label}: {value}.", label=label, value=_shown(name, added)))
         elif name != "notes":
-            lines.append(f"Updated {label}: {_shown(name, after)} (was {_shown(name, before)}).")
+            lines.append(t("Updated {label}: {value} (was {was}).", label=label, value=_shown(name, after), was=was))
     return lines
 
 

@@ -6,6 +6,10 @@ import re
 from collections.abc import Iterable
 from datetime import date
 
+from babel.dates import format_skeleton
+
+from bot.platform.i18n import ENGLISH, current
+
 #: Mentions a person's words may carry: <@U…>, <!here>, <!channel>, <!everyone>.
 _MENTION = re.compile(r"<(@[UWB][A-Z0-9]+|![a-z]+)(?:\|[^<>]*)?>")
 
@@ -48,14 +52,19 @@ def human_list(names: Iterable[str]) -> str:
 
 
 def format_date(day: date) -> str:
-    """``Mon 23 Mar 2026``."""
+    """``Mon 23 Mar 2026``; in the current language, as it writes a date (``Mo., 23. März 2026``)."""
+    if current() != ENGLISH:
+        return format_skeleton("yMMMEd", day, locale=current())
     return day.strftime("%a %d %b %Y").replace(" 0", " ")
 
 
 def short_date(day: date, today: date) -> str:
     """``Fri 11 Dec`` in ``today``'s year, ``Fri 11 Dec 2027`` in any other (the cards' format, year dropped)."""
-    text = format_date(day)
-    return text.removesuffix(f" {day.year}") if day.year == today.year else text
+    if day.year != today.year:
+        return format_date(day)
+    if current() != ENGLISH:
+        return format_skeleton("MMMEd", day, locale=current())
+    return format_date(day).removesuffix(f" {day.year}")
 
 
 def plural(count: int, noun: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 
+from bot.platform.i18n import N_, t
 from bot.platform.text import human
 
 
@@ -22,6 +23,27 @@ class Status(StrEnum):
     CLOSED = "closed"
     REJECTED = "rejected"
     CANCELLED = "cancelled"
+
+
+#: Every status as words, marked for translation (``status_words`` says them in the current language).
+STATUS_WORDS: dict[str, str] = {
+    Status.SUBMITTED: N_("submitted"),
+    Status.NEEDS_INFO: N_("needs info"),
+    Status.APPROVED: N_("approved"),
+    Status.ASSIGNED: N_("assigned"),
+    Status.IN_PROGRESS: N_("in progress"),
+    Status.BLOCKED: N_("blocked"),
+    Status.DELIVERED: N_("delivered"),
+    Status.REVISION_REQUESTED: N_("revision requested"),
+    Status.CLOSED: N_("closed"),
+    Status.REJECTED: N_("rejected"),
+    Status.CANCELLED: N_("cancelled"),
+}
+
+
+def status_words(status: str) -> str:
+    """A status as words in the current language: ``needs_info`` → ``needs info``, ``falta información``."""
+    return t(STATUS_WORDS.get(status, human(status)))
 
 
 TERMINAL = frozenset({Status.CLOSED, Status.REJECTED, Status.CANCELLED})

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from bot.briefs.catalog import Catalog
-from bot.briefs.model import FIELD_LABELS, FIELD_NAMES, LIST_FIELDS, Brief
+from bot.briefs.model import FIELD_LABELS, FIELD_NAMES, LIST_FIELDS, Brief, field_label
 from bot.briefs.summary import brief_lines
 from bot.delivery.cards import Action, Notice
 from bot.intake.cards import BriefCard, ChoiceCard, IntakeForm
+from bot.platform.i18n import N_, speaking, t
 from bot.platform.text import clamp, human, words
 from handlers.blocks.ids import ACTION_IDS, VIEW_INTAKE
 from handlers.blocks.kit import (
@@ -32,23 +33,36 @@ _TEXT_INPUTS: tuple[str, ...] = tuple(
 )
 _MULTILINE = {"objective", "audience", "copy", "notes"}
 _BUTTONS = {
-    Action.SUBMIT: ("Submit", "primary"),
-    Action.EDIT: ("Edit", None),
-    Action.KEEP_RUSH: ("Keep as rush", None),
-    Action.MOVE_EARLIEST: ("Move to earliest", "primary"),
-    Action.NEW_WORK: ("It's new", "primary"),
-    Action.SAME_REQUEST: ("Same request", None),
+    Action.SUBMIT: (N_("Submit"), "primary"),
+    Action.EDIT: (N_("Edit"), None),
+    Action.KEEP_RUSH: (N_("Keep as rush"), None),
+    Action.MOVE_EARLIEST: (N_("Move to earliest"), "primary"),
+    Action.NEW_WORK: (N_("It's new"), "primary"),
+    Action.SAME_REQUEST: (N_("Same request"), None),
 }
 
 
-def choice_label(action_id: str) -> str | None:
-    """The label of a choice button, by its action id."""
+def choice_label(action_id: str, message: Any = None) -> str | None:
+    """The label of a choice button, by its action id: as ``message`` showed it (in the requester's language),
+    else in English."""
+    blocks = message.get("blocks") if isinstance(message, dict) else None
+    for block in blocks if isinstance(blocks, list) else []:
+        for element in block.get("elements") or [] if isinstance(block, dict) else []:
+            if isinstance(element, dict) and element.get("action_id") == action_id:
+                label = (element.get("text") or {}).get("text")
+                if isinstance(label, str) and label:
+                    return label
     return next((_BUTTONS[a][0] for a, aid in ACTION_IDS.items() if aid == action_id and a in _BUTTONS), None)
 
 
+def _buttons(actions_: list[Action], conversation_id: str) -> list[Block]:
+    """The intake's buttons, labelled in the current language (the action ids stay)."""
+    return [button(t(_BUTTONS[a][0]), ACTION_IDS[a], conversation_id, style=_BUTTONS[a][1]) for a in actions_]
+
+
 def brief_pairs(brief: Brief) -> list[tuple[str, str]]:
-    """(label, escaped value) of every field the brief holds but its title."""
-    return [(label, words(value)) for label, value in brief_lines(brief) if label != FIELD_LABELS["title"]]
+    """(label, escaped value) of every field the brief holds but its title, in the current language."""
+    return [(label, words(value)) for label, value in brief_lines(brief) if label != field_label("title")]
 
 
 def notice_blocks(card: Notice) -> list[Block]:
@@ -58,17 +72,18 @@ def notice_blocks(card: Notice) -> list[Block]:
 
 def choice_blocks(card: ChoiceCard) -> list[Block]:
     """A yes/no question with its two buttons (SPEC 6.5)."""
-    buttons = [button(_BUTTONS[a][0], ACTION_IDS[a], card.conversation_id, style=_BUTTONS[a][1]) for a in card.actions]
+    with speaking(card.language):
+        buttons = _buttons(card.actions, card.conversation_id)
     return fit_message([section(card.text), actions("intake_choice", *buttons)])
 
 
 def brief_blocks(card: BriefCard) -> list[Block]:
     """The full brief with Submit and Edit (SPEC 2.1 step 6)."""
-    buttons = [button(_BUTTONS[a][0], ACTION_IDS[a], card.conversation_id, style=_BUTTONS[a][1]) for a in card.actions]
-    blocks = [section(card.intro)]
-    for brief in [card.brief, *card.linked]:
-        blocks += [header(brief.title or "Your brief"), *field_sections(brief_pairs(brief))]
-    blocks.append(actions("intake_confirm", *buttons))
+    with speaking(card.language):
+        blocks = [section(card.intro)]
+        for brief in [card.brief, *card.linked]:
+            blocks += [header(brief.title or t("Your brief")), *field_sections(brief_pairs(brief))]
+        blocks.append(actions("intake_confirm", *_buttons(card.actions, card.conversation_id)))
     return fit_message(blocks)
 
 

@@ -97,7 +97,7 @@ def work_choice(ctx: HandlerContext, payload: dict[str, Any]) -> None:
     question_ts, question = slack_id(body, "message", "ts"), text_at(body, "message", "text", limit=3000)
     if question_ts and question:
         with suppress(DeliveryFailed):  # the buttons stay; a second click is answered as no longer open
-            shown = f"{question}\n→ *{choice_label(action_id)}*"
+            shown = f"{question}\n→ *{choice_label(action_id, body.get('message'))}*"
             ctx.chat.update(channel, question_ts, shown, Notice(text=shown))
     ctx.services.intake.choose(ctx.chat, user, conversation, channel, CHOICES[action_id])
 

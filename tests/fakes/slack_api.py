@@ -237,8 +237,10 @@ class FakeSlackAPI:
         email: str | None = None,
         is_bot: bool = False,
         deleted: bool = False,
+        locale: str | None = None,
     ) -> None:
-        """Register a user for ``users.info`` (``tz`` is an IANA zone; the offset is computed from it)."""
+        """Register a user for ``users.info`` (``tz`` is an IANA zone; the offset is computed from it; ``locale``
+        is answered only when asked with ``include_locale``, as Slack does)."""
         ZoneInfo(tz)  # fail fast on a typo
         with self._cond:
             self._users[user_id] = {
@@ -248,6 +250,7 @@ class FakeSlackAPI:
                 "tz": tz,
                 "is_bot": is_bot,
                 "deleted": deleted,
+                "locale": locale,
             }
 
     def set_channel(
@@ -617,7 +620,11 @@ class FakeSlackAPI:
         user_id = p.get("user")
         if not user_id or (self.strict_users and user_id not in self._users):
             return _error("user_not_found")
-        return {"ok": True, "user": _user_object(user_id, self._users.get(user_id) or {})}
+        user = _user_object(user_id, self._users.get(user_id) or {})
+        locale = (self._users.get(user_id) or {}).get("locale")
+        if locale and str(p.get("include_locale")).lower() in ("true", "1"):
+            user["locale"] = locale
+        return {"ok": True, "user": user}
 
     def _views_open(self, p: dict[str, Any]) -> dict[str, Any]:
         return self._view_answer(p, view_id=f"V{next(self._serial):07d}")

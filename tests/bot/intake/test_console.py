@@ -106,3 +106,14 @@ def test_stdin_lines_arrive_whole_and_waiting_for_more_can_time_out() -> None:
     assert lines.get(None) == "no line end"
     assert lines.get(None) is End.EOF
     os.close(read)
+
+
+def test_the_console_speaks_the_language_typed_in_or_the_one_it_is_told(console_services: Services) -> None:
+    german = "Wir brauchen ein YouTube-Video von 30 Sekunden im Format 16:9 bis zum 27. März"
+    assert "Verstanden: Video" in talk(console_services, german)
+    out = io.StringIO()
+    Console(console_services.intake, out, "UTC", language="pt", user="U2").run(
+        Script(*PASTE, End.IDLE, "submit", End.IDLE)
+    )
+    assert "Aqui está o seu brief" in out.getvalue() and "Duração: 30s" in out.getvalue()
+    assert "Enviada como CR-0001" in out.getvalue()
