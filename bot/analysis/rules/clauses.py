@@ -108,8 +108,8 @@ _AUDIENCE_VERB = re.compile(
     r"|a destination de|richtet sich an)\s+(?=\S)"
 )
 _AUDIENCE_PREP = re.compile(
-    r"\b(?:(?P<to>to)|for|towards|among|amongst|aux|aupres des|aupres de|a los|a las"
-    r"|para los|para las|para|pour les|fur|an|with|(?:mit|con|avec)(?=\s+(?:all|allen|alle|todos"
+    r"\b(?:to|for|towards|among|amongst|aux|aupres des|aupres de|a los|a las"
+    r"|para los|para las|para|pour les|pour|fur|an|with|(?:mit|con|avec)(?=\s+(?:all|allen|alle|todos"
     r"|tous|toutes)\b))\s+(?=\S)"
 )
 _NP_STOP = frozenset(
@@ -336,8 +336,8 @@ def extract_audience(message: Message, objective: str | None) -> str | None:
                 return value
     verbs = lexicon().objective_to
     for m in _AUDIENCE_PREP.finditer(folded):
-        if m["to"] and verbs.match(folded, m.start()):
-            continue  # "to drive sign-ups…" is a purpose, not a recipient
+        if verbs.match(folded, m.start()):
+            continue  # "to drive sign-ups…", "pour annoncer…" is a purpose, not a recipient
         if phrase := _people_phrase(message, m.end()):
             return phrase
     if m := _age_phrase().search(folded):
