@@ -75,6 +75,13 @@ def field_word(name: str) -> str:
     return label if current() in _CAPITALISED_NOUNS else label.lower()
 
 
+def field_said(name: str, value: str) -> str:
+    """A field and its value in a sentence ("formats square"), the label left out when the value says it ("copy
+    needed", not "copy copy needed")."""
+    label = field_word(name)
+    return value if value.lower().startswith(label.lower()) else f"{label} {value}"
+
+
 class Brief(BaseModel):
     """A creative brief, complete or not. Empty means unknown."""
 

@@ -14,7 +14,7 @@ from bot.analysis.merge import validated
 from bot.analysis.non_answers import NonAnswer, non_answer
 from bot.analysis.rules.classify import usual_channels
 from bot.analysis.rules.corrections import ADDITIVE
-from bot.analysis.rules.deliverables import OWN_FIELDS, deliverables
+from bot.analysis.rules.deliverables import OWN_FIELDS, deliverables, own_fields, pieces
 from bot.briefs.assessment import TO_BE_AGREED, assess
 from bot.briefs.catalog import Catalog
 from bot.briefs.duplicates import (
@@ -25,14 +25,14 @@ from bot.briefs.duplicates import (
     find_duplicates,
     search_terms,
 )
-from bot.briefs.model import LIST_FIELDS, Brief, field_word
+from bot.briefs.model import LIST_FIELDS, Brief, field_said, field_word
 from bot.briefs.priority import suggest_priority
 from bot.briefs.questions import next_question
 from bot.briefs.summary import deliverable, derive_title, format_value, kind_words, understood
 from bot.delivery.cards import Action
 from bot.intake import asked
 from bot.intake.answers import Choice, agrees, choice, command, help_text
-from bot.intake.linked import Group, changed_shared, listing, with_shared
+from bot.intake.linked import Group, changed_shared, listing, route, titled, with_shared
 from bot.intake.messages import Incoming, Reply, ReplyKind
 from bot.intake.policy import changes, labelled_edit, merge, new_fields
 from bot.platform.calendar import local_date
@@ -360,9 +360,13 @@ class Conversation:
                     "Noted: {label} {value} (where this kind of work usually runs — tell me if it's somewhere else)."
                 )
                 if field_name == "channels"
-                else N_("Noted: {label} {value}.")
+                else None
             )
-            turn.said.append(t(noted, label=label, value=shown))
+            turn.said.append(
+                t(noted, label=label, value=shown)
+                if noted
+                else t("Noted: {fields}.", fields=field_said(field_name, shown))
+            )
         return self._next(turn, now)
 
     def _offer_deadline(self, turn: _Turn, note: DeadlineNote) -> None:
@@ -401,13 +405,17 @@ class Conversation:
             if extraction is None:  # the draft changed under a concurrent message: analyse against this one
                 extraction = self._extract(turn.msg, turn.brief, turn.draft.expecting, turn.today)
             added = self._added_deliverables(turn)
-            if added:  # the message's own fields belong to the deliverables it names, not to the brief in focus
+            group = Group.of(turn.pending)
+            routes = route(pieces(turn.msg.text), group.members, group.focus) if group and not added else {}
+            if added or routes:  # the message's own fields belong to the deliverables it names
                 own = extraction.update.without(*OWN_FIELDS)
                 extraction = extraction.model_copy(update={"update": own})
             merged = merge(turn.brief, extraction, turn.msg.text, self.catalog)
             turn.brief, turn.said = merged.brief, [*turn.said, *merged.changes]
             if added:
                 self._link(turn, before, added)
+            if group and routes:
+                self._route(turn, group, routes)
             engine, fallback = extraction.usage.engine, extraction.fallback_reason
             if (turn.brief.request_type, turn.brief.channels) != (before.request_type, before.channels):
                 turn.draft.engine = engine
@@ -450,6 +458,21 @@ class Conversation:
         found = [b for b in deliverables(turn.msg.text, ctx, least) if b.request_type not in have]
         return found if found and (have or len(found) >= 2) else []
 
+    def _route(self, turn: _Turn, group: Group, routes: dict[int, list[str]]) -> None:
+        """Give each linked brief the fields the message states for it; the others are acknowledged here."""
+        ctx = AnalysisContext(today=turn.today, timezone=turn.msg.timezone, catalog=self.catalog)
+        for i, said in routes.items():
+            own = own_fields(", ".join(said), ctx)
+            if i == group.focus:
+                turn.brief = titled(turn.brief.merged(own))
+                continue
+            group.members[i] = titled(group.members[i].merged(own))
+            if own.known():
+                values = "; ".join(field_said(n, words(format_value(n, own.get(n)))) for n in own.known())
+                work = deliverable(group.members[i], capital=False)
+                turn.said.append(t("Noted for the {work}: {values}.", work=work, values=values))
+        group.store(turn.pending, turn.brief)
+
     def _link(self, turn: _Turn, before: Brief, added: list[Brief]) -> None:
         """Start or extend the draft's group of linked briefs; the first deliverable named stays in focus."""
         group = Group.of(turn.pending) or Group([turn.brief] if turn.brief.request_type else [])
@@ -482,7 +505,7 @@ class Conversation:
         added = [n for n in new_fields(before, after) if n not in ("notes", "campaign", "budget", "approver")]
         if not added:
             return []
-        parts = [f"{field_word(n)} {words(format_value(n, after.get(n)))}" for n in added]
+        parts = [field_said(n, words(format_value(n, after.get(n)))) for n in added]
         return [t("Noted: {fields}.", fields="; ".join(parts))]
 
     def _next(self, turn: _Turn, now: datetime) -> Reply:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from bot.analysis.rules.deliverables import OWN_FIELDS
+from bot.analysis.date_words import fold
+from bot.analysis.rules.deliverables import OWN_FIELDS, piece_type
 from bot.briefs.model import FIELD_NAMES, Brief
 from bot.briefs.summary import deliverable, derive_title
 
@@ -35,6 +36,29 @@ def listing(briefs: list[Brief]) -> str:
     """ "a YouTube video 30s and 3 Instagram posts"."""
     names = [deliverable(b, capital=False) for b in briefs]
     return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
+
+
+def _speaks_of(piece: str, members: list[Brief]) -> int | None:
+    """The member a piece of a message names ("for the video", "the posts"), by its type or its own words."""
+    kind = piece_type(piece)
+    said = set(fold(piece).split())
+    named = [
+        i
+        for i, brief in enumerate(members)
+        if brief.request_type == kind or said & {w for w in fold(deliverable(brief)).split() if len(w) > 3}
+    ]
+    return named[0] if len(named) == 1 else None
+
+
+def route(pieces: list[str], members: list[Brief], focus: int) -> dict[int, list[str]]:
+    """Which member each piece of a message is about, when it names one other than the focus ("9:16 for the
+    video, square for the posts"); pieces before the first name are the focus's. Empty when it names no other."""
+    routes: dict[int, list[str]] = {}
+    owner = focus
+    for piece in pieces:
+        owner = hit if (hit := _speaks_of(piece, members)) is not None else owner
+        routes.setdefault(owner, []).append(piece)
+    return routes if set(routes) - {focus} else {}
 
 
 @dataclass

@@ -32,11 +32,28 @@ OWN_FIELDS = (
 )
 
 
+def pieces(text: str) -> list[str]:
+    """A message cut where one deliverable's words may end ("9:16 for the video", "square for the posts")."""
+    return [piece for piece in _SEPARATOR.split(prepare(text).body) if piece.strip()]
+
+
+def piece_type(piece: str) -> str | None:
+    """The request type a piece of a message speaks of, if any."""
+    return classify(fold(piece), []).request_type
+
+
+def own_fields(text: str, ctx: AnalysisContext) -> Brief:
+    """The deliverable's own fields a text states (formats, duration, platforms…), read as a message of its own."""
+    blank = AnalysisContext(today=ctx.today, timezone=ctx.timezone, catalog=ctx.catalog, draft=Brief())
+    update, _ = analyse(text, blank)
+    return Brief.model_validate({name: update[name] for name in OWN_FIELDS if name in update})
+
+
 def _parts(text: str) -> list[tuple[str, str]]:
     """(type, words) of each deliverable named, in order; words without a type belong to the one before."""
     found: dict[str, list[str]] = {}
     last: str | None = None
-    for piece in _SEPARATOR.split(prepare(text).body):
+    for piece in pieces(text):
         folded = fold(piece)
         named = classify(folded, [])
         if named.request_type and (named.named or extract_quantity(folded) is not None):
@@ -51,10 +68,4 @@ def deliverables(text: str, ctx: AnalysisContext, least: int = 2) -> list[Brief]
     parts = _parts(text)
     if len(parts) < least:
         return []
-    blank = AnalysisContext(today=ctx.today, timezone=ctx.timezone, catalog=ctx.catalog, draft=Brief())
-    briefs = []
-    for kind, words in parts:
-        update, _ = analyse(words, blank)
-        own = {name: update[name] for name in OWN_FIELDS if name in update}
-        briefs.append(Brief.model_validate({**own, "request_type": kind}))
-    return briefs
+    return [own_fields(words, ctx).model_copy(update={"request_type": kind}) for kind, words in parts]

@@ -95,3 +95,14 @@ def test_also_another_deliverable_adds_a_linked_brief_and_keeps_the_first(convo:
 def test_one_deliverable_of_two_kinds_of_the_same_type_stays_one_request(convo: Conversation) -> None:
     reply = say(convo, "flyers and posters for the trade fair, due in 5 weeks")
     assert "linked" not in reply.text
+
+
+def test_an_answer_for_each_deliverable_goes_to_each(convo: Conversation) -> None:
+    say(convo, ASK)
+    reply = say(convo, "9:16 for the video, square for the posts")
+    assert "Noted for the 3 Instagram posts: formats square." in reply.text
+    assert "Noted: formats 9:16." in reply.text
+    reply = say(convo, "we'll provide the copy")
+    assert reply.kind is ReplyKind.CONFIRM, reply.text
+    assert reply.brief is not None and reply.brief.formats == ["9:16"]
+    assert reply.linked[0].formats == ["square"]
