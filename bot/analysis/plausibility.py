@@ -16,6 +16,7 @@ from bot.briefs.model import LIST_FIELDS, Brief
 RECORDED = frozenset({"designer's choice", "to be agreed", "not decided yet", "copy needed"})
 _COUNT = re.compile(rf"\d|\b(?:{'|'.join(sorted((w for w in NUMBER_WORDS if len(w) > 2), key=len, reverse=True))})\b")
 _LINKISH = re.compile(r"^(?:https?://|www\.)\S+$|^[\w-]+(?:\.[\w-]+)+(?:/\S*)?$")
+_WORDS = re.compile(r"[^\W_]+")
 _COUNTED = frozenset({"quantity", "slide_count", "duration"})
 _TEXT = frozenset({"objective", "audience", "usage", "campaign", "approver", "budget"})
 #: A reference day for spotting date-only values (the day itself does not matter).
@@ -23,12 +24,18 @@ _ANY_DAY = date(2026, 1, 5)
 
 
 def _only_a_date(text: str) -> bool:
-    """Whether the text says nothing but a date ("jan 15", "next Friday", "asap", "Q2")."""
+    """Whether the text says nothing but a date, give or take two words ("jan 15", "next Friday", "asap", "Q2",
+    "mach den 12.", "make it the 12th")."""
     mentions = find_dates(text, _ANY_DAY)
-    said = sum(m.end - m.start for m in mentions)
     vague = vague_deadline(text, _ANY_DAY)
-    said += len(vague.said) if vague else 0
-    return bool(mentions or vague) and said >= len(text.strip(" .,;!?")) - 3
+    if not (mentions or vague):
+        return False
+    rest = text
+    for m in sorted(mentions, key=lambda m: m.start, reverse=True):
+        rest = rest[: m.start] + " " + rest[m.end :]
+    if vague and vague.said:
+        rest = fold(rest).replace(fold(vague.said), " ")
+    return len(_WORDS.findall(rest)) <= 2
 
 
 def plausible(field: str, value: str) -> bool:

@@ -505,7 +505,7 @@ class Conversation:
         added = [n for n in new_fields(before, after) if n not in ("notes", "campaign", "budget", "approver")]
         if not added:
             return []
-        parts = [field_said(n, words(format_value(n, after.get(n)))) for n in added]
+        parts = [field_said(n, words(t(format_value(n, after.get(n))))) for n in added]  # "copy needed" translated
         return [t("Noted: {fields}.", fields="; ".join(parts))]
 
     def _next(self, turn: _Turn, now: datetime) -> Reply:

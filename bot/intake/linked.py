@@ -9,6 +9,7 @@ from bot.analysis.date_words import fold
 from bot.analysis.rules.deliverables import OWN_FIELDS, piece_type
 from bot.briefs.model import FIELD_NAMES, Brief
 from bot.briefs.summary import deliverable, derive_title
+from bot.platform.i18n import t
 
 #: What the deliverables of one ask share; a change to one of these while one is in focus applies to all.
 SHARED = tuple(name for name in FIELD_NAMES if name not in (*OWN_FIELDS, "title"))
@@ -35,7 +36,7 @@ def changed_shared(before: Brief, after: Brief) -> dict[str, Any]:
 def listing(briefs: list[Brief]) -> str:
     """ "a YouTube video 30s and 3 Instagram posts"."""
     names = [deliverable(b, capital=False) for b in briefs]
-    return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
+    return t("{items} and {last}", items=", ".join(names[:-1]), last=names[-1]) if len(names) > 1 else names[0]
 
 
 def _speaks_of(piece: str, members: list[Brief]) -> int | None:

@@ -17,7 +17,8 @@ _CLAUSE_END = re.compile(
     r"|fri(?:day)?|sat(?:urday)?|sun(?:day)?)\b))"
     r"|,\s*(?=(?:due|deadline|by|need|needed|copy|text|format|size|asap|please|pls|thanks|thx|can|could|we|i|it"
     r"|they|target\w*|aimed|audience|goal|objective|for|on|with|and|in|square|vertical|horizontal|landscape"
-    r"|portrait|story|carousel|a[0-6]\b|launch\w*|go(?:es)? live|[\d~]))"
+    r"|portrait|story|carousel|a[0-6]\b|launch\w*|go(?:es)? live|entrega|fecha|plazo|para|hasta|ate|prazo|bis|frist"
+    r"|termin|abgabe|pour|avant|livraison|echeance|d'ici|[\d~]))"
 )
 
 

@@ -131,7 +131,7 @@ def number(value: str) -> str:
 
 def extract_quantity(folded: str) -> str | None:
     """A number of printed pieces ("500 flyers" → "500", "2 of each")."""
-    m = _QUANTITY.search(folded)
+    m = _QUANTITY.search(folded.replace("-", " "))  # "2 Instagram-Posts"
     if not m:
         return None
     if m["each"]:
