@@ -416,6 +416,8 @@ class Conversation:
                 self._link(turn, before, added)
             if group and routes:
                 self._route(turn, group, routes)
+            elif group:
+                self._answer_all(turn, group, before)
             engine, fallback = extraction.usage.engine, extraction.fallback_reason
             if (turn.brief.request_type, turn.brief.channels) != (before.request_type, before.channels):
                 turn.draft.engine = engine
@@ -457,6 +459,18 @@ class Conversation:
         least = 1 if have and ADDITIVE.search(fold(turn.msg.text)) else 2
         found = [b for b in deliverables(turn.msg.text, ctx, least) if b.request_type not in have]
         return found if found and (have or len(found) >= 2) else []
+
+    def _answer_all(self, turn: _Turn, group: Group, before: Brief) -> None:
+        """A bare answer to a question asked for several linked briefs ("9:16") is each one's answer."""
+        asked_all = turn.pending.get("asked_all") or {}
+        name = asked_all.get("field")
+        if not name or before.has(name) or not turn.brief.has(name):
+            return
+        for i in asked_all.get("members", []):
+            if i < len(group.members) and not group.members[i].has(name):
+                data = {**group.members[i].model_dump(mode="json"), name: turn.brief.model_dump(mode="json")[name]}
+                group.members[i] = titled(Brief.model_validate(data))
+        group.store(turn.pending, turn.brief)
 
     def _route(self, turn: _Turn, group: Group, routes: dict[int, list[str]]) -> None:
         """Give each linked brief the fields the message states for it; the others are acknowledged here."""
@@ -542,11 +556,19 @@ class Conversation:
         group = Group.of(turn.pending)
         if group is None:
             return reply
+        turn.pending.pop("asked_all", None)
         if reply.kind is ReplyKind.QUESTION:
-            if turn.draft.expecting in OWN_FIELDS or turn.pending.get("rush_question"):
-                reply.text = t(
-                    "For the {work}: {question}", work=deliverable(turn.brief, capital=False), question=reply.text
-                )
+            field_name = turn.draft.expecting
+            if field_name in OWN_FIELDS or turn.pending.get("rush_question"):
+                same = [  # the others that miss the same field are asked with it: one answer can serve all
+                    i
+                    for i, b in enumerate(group.members)
+                    if i != group.focus and field_name in assess(b, self.catalog, turn.today).missing_fields
+                ]
+                if same and not turn.pending.get("rush_question"):
+                    turn.pending["asked_all"] = {"field": field_name, "members": same}
+                work = listing([turn.brief, *(group.members[i] for i in same)])
+                reply.text = t("For the {work}: {question}", work=work, question=reply.text)
             return reply
         group.store(turn.pending, turn.brief)
         waiting = next((i for i, b in enumerate(group.members) if not self._ready(turn, b)), None)

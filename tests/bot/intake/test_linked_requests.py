@@ -106,3 +106,14 @@ def test_an_answer_for_each_deliverable_goes_to_each(convo: Conversation) -> Non
     assert reply.kind is ReplyKind.CONFIRM, reply.text
     assert reply.brief is not None and reply.brief.formats == ["9:16"]
     assert reply.linked[0].formats == ["square"]
+
+
+def test_a_question_both_deliverables_miss_is_asked_once_and_one_answer_serves_both(convo: Conversation) -> None:
+    reply = say(convo, ASK.replace("for YouTube", "for YouTube ads"))
+    while "formats" not in reply.text.lower() and reply.kind is ReplyKind.QUESTION:
+        reply = say(convo, "not sure")
+    assert "For the YouTube video 30s and 3 Instagram posts:" in reply.text, reply.text
+    reply = say(convo, "9:16")
+    reply = say(convo, "we'll provide the copy") if reply.kind is ReplyKind.QUESTION else reply
+    assert reply.kind is ReplyKind.CONFIRM, reply.text
+    assert reply.brief is not None and reply.brief.formats == reply.linked[0].formats == ["9:16"]
