@@ -292,9 +292,13 @@ _POST_MODIFIER = re.compile(
 )
 
 
+#: Words that start what the work is about, after the people it is for ("Bestandskunden zur neuen Preisstruktur").
+_TOPIC = frozenset(["about", "regarding", "zur", "zum", "uber", "sobre", "acerca", "concernant", "sur"])
+
+
 def _ends_phrase(words: list[str], i: int) -> bool:
     """Whether the people noun at ``i`` ends its noun phrase: last word, or before a conjunction or a verb."""
-    if i == len(words) - 1 or words[i + 1] in _NP_JOIN:
+    if i == len(words) - 1 or words[i + 1] in _NP_JOIN or words[i + 1] in _TOPIC:
         return True
     return bool(_POST_MODIFIER.fullmatch(words[i + 1]) or lexicon().gerunds.fullmatch(words[i + 1]))
 

@@ -57,6 +57,8 @@ _COPY_NEEDED = re.compile(
     rf"{_COPY_WORD}\b|\bwrite it\b|\b{_COPY_WORD}\s+written\b|\bdon'?t have (?:any )?{_COPY_WORD}\b"
     r"|\bneeds? copywriting\b|\b(?:precisamos|preciso|necesitamos|necesito|brauchen|brauche)\s+(?:d[oe]s?\s+|el\s+"
     r"|un\s+|einen\s+|den\s+)?(?:texto|text|copy)\b|\bbesoin d(?:u |e |')\s*(?:un )?texte\b"
+    rf"|\b{_COPY_WORD}\s+(?:a|por|zu|para)\s+(?:rediger|ecrire|escribir|redactar|schreiben|escrever|redigir)\b"
+    rf"|\b{_COPY_WORD}\s+(?:brauchen|brauche)\s+wir\s+von\s+euch\b"
 )
 _SENTENCE_END = re.compile(r"[.!?;,\n]|$")
 
