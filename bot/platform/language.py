@@ -38,5 +38,6 @@ def _detector() -> LanguageDetector:
 
 def detect(text: str) -> str:
     """The supported language ``text`` is written in; English when it is too short or ambiguous to tell."""
+    text = text.encode("utf-8", "ignore").decode("utf-8")  # a lone surrogate is no letter of any language
     found = _detector().detect_language_of(text) if text.strip() else None
     return _CODES.get(found, ENGLISH) if found is not None else ENGLISH
