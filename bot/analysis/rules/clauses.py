@@ -31,7 +31,7 @@ def clause(message: Message, start: int, limit: int = 160) -> tuple[str, int]:
 
 _OBJECTIVE_LABEL = re.compile(
     r"\b(?:goal|objective|aim|purpose|kpi|ziel|objetivo|objectif)\b\s*"
-    r"(?::|=|-|\bis\b|\bes\b|\bist\b|\best\b)\s*(?:to\s+|es,?\s+|it'?s\s+)?(?=\S)"
+    r"(?::|=|-|\bis\b|\bes\b|\bist\b|\best\b|\be\b|\bsera\b)\s*(?:to\s+|es,?\s+|it'?s\s+)?(?=\S)"
 )
 _BARE_LABEL = r"(?:^|(?<=[.!?\n]))\s*"
 _OBJECTIVE_BARE = re.compile(rf"{_BARE_LABEL}(?:goal|objective|aim|purpose|kpi|ziel|objetivo|objectif)\s+(?=\w)")

@@ -37,6 +37,7 @@ _COPY_PROVIDED = re.compile(
     r"|\b(?:we|i)(?:'ll| will)? (?:write|provide|supply|send|do|handle) (?:it|them|the \w+)? ?(?:ourselves|myself"
     r"|in-house)\b"
     rf"|\b{_COPY_WORD}\s+(?:included|incluid[oa]s?|inclus|inklusive|dabei)\b"
+    rf"|\b{_COPY_WORD}\s+a gente (?:manda|envia|escreve|faz|passa)\b|\ba gente (?:manda|envia|escreve|passa) o {_COPY_WORD}\b"
     rf"|\b{_COPY_WORD}\s+(?:lo |la |los |las |o |os |le |les )?(?:escribimos|mandamos|enviamos|ponemos|damos|pasamos"
     r"|proporcionamos|escrevemos|fornecemos|passamos|ecrivons|fournissons|redigeons)\b"
     rf"|\b(?:tenemos|temos|haben wir|wir haben|nous avons|on a)\s+(?:el |los |la |las |o |os |den |die |das |le |les )?"

@@ -16,6 +16,12 @@ from bot.briefs.model import Brief
 _SEPARATOR = re.compile(
     r"[,;\n•]|\s(?:and|&|\+|plus|as well as|along with|together with|also|y|und|sowie|et|ainsi que|e)\s", re.I
 )
+#: Words after which a list names where the work is used, not more work ("used on slides and t-shirts").
+_USED_ON = re.compile(
+    r"\b(?:used|use|usage|shown|displayed|printed|placed|appear\w*|go(?:es)?|run)\s+(?:on|in|for|across|at)\b"
+    r"|\bfor use\b|\bse usara\b|\bwird\s+(?:auf|in|fur)\b|\bsera utilise"
+)
+_SENTENCE_END = re.compile(r"[.!?]")
 #: What a deliverable's own words say; the rest (objective, audience, deadline…) is shared by the group.
 OWN_FIELDS = (
     "request_type",
@@ -53,13 +59,16 @@ def _parts(text: str) -> list[tuple[str, str]]:
     """(type, words) of each deliverable named, in order; words without a type belong to the one before."""
     found: dict[str, list[str]] = {}
     last: str | None = None
+    where = False  # inside "used on slides and t-shirts": surfaces, not deliverables
     for piece in pieces(text):
         folded = fold(piece)
-        named = classify(folded, [])
-        if named.request_type and (named.named or extract_quantity(folded) is not None):
+        cue = _USED_ON.search(folded)
+        named = classify(folded[: cue.start()] if cue else folded, []) if not where else None
+        if named and named.request_type and (named.named or extract_quantity(folded) is not None):
             last = named.request_type
         if last is not None:
             found.setdefault(last, []).append(piece)
+        where = (where or cue is not None) and not _SENTENCE_END.search(folded)
     return [(kind, ", ".join(pieces)) for kind, pieces in found.items()]
 
 

@@ -34,6 +34,13 @@ _INJECTION = re.compile(
     re.I,
 )
 _SENTENCE_END = re.compile(r"[.!?\n]|---")
+#: Where a pasted email's signature starts: a "--" line, or a closing line ("Thanks!", "Best,", "Abraços,").
+_SIGNATURE = re.compile(
+    r"\n[ \t]*(?:--+|__+|(?:thanks|thank you|many thanks|best|best regards|kind regards|regards|cheers|thx"
+    r"|gracias|saludos|un saludo|abrazos|danke|(?:viele|liebe|beste) gru(?:ss|ß)e|lg|vg|mfg|merci|cordialement"
+    r"|bien a vous|bises|obrigad[oa]|abracos|atenciosamente|um abraco)[ \t]*[!,.]?)[ \t]*\n",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -76,6 +83,8 @@ MAX_CHARS = 6000
 def prepare(text: str) -> Message:
     """Slack markup resolved, injected instructions dropped, links collected and masked, typos corrected."""
     text = _SLACK_LINK.sub(r"\1", text[:MAX_CHARS])
+    if (signature := _SIGNATURE.search(fold(text))) is not None:  # fold keeps the length: the cut is the same
+        text = text[: signature.start()]
     text = blank(text, _injection_spans(text))
     masked = blank(text, (m.span() for m in _EMAIL_ADDRESS.finditer(text)))
     matches = list(_LINK.finditer(masked))
