@@ -407,13 +407,16 @@ class Conversation:
             added = self._added_deliverables(turn)
             group = Group.of(turn.pending)
             routes = route(pieces(turn.msg.text), group.members, group.focus) if group and not added else {}
+            said_channels = extraction.update.channels  # of the whole ask: where a deliverable names none
             if added or routes:  # the message's own fields belong to the deliverables it names
                 own = extraction.update.without(*OWN_FIELDS)
                 extraction = extraction.model_copy(update={"update": own})
             merged = merge(turn.brief, extraction, turn.msg.text, self.catalog)
             turn.brief, turn.said = merged.brief, [*turn.said, *merged.changes]
             if added:
-                self._link(turn, before, added)
+                self._link(
+                    turn, before, [b if b.channels else b.model_copy(update={"channels": said_channels}) for b in added]
+                )
             if group and routes:
                 self._route(turn, group, routes)
             elif group:
