@@ -1,6 +1,9 @@
 """Accuracy of the offline rules engine on hand-labelled requests (SPEC accuracy targets).
 
-Usage: .venv/bin/python benchmarks/rules_accuracy.py [--verbose] [--check] [--data FILE]
+Usage: .venv/bin/python benchmarks/rules_accuracy.py [--verbose] [--check] [--data FILE] [--heldout FILE]
+
+The held-out file (``data/requests_heldout.jsonl``) was written after the engine was frozen and is printed first,
+with its own target for missing-field F1 (issue 13: ≥ 0.85).
 
 Prints request-type accuracy, channel-set exact match, deadline exact match and missing-field micro F1
 over (id, field) pairs, for all items and for subsets kept for honesty: ``hold-`` items were written
@@ -28,6 +31,7 @@ from bot.briefs.catalog import Catalog, load_catalog
 from bot.briefs.model import Brief
 
 DATA = Path(__file__).parent / "data" / "requests.jsonl"
+HELDOUT = Path(__file__).parent / "data" / "requests_heldout.jsonl"
 SUBSETS = {
     "held-back items (hold-)": "hold-",
     "blind items (blind-)": "blind-",
@@ -35,6 +39,7 @@ SUBSETS = {
     "lead items (lead-)": "lead-",
 }
 TARGETS = {"type_accuracy": 0.85, "channel_exact": 0.70, "deadline_exact": 0.90, "missing_f1": 0.80}
+HELDOUT_TARGETS = {**TARGETS, "missing_f1": 0.85}
 
 
 @dataclass
@@ -131,11 +136,11 @@ def run_item(engine: RulesEngine, catalog: Catalog, item: dict[str, Any]) -> Out
     )
 
 
-def report(title: str, scores: Scores) -> dict[str, float]:
+def report(title: str, scores: Scores, targets: dict[str, float] = TARGETS) -> dict[str, float]:
     """Print one block of figures and return them."""
     figures = scores.figures()
     print(f"{title} (n={scores.count})")
-    for name, target in TARGETS.items():
+    for name, target in targets.items():
         mark = "ok " if figures[name] >= target else "MISS"
         print(f"  {mark} {name:<16} {figures[name]:.3f}  (target {target:.2f})")
     print(f"      missing precision {figures['missing_precision']:.3f}  recall {figures['missing_recall']:.3f}")
@@ -149,12 +154,19 @@ def report(title: str, scores: Scores) -> dict[str, float]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DATA, help="labelled JSONL file")
+    parser.add_argument("--heldout", type=Path, default=HELDOUT, help="held-out JSONL file (printed first)")
     parser.add_argument("--verbose", action="store_true", help="list every failing item")
     parser.add_argument("--check", action="store_true", help="exit non-zero when a target is missed")
     args = parser.parse_args(argv)
 
     catalog, engine = load_catalog(), RulesEngine()
     engine.extract("warm-up", AnalysisContext(today=date(2026, 1, 1), timezone="UTC", catalog=catalog))
+    held = [run_item(engine, catalog, item) for item in load(args.heldout)] if args.heldout.exists() else []
+    if held:
+        heldout = Scores()
+        for outcome in held:
+            heldout.add(outcome)
+        report("held-out items, written after the engine was frozen", heldout, HELDOUT_TARGETS)
     outcomes = [run_item(engine, catalog, item) for item in load(args.data)]
     everything, subsets = Scores(), {title: Scores() for title in SUBSETS}
     for outcome in outcomes:
@@ -169,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
             report(title, scores)
     if args.verbose:
         print("\nfailures:")
-        for outcome in outcomes:
+        for outcome in [*held, *outcomes]:
             if problems := outcome.failures():
                 print(f"- {outcome.item['id']}: {outcome.item['text']}")
                 for problem in problems:
