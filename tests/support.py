@@ -198,3 +198,16 @@ def eventually(check: Callable[[], T], timeout: float = 5.0, what: str = "condit
         if time.monotonic() > deadline:
             raise AssertionError(f"{what} not met within {timeout}s (last value: {value!r})")
         time.sleep(0.02)
+
+
+#: One complete video ask, and the brief of a request that looks like it (duplicate tests).
+COMPLETE_VIDEO = (
+    "need a 30s youtube pre-roll, 16:9, due in 3 weeks. Goal: drive sign-ups for the spring launch. "
+    "Audience: marketing managers in DACH"
+)
+SIMILAR = {
+    "request_type": "video",
+    "title": "Drive sign-ups for the spring launch — YouTube video 30s",
+    "objective": "drive sign-ups for the spring launch",
+    "audience": "marketing managers in DACH",
+}

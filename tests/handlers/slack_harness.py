@@ -25,7 +25,7 @@ from slack_requests import (
     shortcut,
     view_submission,
 )
-from support import OPS, eventually, make_services, running
+from support import COMPLETE_VIDEO, OPS, eventually, make_services, running
 from support import stored as stored_in
 
 from bot.platform.clock import FixedClock
@@ -127,10 +127,6 @@ OPS_MANAGER = "U0OPS1"
 DESIGNER = "U0DES1"
 OTHER_DESIGNER = "U0DES2"
 REQUESTER = "U1"
-COMPLETE_VIDEO = (
-    "need a 30s youtube pre-roll, 16:9, due in 3 weeks. Goal: drive sign-ups for the spring launch. "
-    "Audience: marketing managers in DACH"
-)
 
 
 def with_roster(slack: SlackHarness) -> None:

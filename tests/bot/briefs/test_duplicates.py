@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from support import add_indexed
+from support import COMPLETE_VIDEO, SIMILAR, add_indexed
 
 from bot.briefs.duplicates import THRESHOLD, WINDOW_DAYS, Candidate, find_duplicates, similarity
 from bot.briefs.model import Brief
@@ -36,16 +36,6 @@ BANNERS_AGAIN = Brief(
     formats=["300x250", "728x90"],
     deadline=date(2026, 11, 21),
 )
-COMPLETE_VIDEO = (
-    "need a 30s youtube pre-roll, 16:9, due in 3 weeks. Goal: drive sign-ups for the spring launch. "
-    "Audience: marketing managers in DACH"
-)
-SIMILAR = {
-    "request_type": "video",
-    "title": "Drive sign-ups for the spring launch — YouTube video 30s",
-    "objective": "drive sign-ups for the spring launch",
-    "audience": "marketing managers in DACH",
-}
 
 
 def named(brief: Brief, *existing: dict[str, Any]) -> list[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from support import stored
+from support import COMPLETE_VIDEO, stored
 
 from bot.analysis.analyzer import Analyzer
 from bot.analysis.rules.engine import RulesEngine
@@ -14,11 +14,6 @@ from bot.intake.messages import Incoming, Reply, ReplyKind
 from bot.platform.clock import FixedClock
 from storage.db import Database
 from storage.repositories import Audit, Drafts, Requests
-
-COMPLETE_VIDEO = (
-    "need a 30s youtube pre-roll, 16:9, due in 3 weeks. Goal: drive sign-ups for the spring launch. "
-    "Audience: marketing managers in DACH"
-)
 
 
 def say(convo: Conversation, text: str, user: str = "U1", channel: str = "D1", tz: str = "UTC") -> Reply:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import random
 
-from support import add_indexed
+from support import COMPLETE_VIDEO, SIMILAR, add_indexed
 
 from bot.briefs.duplicates import CANDIDATES, WINDOW_DAYS, Candidate, find_duplicates
 from bot.briefs.model import Brief
@@ -14,17 +14,6 @@ from bot.intake.messages import Incoming, Reply, ReplyKind
 from bot.services import Services
 from bot.team.roster import Roster, sync_roster
 from storage.db import Database
-
-COMPLETE_VIDEO = (
-    "need a 30s youtube pre-roll, 16:9, due in 3 weeks. Goal: drive sign-ups for the spring launch. "
-    "Audience: marketing managers in DACH"
-)
-SIMILAR = {
-    "request_type": "video",
-    "title": "Drive sign-ups for the spring launch — YouTube video 30s",
-    "objective": "drive sign-ups for the spring launch",
-    "audience": "marketing managers in DACH",
-}
 
 
 def say(convo: Conversation, text: str, user: str = "U9", channel: str = "D9") -> Reply:
