@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import logging
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any, TypeVar
@@ -29,15 +30,17 @@ from handlers.blocks.render import message_blocks, view
 
 log = logging.getLogger(__name__)
 TZ_CACHE_TTL = timedelta(hours=6)
+#: People whose profile a process keeps at most; the least recently used is forgotten first.
+TZ_CACHE_SIZE = 10_000
 T = TypeVar("T")
 
 
 class TimezoneCache:
     """users.info time zones and locales, kept for a few hours (shared by every request of a process)."""
 
-    def __init__(self, clock: Clock, fallback: str) -> None:
-        self.clock, self.fallback = clock, fallback
-        self._entries: dict[str, tuple[str, str | None, Any]] = {}
+    def __init__(self, clock: Clock, fallback: str, size: int = TZ_CACHE_SIZE) -> None:
+        self.clock, self.fallback, self.size = clock, fallback, size
+        self._entries: OrderedDict[str, tuple[str, str | None, Any]] = OrderedDict()
         self._lock = threading.Lock()
 
     def peek(self, user: str) -> str:
@@ -58,6 +61,8 @@ class TimezoneCache:
         now = self.clock.now()
         with self._lock:
             hit = self._entries.get(user)
+            if hit:
+                self._entries.move_to_end(user)
         if hit and now - hit[2] < TZ_CACHE_TTL:
             return hit[0], hit[1]
         try:
@@ -68,6 +73,9 @@ class TimezoneCache:
         tz, locale = profile.get("tz") or self.fallback, profile.get("locale") or None
         with self._lock:
             self._entries[user] = (tz, locale, now)
+            self._entries.move_to_end(user)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
         return tz, locale
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fakes.openai_server import FakeOpenAI, reply
+from fakes.slack_api import FakeSlackAPI
 from slack_harness import (
     DESIGNER,
     OPS,
@@ -19,9 +20,12 @@ from slack_harness import (
     with_roster,
 )
 from slack_requests import app_mention_event, message_event, new_ts
+from slack_sdk import WebClient
 from sqlmodel import select
+from support import NOW
 
 from bot.platform.clock import FixedClock
+from handlers.slack_port import TimezoneCache
 from storage.db import Database
 from storage.models import InboxItem
 from storage.repositories import Audit
@@ -149,3 +153,17 @@ def test_slash_command_text_is_decoded_once(slack: SlackHarness) -> None:
     slack.next_post("DU1")
     brief = slack.services.conversation.draft_brief("U1", "DU1")
     assert brief is not None and brief.objective == "sign-ups & leads"
+
+
+def test_the_profile_cache_is_bounded_and_forgets_the_least_recently_used(fake_slack: FakeSlackAPI) -> None:
+    client = WebClient(token="xoxb-test", base_url=fake_slack.base_url)
+    cache = TimezoneCache(FixedClock(NOW), "UTC", size=2)
+    for user, tz in (("UA", "Europe/Berlin"), ("UB", "Asia/Tokyo"), ("UC", "America/Chicago")):
+        fake_slack.set_user(user, tz=tz)
+    assert cache.get(client, "UA") == "Europe/Berlin"
+    assert cache.get(client, "UB") == "Asia/Tokyo"
+    assert cache.get(client, "UA") == "Europe/Berlin"  # UA used last: UB is the one to go
+    assert cache.get(client, "UC") == "America/Chicago"
+    asked = len(fake_slack.calls("users.info"))
+    assert (cache.peek("UA"), cache.peek("UB"), cache.peek("UC")) == ("Europe/Berlin", "UTC", "America/Chicago")
+    assert len(fake_slack.calls("users.info")) == asked == 3
