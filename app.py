@@ -44,6 +44,7 @@ from bot.jobs import build_scheduler
 from bot.platform.calendar import local_date
 from bot.platform.clock import SystemClock, check_zone
 from bot.platform.i18n import LANGUAGES
+from bot.platform.language import warm_up
 from bot.platform.logs import configure_logging
 from bot.platform.settings import Settings, SettingsError, load_settings
 from bot.reporting.export import iter_rows, write_csv, write_json
@@ -529,6 +530,7 @@ def cmd_worker(settings: Settings, processes: int, threads: int | None) -> int:
         children.stop()
         return 0
     services = build_services(settings)
+    warm_up()
     leases = Leases(timedelta(seconds=settings.worker_lease_s))
     workers = build_workers(handler_context(services), threads, leases=leases).start()
     print(f"worker started: {threads} threads on the inbox, 2 on the outbox (Ctrl-C stops it)", flush=True)

@@ -12,10 +12,11 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from fakes.slack_api import FakeSlackAPI
+from fakes.slack_api import Call, FakeSlackAPI
 from slack_requests import HttpResult, event_callback, message_event, send_event
 from support import OPS, SCRIPT
 
+from bot.intake.progress import WORKING_TEXT
 from storage.db import Database
 from storage.repositories import Requests
 
@@ -115,7 +116,11 @@ def test_concurrent_submissions_get_unique_references(workers: tuple[list[str], 
     def converse(index: int) -> None:
         user, url = users[index], urls[index % 3]
         send_event(url, SECRET, event_callback(message_event(text, user=user, channel=f"D{user}")))
-        fake.wait_for("chat.postMessage", lambda call: call.params.get("channel") == f"D{user}", timeout=20)
+
+        def answered(call: Call) -> bool:  # the reply itself, not "Working on it…"
+            return call.params.get("channel") == f"D{user}" and call.params["text"] != WORKING_TEXT
+
+        fake.wait_for("chat.postMessage", answered, timeout=20)
         send_event(url, SECRET, event_callback(message_event("submit", user=user, channel=f"D{user}")))
 
     with ThreadPoolExecutor(max_workers=12) as pool:

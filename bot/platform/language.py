@@ -36,6 +36,11 @@ def _detector() -> LanguageDetector:
     )
 
 
+def warm_up() -> None:
+    """Load the detector's models now (about a second), so a worker's first requester does not wait for them."""
+    _detector()
+
+
 def detect(text: str) -> str:
     """The supported language ``text`` is written in; English when it is too short or ambiguous to tell."""
     text = text.encode("utf-8", "ignore").decode("utf-8")  # a lone surrogate is no letter of any language
