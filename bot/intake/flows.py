@@ -14,9 +14,9 @@ from bot.intake.form import form_errors
 from bot.intake.messages import Incoming, Reply, ReplyKind, Source
 from bot.intake.progress import working
 from bot.platform.i18n import speaking, t
-from bot.platform.language import from_locale
 from bot.platform.text import format_date
 from bot.requests.home import Homes
+from bot.requests.notices import language_of
 from bot.requests.roles import Refused
 from bot.triage.card import TriageCards
 from bot.triage.service import Triage
@@ -62,7 +62,7 @@ class IntakeFlows:
             waiting = self._answered_question(port, user, channel, text, thread_ts)
             if waiting is True:
                 return None
-        timezone, language = port.user_timezone(user), _language(port, user)
+        timezone, language = port.user_timezone(user), language_of(port, user)
         with working(port, channel, self.working_after_s) as indicator:
             incoming = Incoming(user, channel, text, timezone, files or [], source=source, language=language)
             reply = self.conversation.handle(incoming)
@@ -112,13 +112,13 @@ class IntakeFlows:
         self, port: ChatPort, user: str, conversation_id: str, dm_channel: str, message_ts: str | None = None
     ) -> Reply:
         """The Submit button: submit the draft and replace the confirmation message."""
-        reply = self.conversation.submit(user, conversation_id, port.user_timezone(user), _language(port, user))
+        reply = self.conversation.submit(user, conversation_id, port.user_timezone(user), language_of(port, user))
         self.deliver(port, dm_channel, reply, replace_ts=message_ts if reply.kind is ReplyKind.SUBMITTED else None)
         return reply
 
     def choose(self, port: ChatPort, user: str, conversation_id: str, dm_channel: str, picked: str) -> Reply:
         """A button of a yes/no question (Keep as rush, Move to earliest, It's new, Same request)."""
-        timezone, language = port.user_timezone(user), _language(port, user)
+        timezone, language = port.user_timezone(user), language_of(port, user)
         incoming = Incoming(user, conversation_id, "", timezone, choice=picked, language=language)
         reply = self.conversation.handle(incoming)
         self.deliver(port, dm_channel, reply)
@@ -164,7 +164,7 @@ class IntakeFlows:
         self, port: ChatPort, user: str, brief: Brief, conversation_id: str | None, view_id: str
     ) -> Reply:
         """An accepted form: Edit goes back to the conversation; a new request is submitted at once."""
-        timezone, language = port.user_timezone(user), _language(port, user)
+        timezone, language = port.user_timezone(user), language_of(port, user)
         dm = port.open_dm(user)
         if conversation_id:
             reply = self.conversation.replace_draft(user, conversation_id, brief, timezone, language)
@@ -192,8 +192,3 @@ def fallback_note(reply: Reply) -> str | None:
     if not reply.fallback_reason:
         return None
     return t("_(The AI assistant is unavailable right now, so I used my built-in rules.)_")
-
-
-def _language(port: ChatPort, user: str) -> str | None:
-    """The language of the user's chat locale, if the bot speaks it (else it is read from what they write)."""
-    return from_locale(port.user_locale(user))

@@ -6,6 +6,7 @@ from datetime import date
 
 from bot.briefs.model import Brief
 from bot.delivery.cards import Action, Card
+from bot.platform.i18n import ENGLISH, supported
 from bot.requests.lifecycle import ACTIVE, allows
 from storage.models import Request
 
@@ -61,14 +62,17 @@ class DeliveryCard(Card):
     note: str | None
     revision_count: int
     actions: list[Action] = [Action.ACCEPT, Action.REQUEST_CHANGES]
+    #: The requester's language: the card's words and button labels (the action ids stay).
+    language: str = ENGLISH
 
     @classmethod
-    def of(cls, request: Request) -> DeliveryCard:
-        """The card for a delivered ``request``."""
+    def of(cls, request: Request, language: str | None = None) -> DeliveryCard:
+        """The card for a delivered ``request``, in the requester's ``language``."""
         return cls(
             ref=request.ref or "",
             title=request.title,
             link=request.delivery_link or "",
             note=request.delivery_note,
             revision_count=request.revision_count,
+            language=supported(language) or ENGLISH,
         )

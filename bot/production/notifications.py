@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from bot.delivery.ports import ChatPort
+from bot.platform.i18n import N_
 from bot.platform.text import human, quoted, words
 from bot.production.cards import AssignmentCard, DeliveryCard
 from bot.requests.changes import Change
-from bot.requests.notices import dm, in_thread, titled
+from bot.requests.notices import dm, in_thread, language_of, titled
 from storage.models import Request
 
 PRODUCTION_ACTIONS = frozenset({"start", "block", "deliver", "request_changes", "cancel", "accept"})
@@ -64,12 +65,14 @@ def tell(port: ChatPort, change: Change) -> None:
     request, action, ref = change.request, change.action, change.request.ref
     title, requester = titled(request), request.requester_id
     if action == "start":
-        dm(port, requester, f"{title} is in progress with <@{request.assignee_id}>.")
+        designer = f"<@{request.assignee_id}>"
+        dm(port, requester, N_("{title} is in progress with {designer}."), title=title, designer=designer)
     elif action == "block":
         in_thread(port, request, f"<@{change.actor}> is blocked on {ref}:\n{quoted(change.note or '')}")
     elif action == "deliver":
         link = words(request.delivery_link or "")
-        dm(port, requester, f"{title} is delivered: {link}", DeliveryCard.of(request))
+        card = DeliveryCard.of(request, language_of(port, requester))
+        dm(port, requester, N_("{title} is delivered: {link}"), card, title=title, link=link)
         in_thread(port, request, f"<@{change.actor}> delivered {ref}: {link}")
     elif action == "request_changes":
         dm(
@@ -83,7 +86,7 @@ def tell(port: ChatPort, change: Change) -> None:
         if request.assignee_id:
             dm(port, request.assignee_id, f"<@{requester}> cancelled {title}; no more work is needed.")
         in_thread(port, request, f"<@{requester}> cancelled {ref}.")
-        dm(port, requester, f"{title} is cancelled.")
+        dm(port, requester, N_("{title} is cancelled."), title=title)
     elif action == "accept":
         if request.assignee_id:
             dm(port, request.assignee_id, f"<@{requester}> accepted {title}. It is closed — thank you!")

@@ -10,6 +10,8 @@ from datetime import date
 
 from bot.delivery.cards import Card
 from bot.delivery.ports import ChatPort, Posted, Target
+from bot.platform.i18n import speaking, t
+from bot.platform.language import from_locale
 from bot.platform.text import human, human_list, short_date, words
 from storage.models import Request
 
@@ -17,9 +19,23 @@ from storage.models import Request
 FIELD_CHANGES: dict[str, str] = {"priority": "priority", "due": "due date", "type": "type", "channels": "channels"}
 
 
-def dm(port: ChatPort, user: str, text: str, card: Card | None = None, target: Target | None = None) -> Posted | None:
-    """A direct message to ``user``; where it went, or None when it was queued."""
-    return port.post(port.open_dm(user), text, card, target=target)
+def language_of(port: ChatPort, user: str) -> str | None:
+    """The language of the user's chat locale, if the bot speaks it."""
+    return from_locale(port.user_locale(user))
+
+
+def dm(
+    port: ChatPort,
+    user: str,
+    text: str,
+    card: Card | None = None,
+    target: Target | None = None,
+    **values: object,
+) -> Posted | None:
+    """A direct message to ``user`` in their language (``text`` a msgid filled with ``values``); where it went,
+    or None when it was queued."""
+    with speaking(language_of(port, user)):
+        return port.post(port.open_dm(user), t(text, **values), card, target=target)
 
 
 def in_thread(port: ChatPort, request: Request, text: str) -> None:

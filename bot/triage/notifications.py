@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 from bot.delivery.ports import ChatPort
+from bot.platform.i18n import N_
 from bot.platform.text import human, quoted
 from bot.production.notifications import send_assignment, update_assignment, withdraw_assignment
 from bot.requests.changes import Change
@@ -23,15 +24,16 @@ def tell(port: ChatPort, change: Change) -> None:
     request, action, ref = change.request, change.action, change.request.ref
     title, requester = titled(request), request.requester_id
     if action == "approve":
-        dm(port, requester, f"{title} was approved by creative ops.")
+        dm(port, requester, N_("{title} was approved by creative ops."), title=title)
     elif action == "reject":
-        dm(port, requester, f"{title} was rejected by creative ops:\n{quoted(change.note or '')}")
+        note = quoted(change.note or "")
+        dm(port, requester, N_("{title} was rejected by creative ops:\n{note}"), title=title, note=note)
         update_assignment(port, request)
     elif action == "ask":
         _ask(port, change)
     elif action == "answer":
         in_thread(port, request, f"<@{requester}> answered:\n{quoted(change.note or '')}")
-        dm(port, requester, f"Thanks — I've passed your answer on to creative ops ({ref}).")
+        dm(port, requester, N_("Thanks — I've passed your answer on to creative ops ({ref})."), ref=ref)
     elif action == "assign":
         _assign(port, change)
     elif action in FIELD_CHANGES:
@@ -49,13 +51,15 @@ def _ask(port: ChatPort, change: Change) -> None:
     answer.
     """
     request = change.request
-    again = " another question" if change.old else " a question"
+    asked = N_("Creative ops has another question about {title}:\n{note}") if change.old else None
     target = (request.ref or "", "info")
     dm(
         port,
         request.requester_id,
-        f"Creative ops has{again} about {titled(request)}:\n{quoted(change.note or '')}",
+        asked or N_("Creative ops has a question about {title}:\n{note}"),
         target=target,
+        title=titled(request),
+        note=quoted(change.note or ""),
     )
     port.reply_to(port.open_dm(request.requester_id), target, ANSWER_HERE)
 
@@ -71,9 +75,16 @@ def _assign(port: ChatPort, change: Change) -> None:
     withdraw_assignment(port, change)
     send_assignment(port, request)
     if change.reassigned:
-        dm(port, request.requester_id, f"{title} is now assigned to <@{designer}> (was <@{change.previous_assignee}>).")
+        dm(
+            port,
+            request.requester_id,
+            N_("{title} is now assigned to {designer} (was {previous})."),
+            title=title,
+            designer=f"<@{designer}>",
+            previous=f"<@{change.previous_assignee}>",
+        )
     else:
-        dm(port, request.requester_id, f"{title} is assigned to <@{designer}>.")
+        dm(port, request.requester_id, N_("{title} is assigned to {designer}."), title=title, designer=f"<@{designer}>")
 
 
 def unchanged(change: Change) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.delivery.cards import Action
+from bot.platform.i18n import N_, speaking, t
 from bot.platform.text import format_date, human, quoted, words
 from bot.production.cards import AssignmentCard, DeliveryCard
 from bot.requests.forms import ActionForm
@@ -25,11 +26,11 @@ from handlers.blocks.kit import (
 )
 
 _BUTTONS = {
-    Action.START: ("Start", "primary"),
-    Action.BLOCKED: ("Blocked", None),
-    Action.DELIVERED: ("Delivered", None),
-    Action.ACCEPT: ("Accept", "primary"),
-    Action.REQUEST_CHANGES: ("Request changes", None),
+    Action.START: (N_("Start"), "primary"),
+    Action.BLOCKED: (N_("Blocked"), None),
+    Action.DELIVERED: (N_("Delivered"), None),
+    Action.ACCEPT: (N_("Accept"), "primary"),
+    Action.REQUEST_CHANGES: (N_("Request changes"), None),
 }
 #: Text modals: action → (title, label, submit label).
 _TEXT_MODALS: dict[str, tuple[str, str, str]] = {
@@ -41,7 +42,8 @@ _TEXT_MODALS: dict[str, tuple[str, str, str]] = {
 
 
 def _buttons(ref: str, chosen: list[Action]) -> list[Block]:
-    return [button(_BUTTONS[a][0], ACTION_IDS[a], ref, style=_BUTTONS[a][1]) for a in chosen]
+    """The buttons, labelled in the current language (the action ids stay)."""
+    return [button(t(_BUTTONS[a][0]), ACTION_IDS[a], ref, style=_BUTTONS[a][1]) for a in chosen]
 
 
 def assignment_blocks(card: AssignmentCard) -> list[Block]:
@@ -61,13 +63,16 @@ def assignment_blocks(card: AssignmentCard) -> list[Block]:
 def delivery_blocks(card: DeliveryCard) -> list[Block]:
     """The requester's delivery DM with Accept and Request changes."""
     note = f"\n{quoted(card.note)}" if card.note else ""
-    return fit_message(
-        [
-            section(f"*{card.ref} · {words(card.title)}* is delivered: {words(card.link)}{note}"),
-            context(f"Revision {card.revision_count}" if card.revision_count else "First delivery"),
-            actions(f"delivery:{card.ref}", *_buttons(card.ref, card.actions)),
-        ]
-    )
+    with speaking(card.language):
+        title = f"*{card.ref} · {words(card.title)}*"
+        revision = t("Revision {n}", n=card.revision_count) if card.revision_count else t("First delivery")
+        return fit_message(
+            [
+                section(t("{title} is delivered: {link}", title=title, link=words(card.link)) + note),
+                context(revision),
+                actions(f"delivery:{card.ref}", *_buttons(card.ref, card.actions)),
+            ]
+        )
 
 
 def action_view(form: ActionForm) -> Block:

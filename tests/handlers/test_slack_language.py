@@ -3,9 +3,19 @@ replies, dates and button labels follow it, the action ids stay."""
 
 from __future__ import annotations
 
-from slack_harness import SlackHarness, block_text, button_labels
+from slack_harness import (
+    COMPLETE_VIDEO,
+    OPS,
+    OPS_MANAGER,
+    REQUESTER,
+    SlackHarness,
+    block_text,
+    button_labels,
+    eventually,
+    with_roster,
+)
 
-from handlers.blocks.ids import ACTION_EDIT, ACTION_KEEP_RUSH, ACTION_MOVE_EARLIEST, ACTION_SUBMIT
+from handlers.blocks.ids import ACTION_EDIT, ACTION_KEEP_RUSH, ACTION_MOVE_EARLIEST, ACTION_SUBMIT, TRIAGE_APPROVE
 
 RUSH = (
     "need a 30s youtube pre-roll, 16:9, due March 6. Goal: drive sign-ups for the spring launch. "
@@ -58,3 +68,16 @@ def test_without_a_locale_an_english_writer_keeps_english_buttons(slack: SlackHa
     question = slack.next_post("DU1")
     assert "is sooner than the standard lead time" in question.params["text"]
     assert button_labels(question.params["blocks"]) == ["Keep as rush", "Move to earliest"]
+
+
+def test_ops_decisions_reach_a_french_requester_in_french(slack: SlackHarness) -> None:
+    with_roster(slack)
+    slack.fake.set_user(REQUESTER, tz="Europe/Paris", locale="fr-FR")
+    slack.dm(COMPLETE_VIDEO, user=REQUESTER)
+    slack.next_post(f"D{REQUESTER}")
+    slack.dm("envoyer", user=REQUESTER)
+    triage = slack.next_post(OPS)
+    assert "New request CR-0001" in triage.params["text"]  # ops read English
+    slack.click(TRIAGE_APPROVE, user_id=OPS_MANAGER, channel_id=OPS, message_ts=triage.response["ts"], value="CR-0001")
+    told = eventually(lambda: [c for c in slack.posts(f"D{REQUESTER}") if "a validé" in c.params["text"]])
+    assert told[0].params["text"].startswith("L'équipe créa a validé CR-0001")

@@ -109,6 +109,7 @@ def test_request_info_and_the_answer_round_trip(triage: tuple[SlackHarness, str,
     question = eventually(lambda: [c for c in slack.posts(f"D{REQUESTER}") if "question" in c.params["text"]])[0]
     assert "Which markets should it run in?" in question.params["text"]
     assert stored(slack, ref).status == "needs_info"
+    eventually(lambda: stored(slack, ref).info_ts)  # the question's ts is recorded just after it is posted
 
     slack.dm("Germany and Austria, deadline stays", user=REQUESTER, thread_ts=question.response["ts"])
     relayed = slack.fake.wait_for("chat.postMessage", lambda c: c.params.get("thread_ts") == ts)[0]
