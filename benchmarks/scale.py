@@ -302,6 +302,9 @@ class RecordingPort:
     def user_locale(self, user: str) -> str | None:
         return None
 
+    def known_locale(self, user: str) -> str | None:
+        return None
+
     def permalink(self, channel: str, ts: str) -> str | None:
         return None
 

@@ -49,6 +49,12 @@ class TimezoneCache:
             hit = self._entries.get(user)
         return hit[0] if hit else self.fallback
 
+    def peek_locale(self, user: str) -> str | None:
+        """The user's locale if it is known, else None; never asks Slack."""
+        with self._lock:
+            hit = self._entries.get(user)
+        return hit[1] if hit else None
+
     def get(self, client: WebClient, user: str) -> str:
         """The user's time zone, asking Slack at most once per TTL; the fallback when Slack cannot say."""
         return self._profile(client, user)[0]
@@ -266,6 +272,9 @@ class WebClientPort:
 
     def user_locale(self, user: str) -> str | None:
         return self.timezones.locale(self.client, user)
+
+    def known_locale(self, user: str) -> str | None:
+        return self.timezones.peek_locale(user)
 
     @_calling("views.open")
     def open_form(self, trigger_id: str, form: Card) -> None:

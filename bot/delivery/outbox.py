@@ -115,6 +115,9 @@ class OutboxPort:
     def user_locale(self, user: str) -> str | None:
         return self.inner.user_locale(user)
 
+    def known_locale(self, user: str) -> str | None:
+        return self.inner.known_locale(user)
+
     def open_form(self, trigger_id: str, form: Card) -> None:
         with suppress(DeliveryFailed):  # logged by the port; the click can be repeated
             self.inner.open_form(trigger_id, form)

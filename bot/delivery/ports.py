@@ -80,6 +80,9 @@ class ChatPort(Protocol):
     def user_locale(self, user: str) -> str | None:
         """The user's locale from their profile ("de-DE"), None when the platform does not say."""
 
+    def known_locale(self, user: str) -> str | None:
+        """The user's locale if already known, else None; never calls the platform (inside a transaction)."""
+
     def open_form(self, trigger_id: str, form: Card) -> None:
         """Open a form (a modal)."""
 

@@ -203,6 +203,9 @@ class ConsolePort:
         """The console's forced language, for everyone (None: detected from the text)."""
         return self.locale
 
+    def known_locale(self, user: str) -> str | None:
+        return self.user_locale(user)
+
     def open_form(self, trigger_id: str, form: Card) -> None:
         """No forms in the terminal."""
 

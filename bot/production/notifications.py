@@ -7,7 +7,7 @@ from bot.platform.i18n import N_
 from bot.platform.text import human, quoted, words
 from bot.production.cards import AssignmentCard, DeliveryCard
 from bot.requests.changes import Change
-from bot.requests.notices import dm, in_thread, language_of, titled
+from bot.requests.notices import dm, in_thread, known_language_of, titled
 from storage.models import Request
 
 PRODUCTION_ACTIONS = frozenset({"start", "block", "deliver", "request_changes", "cancel", "accept"})
@@ -71,7 +71,7 @@ def tell(port: ChatPort, change: Change) -> None:
         in_thread(port, request, f"<@{change.actor}> is blocked on {ref}:\n{quoted(change.note or '')}")
     elif action == "deliver":
         link = words(request.delivery_link or "")
-        card = DeliveryCard.of(request, language_of(port, requester))
+        card = DeliveryCard.of(request, known_language_of(port, requester))
         dm(port, requester, N_("{title} is delivered: {link}"), card, title=title, link=link)
         in_thread(port, request, f"<@{change.actor}> delivered {ref}: {link}")
     elif action == "request_changes":

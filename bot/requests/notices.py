@@ -20,8 +20,13 @@ FIELD_CHANGES: dict[str, str] = {"priority": "priority", "due": "due date", "typ
 
 
 def language_of(port: ChatPort, user: str) -> str | None:
-    """The language of the user's chat locale, if the bot speaks it."""
+    """The language of the user's chat locale, if the bot speaks it (may ask the platform: not in a transaction)."""
     return from_locale(port.user_locale(user))
+
+
+def known_language_of(port: ChatPort, user: str) -> str | None:
+    """The language of the user's chat locale as far as it is known; never asks the platform."""
+    return from_locale(port.known_locale(user))
 
 
 def dm(
@@ -34,7 +39,7 @@ def dm(
 ) -> Posted | None:
     """A direct message to ``user`` in their language (``text`` a msgid filled with ``values``); where it went,
     or None when it was queued."""
-    with speaking(language_of(port, user)):
+    with speaking(known_language_of(port, user)):
         return port.post(port.open_dm(user), t(text, **values), card, target=target)
 
 
