@@ -17,6 +17,13 @@ RECORDED = frozenset({"designer's choice", "to be agreed", "not decided yet", "c
 _COUNT = re.compile(rf"\d|\b(?:{'|'.join(sorted((w for w in NUMBER_WORDS if len(w) > 2), key=len, reverse=True))})\b")
 _LINKISH = re.compile(r"^(?:https?://|www\.)\S+$|^[\w-]+(?:\.[\w-]+)+(?:/\S*)?$")
 _WORDS = re.compile(r"[^\W_]+")
+#: Thanks and acknowledgements: a reply, never a value ("cool thx", "merci beaucoup", "valeu!").
+_COURTESY = re.compile(
+    r"(?:(?:ok|okay|cool|great|perfect|super|nice|awesome|vale|genial|perfecto|prima|toll|parfait|top|beleza|otimo)"
+    r"[ ,!]*)?(?:thanks?(?: a lot| so much)?|thank you|thx|ty|cheers|gracias|muchas gracias|danke(?: schon| dir)?"
+    r"|vielen dank|merci(?: beaucoup)?|obrigad[oa]|valeu|cool|great|perfect|awesome|nice|super|genial|perfecto|prima"
+    r"|toll|parfait|top|beleza|otimo)[ !.]*"
+)
 _COUNTED = frozenset({"quantity", "slide_count", "duration"})
 _TEXT = frozenset({"objective", "audience", "usage", "campaign", "approver", "budget"})
 #: A reference day for spotting date-only values (the day itself does not matter).
@@ -45,9 +52,10 @@ def plausible(field: str, value: str) -> bool:
         return True
     if (
         (len(text) < 2 and not text.isdigit())
-        or text.endswith("?")
+        or text.rstrip(" !.").endswith("?")
         or non_answer(text)
         or fold(text).strip(" .!") in YES_NO
+        or _COURTESY.fullmatch(fold(text).strip(" .!"))
     ):
         return False
     if field in _COUNTED:

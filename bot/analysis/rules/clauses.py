@@ -48,6 +48,12 @@ _PURPOSE_CLAUSE = re.compile(
     r"|\b(?:we|i|they|you)\s+(?:really\s+)?(?:want|need|would like|'d like|wanna|hope for|are after)\s+(?P<o>more\s+"
     r"(?:people|ppl|folks|customers|traffic|sales|leads|sign-?ups|visitors|footfall|downloads|bookings|followers"
     r"|awareness|registrations|attendees|users|subscribers|orders|clicks|engagement|reach|members|donations)\b)"
+    r"|\b(?:want|need|would like|'d like|wanna|get|help)\s+(?:them|people|ppl|customers|users|everyone|visitors|folks"
+    r"|readers|viewers|followers|buyers|fans|attendees|guests)\s+to\s+(?P<t>\w)"
+    r"|\b(?:queremos|quiero|queriamos|buscamos|precisamos|queremos)\s+que\s+(?P<q>\w)"
+    r"|\b(?:wir wollen|wir mochten|ich will|ich mochte|soll(?:en)?),?\s+dass\s+(?P<d>\w)"
+    r"|\b(?:the idea is|the aim is|the point is|la idea es|la meta es|l'idee est|le but est|o objetivo e|a ideia e"
+    r"|die idee ist|das ziel ist)\s+(?:to\s+|de\s+|d'|que\s+|,\s*)?(?P<i>\w)"
 )
 _UM_ZU = re.compile(r"\bum\s+(?P<v>[^.!?;\n,]{3,80}?\bzu\s+\w+)")
 _REQUESTER_BEFORE = re.compile(
@@ -86,7 +92,7 @@ def extract_objective(message: Message) -> str | None:
         if not _NOT_PURPOSE_AFTER.search(fold(value)):
             return value
     if m := _PURPOSE_CLAUSE.search(folded):
-        return clause(message, m.start(next(g for g in ("v", "m", "o") if m[g])))[0]
+        return clause(message, m.start(next(g for g in ("v", "m", "o", "t", "q", "d", "i") if m[g])))[0]
     if m := _UM_ZU.search(folded):
         return message.text(*m.span("v"))
     for m in lex.gerunds.finditer(folded):
@@ -106,11 +112,14 @@ _AUDIENCE_BARE = re.compile(
 _AUDIENCE_VERB = re.compile(
     r"\b(?:targeting|targeted at|targets|aimed at|aimed towards|geared (?:to|towards)"
     r"|directed at|intended for|meant for|dirigido a|destinado a|dirige vers|destine a"
-    r"|a destination de|richtet sich an)\s+(?=\S)"
+    r"|a destination de|richtet sich an|trying to reach|want to reach|to reach|reach out to|goes to|sent to|speak to"
+    r"|appeal to|voltado (?:pra|para)|voltada (?:pra|para)|pensado para|pensada para|pour toucher|um \w+ zu erreichen)"
+    r"\s+(?=\S)"
 )
 _AUDIENCE_PREP = re.compile(
     r"\b(?:to|for|towards|among|amongst|aux|aupres des|aupres de|a los|a las"
-    r"|para los|para las|para|pour les|pour|fur|an|with|(?:mit|con|avec)(?=\s+(?:all|allen|alle|todos"
+    r"|para los|para las|para|pour les|pour|fur|an|with|pros|pras|pro|pra|entre|unter|parmi|dirigido a"
+    r"|(?:mit|con|avec)(?=\s+(?:all|allen|alle|todos"
     r"|tous|toutes)\b))\s+(?=\S)"
 )
 _NP_STOP = frozenset(

@@ -63,10 +63,21 @@ _COPY_NEEDED = re.compile(
     rf"|\b{_COPY_WORD}\s+(?:brauchen|brauche)\s+wir\s+von\s+euch\b"
 )
 _SENTENCE_END = re.compile(r"[.!?;,\n]|$")
+#: "don't have copy yet", "no tenemos textos", "wir haben keinen Text": the team writes it.
+_NOT_HAVE = re.compile(
+    rf"\b(?:(?:we|i) )?(?:don'?t|do not|haven'?t|have not) (?:got |have )?(?:any |the )?{_COPY_WORD}\b"
+    rf"|\bno (?:tenemos|tengo) (?:el |los |ningun )?{_COPY_WORD}\b"
+    rf"|\bnao (?:temos|tenho) (?:o |os |nenhum )?{_COPY_WORD}\b"
+    rf"|\bwir haben (?:noch )?kein(?:en)? {_COPY_WORD}\b|\b(?:nous )?n'avons pas de {_COPY_WORD}\b"
+    rf"|\bon n'a pas de {_COPY_WORD}\b|\b{_COPY_WORD}\s+(?:lo |la )?ten[eé]is que hacer vosotros\b"
+    rf"|\b{_COPY_WORD}\s+(?:e|fica) com voces\b|\bden {_COPY_WORD} schreibt ihr\b"
+)
 
 
 def extract_copy(message: Message) -> str | None:
     """The copy itself (quoted or labelled), who provides it, or "copy needed"."""
+    if _NOT_HAVE.search(message.folded):
+        return "copy needed"
     if m := _QUOTED.search(message.folded):
         start, end = m.span("a") if m["a"] else m.span("b")
         return message.text(start, end)

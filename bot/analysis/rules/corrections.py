@@ -7,8 +7,7 @@ from typing import Any
 
 from bot.analysis.contract import AnalysisContext
 from bot.analysis.date_words import NUMBER_WORDS, fold
-from bot.analysis.dates import find_dates
-from bot.analysis.non_answers import non_answer
+from bot.analysis.plausibility import plausible
 from bot.analysis.rules.classify import classify, infer_channels
 from bot.analysis.rules.fields import named, number
 from bot.analysis.rules.lexicon import lexicon
@@ -68,19 +67,12 @@ def cleared_fields(folded: str, update: dict[str, Any]) -> list[str]:
 
 
 _COUNT = re.compile(rf"\d[\d,.' ]*k?|\b(?:{'|'.join(w for w in NUMBER_WORDS if len(w) > 2)})\b")
-_COUNTED = ("quantity", "slide_count", "duration")
 
 
-def _implausible(field: str, message: Message, ctx: AnalysisContext) -> bool:
-    """A bare reply that cannot be a value of the field: no answer, a date for a text field, no count."""
-    folded = trim(message.folded)
-    if non_answer(folded):
-        return True
-    if field in _COUNTED:
-        return not _COUNT.search(folded)
-    dates = find_dates(message.body, ctx.today)
-    said = sum(d.end - d.start for d in dates)
-    return bool(dates) and field not in LIST_FIELDS and said >= len(folded.strip(" .")) - 3
+def _implausible(field: str, message: Message) -> bool:
+    """A bare reply that cannot be a value of the field (the policy's check: no answer, thanks, a question, a date
+    for a text field, no count for a count)."""
+    return not plausible(field, trim(message.body))
 
 
 def _items(text: str) -> list[str]:
@@ -95,7 +87,7 @@ def _nearest(item: str) -> list[str]:
 def answer_expected(field: str, message: Message, ctx: AnalysisContext) -> Any:
     """The message taken as the answer to the field the bot asked for, or None."""
     lex = lexicon()
-    if field == "deadline" or _implausible(field, message, ctx):
+    if field == "deadline" or _implausible(field, message):
         return None  # a date was looked for already; anything else is not one
     if field == "request_type":
         given = fold(message.body).strip().replace(" ", "_")

@@ -47,6 +47,8 @@ _CAMPAIGN = re.compile(
     r"\b(?:campaign|kampagne|campana|campagne)\s*:\s*(?P<v>[^\n.!?;,]{2,60})"
     rf"|(?:\"|')(?P<q>[^\"'\n]{{2,40}})(?:\"|')\s+(?:campaign|kampagne)\b{_NOT_CAMPAIGN_NAME}"
     rf"|(?<![\w&-])(?P<w>(?:[\w&-]+\s){{1,3}})(?:campaign|kampagne)\b{_NOT_CAMPAIGN_NAME}"
+    r"|\b(?:campana|campanha|campagne)\s+(?:de|du|des|da|do|d')\s*(?P<r>(?:la |el |los |las |le |les |a |o |os )?"
+    r"[\w'-]+(?: [\w'-]+)?)"
 )
 _CAMPAIGN_STOP = frozenset(
     [
@@ -77,13 +79,20 @@ _CAMPAIGN_STOP = frozenset(
 )
 
 
+_ARTICLES = frozenset(["la", "el", "los", "las", "le", "les", "a", "o", "os"])
+
+
 def extract_campaign(message: Message) -> str | None:
     """The campaign a request belongs to ("the spring campaign" → "spring")."""
     m = _CAMPAIGN.search(message.folded)
     if not m:
         return None
+    if m["r"]:  # "campaña de verano", "campagne de Noël", "campaña de Black Friday": a second word if a name's
+        said = message.text(*m.span("r")).split()
+        said = said[1:] if len(said) > 1 and said[0].lower() in _ARTICLES else said
+        return " ".join(said[:2]) if len(said) > 1 and said[1][:1].isupper() else said[0]
     if m["v"] or m["q"]:
-        return message.text(*(m.span("v") if m["v"] else m.span("q"))) or None
+        return message.text(*m.span(next(g for g in ("v", "q") if m[g]))) or None
     tokens = list(TOKEN.finditer(message.folded, m.start("w"), m.end("w")))
     while tokens and tokens[0].group() in _CAMPAIGN_STOP:
         tokens.pop(0)

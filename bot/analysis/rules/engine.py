@@ -53,6 +53,7 @@ import time
 from typing import Any
 
 from bot.analysis.contract import AnalysisContext, Extraction, Usage
+from bot.analysis.date_words import fold
 from bot.analysis.dates import DeadlineNote, find_deadline, vague_deadline, weekend_note
 from bot.analysis.rules.classify import classify, infer_channels
 from bot.analysis.rules.clauses import extract_audience, extract_objective, extract_usage
@@ -153,6 +154,19 @@ def _short_list_answer(field: str, message: Message) -> bool:
     return field in LIST_FIELDS and len(message.body.split()) <= 8 and not re.search(r"[.!?]\s", message.body)
 
 
+def _restates(field: str, item: str, known: list[str]) -> bool:
+    """Whether a raw list item says a value already read ("formato cuadrado" → square, "stories format" → story)."""
+    lex = lexicon()
+    table = {"formats": lex.formats, "platforms": lex.platforms, "markets": lex.markets}.get(field, {})
+    folded, said = fold(item), {fold(str(value)) for value in known}
+    stems = {w[:4] for value in said for w in value.split() if len(w) >= 4}
+    return (
+        bool(set(named(table, folded, set())) & set(known))
+        or any(value in folded for value in said)
+        or any(w[:4] in stems for w in folded.split() if len(w) >= 4)
+    )
+
+
 def _answer_expected(update: dict[str, Any], message: Message, folded: str, ctx: AnalysisContext) -> None:
     """A bare reply lands in the field the bot asked for; a message that states other things does not."""
     field = ctx.expecting
@@ -169,7 +183,12 @@ def _answer_expected(update: dict[str, Any], message: Message, folded: str, ctx:
     value = answer_expected(field, message, ctx)
     if value in (None, "", []):
         return
-    update[field] = list(dict.fromkeys([*update.get(field, []), *value])) if field in LIST_FIELDS else value
+    if field in LIST_FIELDS:  # raw items that restate a value already read ("stories format" → story) add nothing
+        known = update.get(field, [])
+        value = [item for item in value if not _restates(field, item, known)]
+        update[field] = list(dict.fromkeys([*known, *value]))
+    else:
+        update[field] = value
 
 
 def analyse(text: str, ctx: AnalysisContext) -> tuple[dict[str, Any], list[str]]:

@@ -76,8 +76,17 @@ VIDEO_HINT = words(
 )
 
 
+#: A length said in words: "a minute", "half a minute", "un minuto", "eine Minute", "meio minuto".
+_DURATION_WORDS = re.compile(
+    r"\b(?P<half>half an? minute|half a min|medio minuto|meio minuto|une demi-minute|eine halbe minute|30 seg\w*)\b"
+    r"|\b(?:a|one|un|una|uma|um|eine|une)\s+(?P<one>minute|min|minuto|minuta)\b"
+)
+
+
 def extract_duration(folded: str, video: bool) -> str | None:
-    """Video length: "30s", "2 min", "60-90s"; a bare "30s" only where the work is video."""
+    """Video length: "30s", "2 min", "60-90s", "a minute"; a bare "30s" only where the work is video."""
+    if video and not _DURATION.search(folded) and (m := _DURATION_WORDS.search(folded)):
+        return "30s" if m["half"] else "1 min"
     values = []
     for m in _DURATION.finditer(folded):
         if m["sec"] == "s" and (not video or _DECADE.search(folded[: m.start()])):
@@ -102,6 +111,22 @@ _NUMBER_WORDS = {
     "a couple of": "2",
     "a pair of": "2",
     "a dozen": "12",
+    "half a dozen": "6",
+    "dozen": "12",
+    "une douzaine": "12",
+    "une dizaine": "10",
+    "une vingtaine": "20",
+    "une centaine": "100",
+    "un centenar": "100",
+    "una docena": "12",
+    "uma duzia": "12",
+    "ein dutzend": "12",
+    "mil": "1000",
+    "zweitausend": "2000",
+    "tausend": "1000",
+    "dois mil": "2000",
+    "dos mil": "2000",
+    "deux mille": "2000",
     "twenty": "20",
     "fifty": "50",
     "a hundred": "100",

@@ -65,7 +65,7 @@ def lexicon() -> Lexicon:
         markets={name: words(p) for name, p in data["markets"].items()},
         people=data["people"],
         objective_to=re.compile(
-            rf"(?:\bto\s+(?P<en>{verbs['en']})|\bpara\s+(?P<es>{verbs['es']})"
+            rf"(?:\bto\s+(?P<en>{verbs['en']})|\b(?:para|pra)\s+(?P<es>{verbs['es']})"
             rf"|\bpour\s+(?P<fr>{verbs['fr']}))(?!\w)"
         ),
         gerunds=words(data["objective_gerunds"]),
