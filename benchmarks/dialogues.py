@@ -1,6 +1,6 @@
 """The dialogue benchmark (issue 13 item 9): scripted multi-turn intake conversations, played in-process.
 
-Usage: .venv/bin/python benchmarks/dialogues.py [--set dev|heldout|all] [--engine rules|llm] [--verbose] [--json]
+Usage: .venv/bin/python benchmarks/dialogues.py [--set dev|heldout|heldout2|all] [--engine rules|llm] [--verbose] [--json]
 
 Each dialogue of ``data/dialogues/<set>.yml`` (the schema is in dev.yml's header) is played through the
 real ``Conversation`` on its own SQLite database, with the clock at 10:00 of the dialogue's day in its time
@@ -47,7 +47,7 @@ from storage.db import Database
 from storage.models import Draft, Request
 
 DATA = Path(__file__).parent / "data" / "dialogues"
-SETS = ("dev", "heldout")
+SETS = ("dev", "heldout", "heldout2")
 #: Messages a dialogue may take beyond its minimum before it counts as not completed.
 CAP_SLACK = 6
 REQUESTER, DM = "U1", "D1"
