@@ -1,6 +1,7 @@
 """The dialogue benchmark (issue 13 item 9): scripted multi-turn intake conversations, played in-process.
 
-Usage: .venv/bin/python benchmarks/dialogues.py [--set dev|heldout|heldout2|all] [--engine rules|llm] [--verbose] [--json]
+Usage: .venv/bin/python benchmarks/dialogues.py [--set dev|heldout|heldout2|all] [--engine rules|llm]
+       [--verbose] [--json]
 
 Each dialogue of ``data/dialogues/<set>.yml`` (the schema is in dev.yml's header) is played through the
 real ``Conversation`` on its own SQLite database, with the clock at 10:00 of the dialogue's day in its time
