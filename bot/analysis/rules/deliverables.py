@@ -22,6 +22,7 @@ _USED_ON = re.compile(
     r"|\bfor use\b|\bse usara\b|\bwird\s+(?:auf|in|fur)\b|\bsera utilise"
 )
 _SENTENCE_END = re.compile(r"[.!?]")
+_NOT = re.compile(r"\s*(?:not|no|nicht|kein\w*|pas|sin|sem|nao|ni|rather than|instead of|statt|en vez de|au lieu de)\b")
 #: What a deliverable's own words say; the rest (objective, audience, deadline…) is shared by the group.
 OWN_FIELDS = (
     "request_type",
@@ -63,7 +64,8 @@ def _parts(text: str) -> list[tuple[str, str]]:
     for piece in pieces(text):
         folded = fold(piece)
         cue = _USED_ON.search(folded)
-        named = classify(folded[: cue.start()] if cue else folded, []) if not where else None
+        refused = _NOT.match(folded)  # "…, not an email": no deliverable
+        named = classify(folded[: cue.start()] if cue else folded, []) if not (where or refused) else None
         if named and named.request_type and (named.named or extract_quantity(folded) is not None):
             last = named.request_type
         if last is not None:

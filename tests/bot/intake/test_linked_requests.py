@@ -117,3 +117,8 @@ def test_a_question_both_deliverables_miss_is_asked_once_and_one_answer_serves_b
     reply = say(convo, "we'll provide the copy") if reply.kind is ReplyKind.QUESTION else reply
     assert reply.kind is ReplyKind.CONFIRM, reply.text
     assert reply.brief is not None and reply.brief.formats == reply.linked[0].formats == ["9:16"]
+
+
+def test_a_deliverable_named_only_to_be_refused_is_no_linked_request(convo: Conversation) -> None:
+    reply = say(convo, "I need a 30s video for YouTube, not an email, due in 5 weeks")
+    assert "linked" not in reply.text
