@@ -11,13 +11,15 @@ from bot.delivery.ports import ChatPort
 from bot.intake.conversation import Conversation
 from bot.intake.flows import IntakeFlows
 from bot.intake.messages import ReplyKind, Source
+from bot.platform.i18n import N_, speaking, t
 from bot.platform.text import human, words
 from bot.requests.lifecycle import Status
+from bot.requests.notices import language_of
 from storage.uow import UnitOfWorkFactory
 
 #: The note in the source message's thread when a reaction started a draft; no brief content.
 PREPARING_NOTE = ":art: A creative request is being prepared from this message (in a DM with the person who asked)."
-UNREADABLE = (
+UNREADABLE = N_(
     "I couldn't read that message, so no draft was started. Use the message shortcut "
     "“Turn into creative request” on it instead, or tell me here what you need."
 )
@@ -40,7 +42,8 @@ class Captures:
         ``note_in_thread``: a reaction started it, so the message's thread gets one note once a draft is started.
         """
         dm = port.open_dm(user)
-        already = self._already(user, dm, source)
+        with speaking(language_of(port, user)):
+            already = self._already(user, dm, source)
         if already is not None:
             port.post(dm, already)
             return
@@ -51,7 +54,8 @@ class Captures:
 
     def unreadable(self, port: ChatPort, user: str) -> None:
         """The message could not be read (deleted, or in a conversation the bot is not in): the person is told."""
-        port.post(port.open_dm(user), UNREADABLE)
+        with speaking(language_of(port, user)):
+            port.post(port.open_dm(user), t(UNREADABLE))
 
     def _already(self, user: str, dm: str, source: Source) -> str | None:
         """What to tell ``user`` instead of starting a draft: the draft or request the message gave, or the
@@ -60,10 +64,13 @@ class Captures:
         if draft is not None:
             title = words(str(draft.brief.get("title") or "untitled"))
             if draft.pending.get("source") == source.key:
-                return f"You already have a draft from that message: “{title}”. Let's go on with it here."
-            return (
-                f"You have a draft in progress here already: “{title}”. Finish it (`submit`) or `cancel` it, "
-                "then turn that message into a request again."
+                return t(
+                    "You already have a draft from that message: “{title}”. Let's go on with it here.", title=title
+                )
+            return t(
+                "You have a draft in progress here already: “{title}”. Finish it (`submit`) or `cancel` it, "
+                "then turn that message into a request again.",
+                title=title,
             )
         if source.permalink is None:
             return None
@@ -72,5 +79,5 @@ class Captures:
             for request in u.requests.for_requester(user, list(Status)):
                 if any(_link(str(asset)) == link for asset in request.brief.get("assets") or []):
                     named = f"{request.ref} “{words(request.title)}” — {human(request.status)}"
-                    return f"You already have a request from that message: {named}."
+                    return t("You already have a request from that message: {request}.", request=named)
         return None
