@@ -100,20 +100,22 @@ def intro(log_file: str | None = None) -> str:
     return f"Describe the creative work you need (type `help` for commands, Ctrl-D to quit{logs})."
 
 
-def submitted_text(request: Request, ops_channel: str | None) -> str:
-    """Where a console submission went, in words."""
+def submitted_text(requests: list[Request], ops_channel: str | None) -> str:
+    """Where a console submission (linked requests together) went, in words."""
+    ref = ", ".join(r.ref or "" for r in requests)
+    title = "; ".join(words(r.title) for r in requests)
     if ops_channel:
         return t(
             "Submitted as {ref}: {title} — stored; the Slack app posts it to creative ops' channel within minutes "
             "while it runs.",
-            ref=request.ref,
-            title=words(request.title),
+            ref=ref,
+            title=title,
         )
     return t(
         "Submitted as {ref}: {title} — stored only: no ops channel is configured, so nobody was notified; "
         "`creative-intake export` lists it.",
-        ref=request.ref,
-        title=words(request.title),
+        ref=ref,
+        title=title,
     )
 
 
@@ -128,7 +130,8 @@ def _render(reply: Reply, ops_channel: str | None) -> str:
     if reply.fallback_reason:
         parts.append(f"(the LLM was unavailable — {reply.fallback_reason}; used the rules engine)")
     submitted = reply.kind is ReplyKind.SUBMITTED and reply.request is not None
-    parts.append(submitted_text(reply.request, ops_channel) if submitted and reply.request else reply.text)
+    requests = [reply.request, *reply.linked_requests] if submitted and reply.request else []
+    parts.append(submitted_text(requests, ops_channel) if requests else reply.text)
     text = terminal_text("\n".join(parts))
     if reply.kind is ReplyKind.CONFIRM and reply.brief is not None:
         text += "\n\n".join(["", *(brief_text(b) for b in [reply.brief, *reply.linked])])

@@ -40,6 +40,13 @@ def classify(folded: str, markets: list[str]) -> Classification:
     return Classification(best, named)
 
 
+def leaning(folded: str) -> str | None:
+    """The type a few words lean to, however weakly ("square for the posts" → social_graphic); None for none."""
+    scores = {name: sum(w for w, p in rules if p.search(folded)) for name, rules in lexicon().types.items()}
+    best = max(scores, key=lambda name: scores[name])
+    return best if scores[best] > 0 else None
+
+
 def _adapted_type(folded: str) -> str | None:
     """The type of the work a localization adapts ("banners localized" → display_ad)."""
     scores = {

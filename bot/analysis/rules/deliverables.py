@@ -6,7 +6,7 @@ import re
 
 from bot.analysis.contract import AnalysisContext
 from bot.analysis.date_words import fold
-from bot.analysis.rules.classify import classify
+from bot.analysis.rules.classify import classify, leaning
 from bot.analysis.rules.engine import analyse
 from bot.analysis.rules.fields import extract_quantity
 from bot.analysis.rules.message import prepare
@@ -68,8 +68,9 @@ def _parts(text: str) -> list[tuple[str, str]]:
         named = classify(folded[: cue.start()] if cue else folded, []) if not (where or refused) else None
         if named and named.request_type and (named.named or extract_quantity(folded) is not None):
             last = named.request_type
-        if last is not None:
-            found.setdefault(last, []).append(piece)
+        if last is not None:  # a piece that names no work goes to the one it leans to, else to the one before
+            owner = leaning(folded) if not where else None
+            found.setdefault(owner if owner in found else last, []).append(piece)
         where = (where or cue is not None) and not _SENTENCE_END.search(folded)
     return [(kind, ", ".join(pieces)) for kind, pieces in found.items()]
 

@@ -78,6 +78,16 @@ def test_a_submission_with_an_ops_channel_says_the_slack_app_posts_it(console_se
     assert "Submitted as CR-0001" in out and "the Slack app posts it to creative ops' channel" in out
 
 
+def test_linked_requests_are_shown_and_submitted_together(console_services: Services) -> None:
+    ask = (
+        "a 30s video for YouTube, 16:9, and 3 Instagram posts, square, due in 5 weeks. Goal: sign-ups. "
+        "Audience: students. We'll provide the copy"
+    )
+    out = talk(console_services, ask, End.IDLE, "submit")
+    assert "Here are your 2 linked briefs" in out and "Quantity: 3" in out
+    assert "Submitted as CR-0001, CR-0002: " in out and "— stored only" in out
+
+
 def test_cancel_with_a_reference_withdraws_the_request_as_in_slack(console_services: Services, db: Database) -> None:
     out = talk(console_services, "\n".join(PASTE), End.IDLE, "submit", End.IDLE, "cancel CR-0001", "", "cancel cr-0001")
     assert "CR-0001 “Drive sign-ups for the spring launch — YouTube video 30s” is cancelled." in out

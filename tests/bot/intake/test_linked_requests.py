@@ -122,3 +122,10 @@ def test_a_question_both_deliverables_miss_is_asked_once_and_one_answer_serves_b
 def test_a_deliverable_named_only_to_be_refused_is_no_linked_request(convo: Conversation) -> None:
     reply = say(convo, "I need a 30s video for YouTube, not an email, due in 5 weeks")
     assert "linked" not in reply.text
+
+
+def test_each_deliverables_own_fields_in_the_first_message_go_to_it(convo: Conversation) -> None:
+    reply = say(convo, ASK + ", 16:9 for the video, square for the posts, we'll provide the copy")
+    assert reply.kind is ReplyKind.CONFIRM, reply.text
+    assert reply.brief is not None and reply.brief.formats == ["16:9"]
+    assert reply.linked[0].formats == ["square"]
