@@ -40,22 +40,25 @@ def classify(folded: str, markets: list[str]) -> Classification:
     return Classification(best, named)
 
 
+def _strongest(folded: str, least: int, skip: tuple[str, ...] = ()) -> str | None:
+    """The type whose cues in the text weigh most, if they weigh ``least`` or more."""
+    scores = {
+        name: sum(w for w, p in rules if p.search(folded))
+        for name, rules in lexicon().types.items()
+        if name not in skip
+    }
+    best = max(scores, key=lambda name: scores[name])
+    return best if scores[best] >= least else None
+
+
 def leaning(folded: str) -> str | None:
     """The type a few words lean to, however weakly ("square for the posts" → social_graphic); None for none."""
-    scores = {name: sum(w for w, p in rules if p.search(folded)) for name, rules in lexicon().types.items()}
-    best = max(scores, key=lambda name: scores[name])
-    return best if scores[best] > 0 else None
+    return _strongest(folded, 1)
 
 
 def _adapted_type(folded: str) -> str | None:
     """The type of the work a localization adapts ("banners localized" → display_ad)."""
-    scores = {
-        name: sum(w for w, p in rules if p.search(folded))
-        for name, rules in lexicon().types.items()
-        if name not in ("localization", "copywriting")
-    }
-    best = max(scores, key=lambda name: scores[name])
-    return best if scores[best] >= 3 else None
+    return _strongest(folded, 3, skip=("localization", "copywriting"))
 
 
 def usual_channels(request_type: str) -> list[str]:
