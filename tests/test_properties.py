@@ -285,9 +285,10 @@ def turn(convo: Conversation, db: Database, user: str, text: str) -> str | None:
     if answer.kind is not ReplyKind.SUBMITTED:
         assert len(requests) == before
         return None
-    assert len(requests) == before + 1 and answer.request is not None
-    submitted = Brief.model_validate(answer.request.brief)
-    assert assess(submitted, convo.catalog, TODAY).complete
+    assert answer.request is not None
+    made = [answer.request, *answer.linked_requests]  # linked requests (SPEC 2.7) are submitted together
+    assert len(requests) == before + len(made)
+    assert all(assess(Brief.model_validate(r.brief), convo.catalog, TODAY).complete for r in made)
     return answer.request.ref
 
 
