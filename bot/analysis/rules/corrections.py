@@ -6,10 +6,10 @@ import re
 from typing import Any
 
 from bot.analysis.contract import AnalysisContext
-from bot.analysis.date_words import NUMBER_WORDS, fold
+from bot.analysis.date_words import fold
 from bot.analysis.plausibility import plausible
 from bot.analysis.rules.classify import classify, infer_channels
-from bot.analysis.rules.fields import named, number
+from bot.analysis.rules.fields import count_in, named
 from bot.analysis.rules.lexicon import lexicon
 from bot.analysis.rules.message import Message, trim
 from bot.briefs.model import LIST_FIELDS
@@ -66,9 +66,6 @@ def cleared_fields(folded: str, update: dict[str, Any]) -> list[str]:
     return [name for name in dict.fromkeys(names) if name not in update]
 
 
-_COUNT = re.compile(rf"\d[\d,.' ]*k?|\b(?:{'|'.join(w for w in NUMBER_WORDS if len(w) > 2)})\b")
-
-
 def _implausible(field: str, message: Message) -> bool:
     """A bare reply that cannot be a value of the field (the policy's check: no answer, thanks, a question, a date
     for a text field, no count for a count)."""
@@ -103,7 +100,7 @@ def answer_expected(field: str, message: Message, ctx: AnalysisContext) -> Any:
         return items
     if field in ("url", "source_asset") and message.links:
         return message.links[0]
-    if field in ("quantity", "slide_count") and (m := _COUNT.search(message.folded)):
-        return number(m.group())
+    if field in ("quantity", "slide_count") and (count := count_in(message.folded)):
+        return count
     value = trim(message.body)
     return value[:300] if value else None

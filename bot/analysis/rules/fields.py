@@ -103,6 +103,7 @@ _PIECES = (
     r"|faces|signs?|boxes|labels?|booklets?|catalog(?:ue)?s?|folletos?|carteles?|plakate?|affiches?"
     r"|tarjetas|volantes|depliants?|invitations?|mugs?|t-?shirts?|hoodies?|tote bags?|flyer"
     r"|posts|stories|videos|clips|e-?mails|ads|visuals|graphics|carousels|reels|icons|illustrations|versions"
+    r"|ejemplares|exemplares|visuels|visuales|visuais|folhetos|piezas|pecas|stuck"
 )
 #: Number words that count things ("three posts", "a couple of banners"); an article ("a", "un") is no count.
 _NUMBER_WORDS = {
@@ -143,6 +144,18 @@ _QUANTITY = re.compile(
     r"|(?<!\w)(?:copies|prints|flyers|fliers|posters|brochures|leaflets|cards|stickers|postcards|banners|roll-?ups"
     r"|plakate|folletos|carteles|affiches)\s*[:=]?\s*(?P<after>\d{{1,3}}(?:[,.' ]\d{{3}})+|\d+k?)(?![\w.,:/x×])"
 )
+
+
+#: A count said alone, as an answer to "how many?": digits ("2,000", "5k") or number words ("a dozen", "mil").
+_BARE_COUNT = re.compile(
+    rf"(?<![\w.,])(?:\d{{1,3}}(?:[,.' ]\d{{3}})+|\d+(?:[.,]\d+)?\s?k|\d+)(?![\w])|\b(?:{alternation(_NUMBER_WORDS)})\b"
+)
+
+
+def count_in(folded: str) -> str | None:
+    """The first count a reply says, as digits ("a dozen" → "12", "2.000" → "2000"); None when it says none."""
+    m = _BARE_COUNT.search(folded)
+    return number(m.group()) if m else None
 
 
 def number(value: str) -> str:
