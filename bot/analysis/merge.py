@@ -8,7 +8,7 @@ from typing import Any
 from bot.analysis.contract import Extraction
 from bot.briefs.catalog import Catalog
 from bot.briefs.model import Brief
-from bot.briefs.summary import derive_title
+from bot.briefs.summary import titled
 
 #: Control characters (tab and newline kept) and lone surrogates: no database or Slack message takes them.
 _UNSTORABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
@@ -38,4 +38,4 @@ def validated(update: Brief, catalog: Catalog) -> Brief:
 def apply(draft: Brief, extraction: Extraction, catalog: Catalog) -> Brief:
     """The draft after this message: cleared fields removed, proposed fields validated and merged."""
     brief = draft.without(*extraction.cleared).merged(validated(extraction.update, catalog))
-    return brief.model_copy(update={"title": derive_title(brief)})
+    return titled(brief)

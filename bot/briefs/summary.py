@@ -85,6 +85,11 @@ def kind_words(name: str) -> str:
     return t(human(name))
 
 
+def titled(brief: Brief) -> Brief:
+    """The brief with its title derived again from what it now holds."""
+    return brief.model_copy(update={"title": derive_title(brief)})
+
+
 def format_value(field: str, value: object) -> str:
     """A field value as a person reads it."""
     if isinstance(value, list):

@@ -28,11 +28,11 @@ from bot.briefs.duplicates import (
 from bot.briefs.model import LIST_FIELDS, Brief, field_said, field_word
 from bot.briefs.priority import suggest_priority
 from bot.briefs.questions import next_question
-from bot.briefs.summary import deliverable, derive_title, format_value, kind_words, understood
+from bot.briefs.summary import deliverable, format_value, kind_words, titled, understood
 from bot.delivery.cards import Action
 from bot.intake import asked
 from bot.intake.answers import Choice, agrees, choice, command, help_text
-from bot.intake.linked import Group, changed_shared, listing, route, titled, with_shared
+from bot.intake.linked import Group, changed_shared, listing, route, with_shared
 from bot.intake.messages import Incoming, Reply, ReplyKind
 from bot.intake.policy import changes, labelled_edit, merge, new_fields
 from bot.platform.calendar import local_date
@@ -170,7 +170,7 @@ class Conversation:
         """Store a brief edited in a form as the draft, and say what comes next."""
         now = self.clock.now()
         brief = validated(brief, self.catalog)
-        brief = brief.model_copy(update={"title": derive_title(brief)})
+        brief = titled(brief)
         with self.uow() as u:
             draft = u.drafts.get(requester_id, conversation_id, lock=True) or self._new_draft(
                 requester_id, conversation_id, now
@@ -270,8 +270,7 @@ class Conversation:
 
     def _set_deadline(self, turn: _Turn, day: date) -> None:
         before = turn.brief
-        turn.brief = turn.brief.model_copy(update={"deadline": day})
-        turn.brief = turn.brief.model_copy(update={"title": derive_title(turn.brief)})
+        turn.brief = titled(turn.brief.model_copy(update={"deadline": day}))
         turn.said += changes(before, turn.brief) or [t("Deadline set to {day}.", day=format_date(day))]
 
     def _choice(self, turn: _Turn, now: datetime) -> Reply | None:
@@ -350,8 +349,9 @@ class Conversation:
         else:
             value = [DESIGNERS_CHOICE] if field_name in LIST_FIELDS else DESIGNERS_CHOICE
         if value is not None:
-            turn.brief = turn.brief.model_copy(update={"copy_text" if field_name == "copy" else field_name: value})
-            turn.brief = turn.brief.model_copy(update={"title": derive_title(turn.brief)})
+            turn.brief = titled(
+                turn.brief.model_copy(update={"copy_text" if field_name == "copy" else field_name: value})
+            )
             shown = t(format_value(field_name, value))  # a value the bot recorded reads in the requester's words
             noted = (
                 N_("Noted: {label} {value} — creative ops will see it as still open.")
@@ -453,12 +453,16 @@ class Conversation:
         if note is not None:
             self._offer_deadline(turn, note)
 
+    def _context(self, turn: _Turn) -> AnalysisContext:
+        """What the deliverables splitter reads a message with: the requester's day and the catalog."""
+        return AnalysisContext(today=turn.today, timezone=turn.msg.timezone, catalog=self.catalog)
+
     def _added_deliverables(self, turn: _Turn) -> list[Brief]:
         """Deliverables of other types than the draft's that the message names (SPEC 2.7): two or more in one
         ask, or one more added ("also a 15s video")."""
         group = Group.of(turn.pending)
         have = {b.request_type for b in (group.members if group else [turn.brief]) if b.request_type}
-        ctx = AnalysisContext(today=turn.today, timezone=turn.msg.timezone, catalog=self.catalog)
+        ctx = self._context(turn)
         least = 1 if have and ADDITIVE.search(fold(turn.msg.text)) else 2
         found = [b for b in deliverables(turn.msg.text, ctx, least) if b.request_type not in have]
         return found if found and (have or len(found) >= 2) else []
@@ -477,7 +481,7 @@ class Conversation:
 
     def _route(self, turn: _Turn, group: Group, routes: dict[int, list[str]]) -> None:
         """Give each linked brief the fields the message states for it; the others are acknowledged here."""
-        ctx = AnalysisContext(today=turn.today, timezone=turn.msg.timezone, catalog=self.catalog)
+        ctx = self._context(turn)
         for i, said in routes.items():
             own = own_fields(", ".join(said), ctx)
             if i == group.focus:

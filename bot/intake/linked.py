@@ -8,15 +8,11 @@ from typing import Any
 from bot.analysis.date_words import fold
 from bot.analysis.rules.deliverables import OWN_FIELDS, piece_type
 from bot.briefs.model import FIELD_NAMES, Brief
-from bot.briefs.summary import deliverable, derive_title
+from bot.briefs.summary import deliverable, titled
 from bot.platform.i18n import t
 
 #: What the deliverables of one ask share; a change to one of these while one is in focus applies to all.
 SHARED = tuple(name for name in FIELD_NAMES if name not in (*OWN_FIELDS, "title"))
-
-
-def titled(brief: Brief) -> Brief:
-    return brief.model_copy(update={"title": derive_title(brief)})
 
 
 def with_shared(own: Brief, source: Brief) -> Brief:
@@ -86,9 +82,6 @@ class Group:
         for i, brief in enumerate(self.members):
             if i != self.focus and changes:
                 self.members[i] = titled(Brief.model_validate({**brief.model_dump(mode="json"), **changes}))
-
-    def others(self) -> list[Brief]:
-        return [b for i, b in enumerate(self.members) if i != self.focus]
 
     def in_order(self, focus_brief: Brief) -> list[Brief]:
         """Every member in the order the requester named them, the focus as it is now."""

@@ -17,7 +17,7 @@ from bot.analysis.plausibility import plausible_update
 from bot.analysis.rules.corrections import CORRECTION
 from bot.briefs.catalog import Catalog
 from bot.briefs.model import FIELD_NAMES, LIST_FIELDS, Brief, field_word
-from bot.briefs.summary import derive_title, format_value
+from bot.briefs.summary import format_value, titled
 from bot.platform.i18n import ENGLISH, N_, speaking, t
 from bot.platform.text import words
 
@@ -78,7 +78,7 @@ def merge(draft: Brief, extraction: Extraction, text: str, catalog: Catalog) -> 
     after = apply(draft, proposal, catalog)
     after = _lists(draft, after, update, folded)
     after, moved = _type_change(draft, after, update, catalog)
-    after = after.model_copy(update={"title": derive_title(after)})
+    after = titled(after)
     return Merged(after, changes(draft, after, moved))
 
 
