@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import datetime
 from functools import cache
 from typing import Any, TypeVar
@@ -288,10 +288,12 @@ class Outbox:
         """Whether any row is due (a cheap read before a claim; see ``_due``)."""
         return _due(self.session, OutboxMessage, now)
 
-    def claim_many(self, now: datetime, lease: str, until: datetime, limit: int) -> list[OutboxMessage]:
-        """The oldest due rows (at most ``limit``) whose conversation has nothing older pending, leased to ``lease``
-        until ``until``."""
-        return _claim(self.session, OutboxMessage, "channel", now, lease, until, limit)
+    def claim_many(
+        self, now: datetime, lease: str, until: datetime, limit: int, held: Collection[int] = ()
+    ) -> list[OutboxMessage]:
+        """The oldest due rows (at most ``limit``, none of ``held``) whose conversation has nothing older pending,
+        leased to ``lease`` until ``until``."""
+        return _claim(self.session, OutboxMessage, "channel", now, lease, until, limit, held)
 
     def renew(self, leases: list[str], until: datetime) -> int:
         """Extend these leases to ``until``; returns how many rows they hold."""
@@ -374,10 +376,12 @@ class Inbox:
         """Whether any item is due (a cheap read before a claim; see ``_due``)."""
         return _due(self.session, InboxItem, now)
 
-    def claim_many(self, now: datetime, lease: str, until: datetime, limit: int) -> list[InboxItem]:
-        """The oldest due items (at most ``limit``) whose queue has nothing older pending, leased to ``lease`` until
-        ``until``."""
-        return _claim(self.session, InboxItem, "queue", now, lease, until, limit)
+    def claim_many(
+        self, now: datetime, lease: str, until: datetime, limit: int, held: Collection[int] = ()
+    ) -> list[InboxItem]:
+        """The oldest due items (at most ``limit``, none of ``held``) whose queue has nothing older pending, leased
+        to ``lease`` until ``until``."""
+        return _claim(self.session, InboxItem, "queue", now, lease, until, limit, held)
 
     def finish(self, item_id: int, lease: str, at: datetime) -> None:
         """Mark the item done, in the transaction of its work; LeaseLost when another worker has it now."""
@@ -444,10 +448,12 @@ def _renew(session: Session, table: Any, leases: list[str], until: datetime) -> 
 @cache
 def _claim_query(table: type[Queued], queue_column: str, limit: int) -> Any:
     """The claim's SELECT for ``table`` whose rows are ordered within ``queue_column`` (built once: it is on every
-    worker's hot path), with the parameter ``now``."""
+    worker's hot path), with the parameters ``now`` and ``held`` (rows this process works on: never taken twice by
+    it, even when a stalled heartbeat let their lease lapse)."""
     queue = table.__table__.c[queue_column]  # type: ignore[union-attr]
     earlier = aliased(table)
     now: Any = bindparam("now")
+    held: Any = bindparam("held", expanding=True)
     blocked = (
         select(earlier.id)
         .where(getattr(earlier, queue.key) == queue, col(earlier.id) < col(table.id), col(earlier.status) == PENDING)
@@ -460,6 +466,7 @@ def _claim_query(table: type[Queued], queue_column: str, limit: int) -> Any:
             col(table.next_attempt_at) <= now,
             or_(col(table.lease_until).is_(None), col(table.lease_until) < now),
             ~blocked,
+            col(table.id).not_in(held),
         )
         .order_by(col(table.id))
         .limit(limit)
@@ -468,12 +475,19 @@ def _claim_query(table: type[Queued], queue_column: str, limit: int) -> Any:
 
 
 def _claim(
-    session: Session, table: type[Q], queue_column: str, now: datetime, lease: str, until: datetime, limit: int
+    session: Session,
+    table: type[Q],
+    queue_column: str,
+    now: datetime,
+    lease: str,
+    until: datetime,
+    limit: int,
+    held: Collection[int],
 ) -> list[Q]:
-    """Lease the oldest due rows of ``table`` (at most ``limit``) with no older pending row in their queue
-    (skipping rows another transaction is claiming, on PostgreSQL); the caller commits at once."""
+    """Lease the oldest due rows of ``table`` (at most ``limit``, none of ``held``) with no older pending row in
+    their queue (skipping rows another transaction is claiming, on PostgreSQL); the caller commits at once."""
     query = _claim_query(table, queue_column, limit)
-    rows: list[Q] = list(session.exec(query, params={"now": now}).all())
+    rows: list[Q] = list(session.exec(query, params={"now": now, "held": list(held)}).all())
     for row in rows:
         row.lease, row.lease_until, row.attempts = lease, until, row.attempts + 1
         session.add(row)

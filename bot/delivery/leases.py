@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol, TypeVar
@@ -28,8 +28,8 @@ class Queue(Protocol[R]):
     def due_any(self, now: datetime) -> bool:
         """Whether any row is due."""
 
-    def claim_many(self, now: datetime, lease: str, until: datetime, limit: int) -> list[R]:
-        """Lease the next rows that may be taken, at most ``limit``."""
+    def claim_many(self, now: datetime, lease: str, until: datetime, limit: int, held: Collection[int]) -> list[R]:
+        """Lease the next rows that may be taken, at most ``limit``, none of ``held``."""
 
 
 #: How long a lease lasts unless renewed; a dead worker's items are taken again this long after it died.
@@ -53,14 +53,17 @@ class Leases:
         self, uow: UnitOfWorkFactory, clock: Clock, table: str, queue: Callable[[UnitOfWork], Queue[R]], limit: int = 1
     ) -> list[tuple[R, str]]:
         """Lease the next rows of ``queue``, at most ``limit``, in one short transaction (looking first, without
-        the write lock, whether any is due); each row and its lease, held until ``release``."""
+        the write lock, whether any is due); each row and its lease, held until ``release``. A row this process
+        holds is never taken again by it (its lease may lapse when the heartbeat stalls: the work is in hand)."""
         now = clock.now()
         with uow.read() as u:
             if not queue(u).due_any(now):
                 return []
         lease = uuid.uuid4().hex[:16]
+        with self._lock:
+            held = [row_id for (held_table, row_id) in self._held if held_table == table]
         with uow() as u:
-            rows = queue(u).claim_many(now, lease, now + self.duration, limit)
+            rows = queue(u).claim_many(now, lease, now + self.duration, limit, held)
         for row in rows:
             self.hold(table, row.id or 0, lease)
         return [(row, lease) for row in rows]

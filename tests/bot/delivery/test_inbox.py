@@ -98,6 +98,17 @@ def test_an_item_whose_worker_died_is_taken_again_when_its_lease_expires(service
     assert statuses(db) == {"e1": DONE}
 
 
+def test_a_worker_never_takes_again_an_item_it_is_working_on_when_its_lease_lapsed(services: Services) -> None:
+    db, clock = services.db, services.clock
+    assert isinstance(clock, FixedClock)
+    put(db, clock, "slow", "UA")
+    worker = consumer(services, lambda item: None)
+    [(item, _)] = worker.take(1)  # a thread works on it; the heartbeat stalls past the lease
+    clock.advance(timedelta(seconds=16))
+    assert worker.take(1) == []  # not this process's second thread
+    assert [i.key for i, _ in consumer(services, lambda item: None).take(1)] == ["slow"]  # another process may
+
+
 def test_a_worker_whose_lease_was_taken_over_does_not_commit_its_work(services: Services) -> None:
     db, clock = services.db, services.clock
     assert isinstance(clock, FixedClock)
