@@ -255,8 +255,12 @@ def fill(conninfo: str, size: int, designers: list[DesignerEntry], seed: int = 1
                 words = f"Comment {n} on {row['ref']}: please check the {rng.choice(CAMPAIGNS)} guidelines"
                 comments.append((request_id, rng.choice(OPS_MANAGERS), words, submitted))
     with psycopg.connect(conninfo) as conn, conn.cursor() as cur:
+        cur.execute("SELECT column_name FROM information_schema.columns WHERE table_name = 'requests'")
+        present = {name for (name,) in cur.fetchall()}  # the columns of the revision filled (later ones: defaults)
+        kept = [n for n, name in enumerate(_COLUMNS) if name in present]
+        requests = [[row[n] for n in kept] for row in requests]
         for sql, rows in (
-            (f"COPY requests ({', '.join(_COLUMNS)}) FROM STDIN", requests),
+            (f"COPY requests ({', '.join(_COLUMNS[n] for n in kept)}) FROM STDIN", requests),
             ("COPY audit_events (request_id, actor, action, old, new, at) FROM STDIN", events),
             ("COPY comments (request_id, author, text, at) FROM STDIN", comments),
         ):
