@@ -36,10 +36,47 @@ class Match(NamedTuple):
     brief: dict[str, Any]
 
 
+class Listing(NamedTuple):
+    """The first requests of a list, and how many the whole list holds."""
+
+    requests: list[Request]
+    total: int
+
+
+#: How a listing is ordered: oldest first, soonest due first (undated last), or last changed first.
+_ORDERS: dict[str, tuple[Any, ...]] = {
+    "oldest": (col(Request.id),),
+    "due": (col(Request.due_date).is_(None), col(Request.due_date), col(Request.id)),
+    "changed": (col(Request.updated_at).desc(), col(Request.id).desc()),
+}
+
+
 class RequestPages:
     """Requests read a page at a time, and found by the terms of their brief."""
 
     session: Session
+
+    def listing(
+        self,
+        statuses: Sequence[str],
+        limit: int,
+        order: str = "oldest",
+        *,
+        requester_id: str | None = None,
+        assignee_id: str | None = None,
+        changed_since: datetime | None = None,
+    ) -> Listing:
+        """The first ``limit`` requests in ``statuses`` (of one requester, of one assignee, changed since a time)
+        in ``order``, and the list's length, in one query (a window count): a list shown, however long it is."""
+        query = select(Request, func.count().over()).where(col(Request.status).in_(list(statuses)))
+        if requester_id is not None:
+            query = query.where(Request.requester_id == requester_id)
+        if assignee_id is not None:
+            query = query.where(Request.assignee_id == assignee_id)
+        if changed_since is not None:
+            query = query.where(col(Request.updated_at) >= changed_since)
+        rows = self.session.exec(query.order_by(*_ORDERS[order]).limit(limit)).all()
+        return Listing([request for request, _ in rows], rows[0][1] if rows else 0)
 
     def page(self, after_id: int, limit: int) -> Sequence[Request]:
         """Up to ``limit`` requests with an id above ``after_id``, by id (a keyset page: each costs the same)."""

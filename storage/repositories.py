@@ -139,19 +139,6 @@ class Requests(RequestPages):
         """Every request, oldest first."""
         return self.session.exec(select(Request).order_by(col(Request.id))).all()
 
-    def ended_since(self, requester_id: str, statuses: Sequence[str], since: datetime) -> Sequence[Request]:
-        """A requester's requests in any of ``statuses`` (the ended ones) last changed at or after ``since``."""
-        query = (
-            select(Request)
-            .where(
-                Request.requester_id == requester_id,
-                col(Request.status).in_(list(statuses)),
-                col(Request.updated_at) >= since,
-            )
-            .order_by(col(Request.updated_at).desc())
-        )
-        return self.session.exec(query).all()
-
     def count_by_status(self) -> dict[str, int]:
         """How many requests are in each status (statuses with no request are absent), in one query."""
         query = select(Request.status, func.count(col(Request.id))).group_by(col(Request.status))

@@ -17,6 +17,7 @@ import dataclasses
 import io
 import logging
 import sys
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -27,6 +28,7 @@ from typing import Any, TypeVar
 
 from fakes.slack_api import FakeSlackAPI
 from slack_bolt import App
+from sqlalchemy import event
 
 from bootstrap import build_services
 from bot.briefs.duplicates import search_terms
@@ -211,3 +213,19 @@ SIMILAR = {
     "objective": "drive sign-ups for the spring launch",
     "audience": "marketing managers in DACH",
 }
+
+
+@contextmanager
+def counting(db: Database) -> Iterator[list[str]]:
+    """The SQL statements this thread runs on ``db`` inside the block (other threads' are not counted)."""
+    here, seen = threading.get_ident(), []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if threading.get_ident() == here:
+            seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        yield seen
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)

@@ -11,11 +11,14 @@ from bot.delivery.cards import Card
 from bot.delivery.ports import ChatPort
 from bot.platform.clock import Clock
 from bot.requests.lifecycle import ACTIVE, OPEN, QUEUE, TERMINAL
+from storage.growth import Listing
 from storage.models import Request
 from storage.uow import UnitOfWorkFactory
 
 #: Requesters see what was closed, rejected or cancelled this recently (SPEC 2.5).
 RECENTLY_ENDED = timedelta(days=30)
+#: A section lists at most this many requests, then says how many more there are.
+SHOWN = 25
 
 
 class HomeEntry(BaseModel):
@@ -29,11 +32,18 @@ class HomeEntry(BaseModel):
 
 
 class HomeSection(BaseModel):
-    """A titled list; ``empty`` is shown when it has no entries."""
+    """A titled list (its first entries, and how many more it holds); ``empty`` is shown when it has none."""
 
     title: str
     entries: list[HomeEntry]
     empty: str
+    more: int = 0
+
+    @classmethod
+    def of(cls, title: str, empty: str, listing: Listing) -> HomeSection:
+        """The section listing ``listing``'s requests."""
+        entries = [_entry(r) for r in listing.requests]
+        return cls(title=title, empty=empty, entries=entries, more=listing.total - len(entries))
 
 
 class HomeView(Card):
@@ -61,41 +71,22 @@ class Homes:
         self.uow, self.clock = uow, clock
 
     def view(self, user: str) -> HomeView:
-        """The Home tab of ``user``: what they asked for, what they work on, and the queue if they are ops."""
+        """The Home tab of ``user``: what they asked for, what they work on, and the queue if they are ops; each
+        list read only as far as it is shown (a Home costs the same however many requests are stored)."""
         since = self.clock.now() - RECENTLY_ENDED
-        with self.uow() as u:
+        with self.uow.read() as u:
             member = u.team.get(user)
-            open_requests = list(u.requests.with_status(sorted(OPEN)))
-            ended = list(u.requests.ended_since(user, sorted(TERMINAL), since))
-        sections = [
-            HomeSection(
-                title="Your requests",
-                empty="No open requests.",
-                entries=[_entry(r) for r in open_requests if r.requester_id == user],
-            )
-        ]
-        if ended:
-            sections.append(
-                HomeSection(title="Ended in the last 30 days", empty="", entries=[_entry(r) for r in ended])
-            )
-        if member and member.is_designer:
-            work = sorted(
-                (r for r in open_requests if r.assignee_id == user and r.status in ACTIVE),
-                key=lambda r: (r.due_date is None, r.due_date),
-            )
-            sections.append(
-                HomeSection(
-                    title="Your assignments", empty="Nothing assigned to you.", entries=[_entry(r) for r in work]
-                )
-            )
-        if member and member.is_ops:
-            sections.append(
-                HomeSection(
-                    title="Triage queue",
-                    empty="The queue is empty.",
-                    entries=[_entry(r) for r in open_requests if r.status in QUEUE],
-                )
-            )
+            asked = u.requests.listing(sorted(OPEN), SHOWN, requester_id=user)
+            sections = [HomeSection.of("Your requests", "No open requests.", asked)]
+            ended = u.requests.listing(sorted(TERMINAL), SHOWN, "changed", requester_id=user, changed_since=since)
+            if ended.total:
+                sections.append(HomeSection.of("Ended in the last 30 days", "", ended))
+            if member and member.is_designer:
+                work = u.requests.listing(sorted(ACTIVE), SHOWN, "due", assignee_id=user)
+                sections.append(HomeSection.of("Your assignments", "Nothing assigned to you.", work))
+            if member and member.is_ops:
+                queue = u.requests.listing(sorted(QUEUE), SHOWN)
+                sections.append(HomeSection.of("Triage queue", "The queue is empty.", queue))
         return HomeView(sections=sections)
 
     def publish(self, port: ChatPort, user: str) -> None:

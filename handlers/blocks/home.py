@@ -9,8 +9,6 @@ from bot.requests.home import HomeEntry, HomeSection, HomeView
 from handlers.blocks.ids import ACTION_NEW_REQUEST
 from handlers.blocks.kit import MAX_VIEW_BLOCKS, Block, button, context, divider, header, section
 
-_PER_SECTION = 25
-
 
 def _line(entry: HomeEntry) -> str:
     due = f" · due {format_date(entry.due_date)}" if entry.due_date else ""
@@ -21,9 +19,9 @@ def _section(home: HomeSection) -> list[Block]:
     blocks: list[Block] = [header(home.title)]
     if not home.entries:
         return [*blocks, context(home.empty)]
-    blocks += [section(_line(e)) for e in home.entries[:_PER_SECTION]]
-    if len(home.entries) > _PER_SECTION:
-        blocks.append(context(f"…and {len(home.entries) - _PER_SECTION} more"))
+    blocks += [section(_line(e)) for e in home.entries]
+    if home.more:
+        blocks.append(context(f"…and {home.more} more"))
     return blocks
 
 

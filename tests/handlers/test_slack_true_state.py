@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 from typing import Any
 
 import pytest
@@ -27,6 +26,7 @@ from slack_harness import (
     with_roster,
 )
 from slack_requests import block_actions, send_interaction
+from support import counting
 
 from handlers.blocks.ids import PROD_START, TRIAGE_ASSIGN, TRIAGE_PRIORITY
 from storage.repositories import Audit
@@ -342,8 +342,6 @@ def test_comments_show_in_the_history_and_the_export(triage: tuple[SlackHarness,
 
 
 def test_the_export_counts_its_queries_not_its_requests(triage: tuple[SlackHarness, str, str]) -> None:
-    from sqlalchemy import event
-
     from bot.reporting.export import export_rows
 
     slack, ref, ts = triage
@@ -351,20 +349,8 @@ def test_the_export_counts_its_queries_not_its_requests(triage: tuple[SlackHarne
     latest_card(slack, ts)
 
     def queries() -> int:
-        seen: list[str] = []
-
-        here = threading.get_ident()
-
-        def count(*_: Any) -> None:
-            if threading.get_ident() == here:  # the workers' own queries are not the export's
-                seen.append("q")
-
-        engine = slack.services.db.engine
-        event.listen(engine, "before_cursor_execute", count)
-        try:
+        with counting(slack.services.db) as seen:  # this thread's: the workers' own queries are not the export's
             export_rows(slack.services.uow)
-        finally:
-            event.remove(engine, "before_cursor_execute", count)
         return len(seen)
 
     one = queries()

@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Any
 
 from alembic import command
-from sqlalchemy import Table, event, insert, inspect, text
+from sqlalchemy import Table, insert, inspect, text
 from sqlmodel import select
-from support import NOW, request_row
+from support import NOW, counting, request_row
 
 from bot.briefs.duplicates import search_terms
 from bot.briefs.model import Brief
@@ -72,17 +72,8 @@ def test_a_term_counts_for_its_newest_requests_only(db: Database) -> None:
 def test_the_search_is_one_statement(db: Database) -> None:
     for day in range(20):
         add(db, ["spring", "launch", f"w{day}"], days_ago=day + 1)
-    statements: list[str] = []
-
-    def count(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        statements.append(statement)
-
-    with db.uow() as u:
-        event.listen(db.engine, "before_cursor_execute", count)
-        try:
-            assert len(u.requests.sharing_terms(["spring", "launch"], SINCE, 10, 100)) == 10
-        finally:
-            event.remove(db.engine, "before_cursor_execute", count)
+    with db.uow() as u, counting(db) as statements:
+        assert len(u.requests.sharing_terms(["spring", "launch"], SINCE, 10, 100)) == 10
     assert len([s for s in statements if "request_terms" in s]) == 1
     assert [s for s in statements if "request_terms" not in s and not s.startswith("BEGIN")] == []
 

@@ -8,10 +8,8 @@ import io
 import json
 import tracemalloc
 from datetime import timedelta
-from typing import Any
 
-from sqlalchemy import event
-from support import NOW, request_row
+from support import NOW, counting, request_row
 
 from bot.reporting.export import export_rows, iter_rows, to_csv, to_json, write_csv, write_json
 from bot.requests.lifecycle import format_ref
@@ -90,18 +88,9 @@ def test_an_empty_export_is_an_empty_array_and_a_header(db: Database) -> None:
 
 
 def statements(db: Database, batch: int) -> int:
-    seen = 0
-
-    def count(*_: Any) -> None:
-        nonlocal seen
-        seen += 1
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with counting(db) as seen:
         write_csv(iter_rows(db.uow, batch=batch), NullSink())
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
-    return seen
+    return len(seen)
 
 
 def test_each_batch_costs_the_same_few_queries(db: Database) -> None:
