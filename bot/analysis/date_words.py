@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cache, lru_cache
 from typing import Any
 
 _QUOTES = str.maketrans(
@@ -23,15 +24,23 @@ _QUOTES = str.maketrans(
 )
 
 
+@lru_cache(maxsize=4096)
 def fold(text: str) -> str:
-    """Lower-case, accent-free, quote-normalised text of exactly the same length (spans map back)."""
-    out = []
-    for char in text.translate(_QUOTES):
-        low = char.lower()
-        char = low if len(low) == 1 else char
-        bare = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
-        out.append(bare if len(bare) == 1 else char)
-    return "".join(out)
+    """Lower-case, accent-free, quote-normalised text of exactly the same length (spans map back); a message is
+    folded by many readers, so the last few thousand texts are remembered."""
+    if text.isascii():
+        return text.lower()
+    return "".join(map(_folded, text))
+
+
+@cache
+def _folded(char: str) -> str:
+    """One character folded: one character."""
+    char = char.translate(_QUOTES)
+    low = char.lower()
+    char = low if len(low) == 1 else char
+    bare = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
+    return bare if len(bare) == 1 else char
 
 
 def _numbered(groups: tuple[str, ...], start: int) -> dict[str, int]:
