@@ -14,6 +14,7 @@ SQL statements of one run (a ``before_cursor_execute`` listener on the engine):
   duplicate check runs), and the duplicate check alone (the index lookup and the scoring);
 - submission (``services.intake.submit``: the request, its terms, the triage card and the requester's Home,
   against a recording chat port), a triage command (``services.triage.perform`` approve);
+- the ops question a requester's thread reply answers (``by_info_message``), with the plan's first line;
 - Home (``services.homes.view``) of an ops manager and of a designer; digests composed and rendered
   (``digest --dry-run``); the weekly report's figures;
 - export (``write_csv(iter_rows(...))`` into a null sink) with its tracemalloc peak, and ``creative-intake
@@ -432,6 +433,18 @@ def bench(services: Services, size: int, runs: int, export_runs: int, url: str) 
         db, runs, lambda n: next(refs), lambda ref: services.triage.perform(port, OPS_MANAGERS[0], ref, "approve")
     )
     figures.append(Figure("triage command (approve)", seconds, statements))
+
+    def question_of_reply(_: Any) -> Any:
+        with services.uow.read() as u:
+            return u.requests.by_info_message("DU0REQ001", "1764669600.000100")
+
+    seconds, statements = measure(db, runs, lambda n: None, question_of_reply)
+    with db.engine.connect() as conn:
+        plan = conn.execute(
+            text("EXPLAIN SELECT id FROM requests WHERE info_ts = :ts AND info_channel = :channel"),
+            {"ts": "1764669600.000100", "channel": "DU0REQ001"},
+        ).scalar_one()
+    figures.append(Figure("a thread reply's ops question found", seconds, statements, plan.split("  (")[0]))
 
     for who, user in (("ops manager", OPS_MANAGERS[0]), ("designer", "U0DES001")):
         home = services.homes.view(user)

@@ -47,6 +47,8 @@ class Request(SQLModel, table=True):
     """A submitted creative request; ``ref`` is given by the domain from the row id."""
 
     __tablename__ = "requests"
+    #: A requester's thread reply finds the ops question it answers (``by_info_message``).
+    __table_args__ = (Index("ix_requests_info_message", "info_ts", "info_channel"),)
 
     id: int | None = Field(default=None, primary_key=True)
     ref: str | None = Field(default=None, unique=True, index=True, max_length=16)

@@ -63,7 +63,7 @@ class IntakeFlows:
             if waiting is True:
                 return None
         timezone, language = port.user_timezone(user), language_of(port, user)
-        with working(port, channel, self.working_after_s) as indicator:
+        with working(port, channel, self.working_after_s, language, text) as indicator:
             incoming = Incoming(user, channel, text, timezone, files or [], source=source, language=language)
             reply = self.conversation.handle(incoming)
             if waiting:

@@ -11,15 +11,18 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from bot.delivery.ports import ChatPort, Posted
+from bot.platform.i18n import N_, speaking, t
+from bot.platform.language import detect
 
-WORKING_TEXT = ":hourglass_flowing_sand: Working on it…"
+WORKING_TEXT = N_(":hourglass_flowing_sand: Working on it…")
 
 
 class Working:
-    """Posts "working on it" if the answer is slow; the answer then replaces that message."""
+    """Posts "working on it" if the answer is slow (in ``language``, else in the language of what was ``said``);
+    the answer then replaces that message."""
 
-    def __init__(self, port: ChatPort, channel: str, after_s: float) -> None:
-        self.port, self.channel = port, channel
+    def __init__(self, port: ChatPort, channel: str, after_s: float, language: str | None, said: str) -> None:
+        self.port, self.channel, self.language, self.said = port, channel, language, said
         self.posted: Posted | None = None
         self._lock = threading.Lock()
         self._done = False
@@ -29,7 +32,8 @@ class Working:
     def _post(self) -> None:
         with self._lock:
             if not self._done:
-                self.posted = self.port.signal(self.channel, WORKING_TEXT)
+                with speaking(self.language or detect(self.said)):
+                    self.posted = self.port.signal(self.channel, t(WORKING_TEXT))
 
     def start(self) -> None:
         """Start counting."""
@@ -46,9 +50,9 @@ class Working:
 
 
 @contextmanager
-def working(port: ChatPort, channel: str, after_s: float) -> Iterator[Working]:
+def working(port: ChatPort, channel: str, after_s: float, language: str | None, said: str) -> Iterator[Working]:
     """A ``Working`` that starts counting now and stops when the block ends."""
-    indicator = Working(port, channel, after_s)
+    indicator = Working(port, channel, after_s, language, said)
     indicator.start()
     try:
         yield indicator

@@ -49,6 +49,19 @@ def test_a_slow_answer_shows_that_the_bot_is_working_then_notifies_with_the_answ
             assert slack.fake.calls("chat.update") == []
 
 
+def test_the_working_placeholder_speaks_the_requesters_language(db: Database, clock: FixedClock) -> None:
+    with FakeOpenAI(base_latency_s=3.0) as llm:
+        llm.responder = lambda request: reply(PROPOSAL)
+        with serving(db, clock, openai_api_key="sk-test", openai_base_url=llm.base_url) as slack:
+            slack.fake.set_user("U1", locale="de-DE")
+            slack.dm("wir brauchen ein YouTube-Video, 30 Sekunden, in drei Wochen")
+            assert slack.next_post("DU1").params["text"] == ":hourglass_flowing_sand: Ich bin dran…"
+            slack.next_post("DU1", count=2)
+            slack.fake.set_user("U2")  # no locale: the language of what was said
+            slack.dm("necesitamos un vídeo de YouTube de 30 segundos para dentro de tres semanas", user="U2")
+            assert slack.next_post("DU2").params["text"] == ":hourglass_flowing_sand: Estoy en ello…"
+
+
 def test_an_llm_failure_degrades_to_rules_and_the_requester_is_told(db: Database, clock: FixedClock) -> None:
     with FakeOpenAI() as llm:
         llm.enqueue(status(500), status(500))
