@@ -58,7 +58,10 @@ class Choice(StrEnum):
     DUPLICATE = "duplicate"
 
 
-_NEGATIONS = frozenset({"not", "dont", "don't", "no", "never", "nicht", "kein", "keine", "pas", "ne", "nao", "nunca"})
+_NEGATIONS = frozenset(
+    {"not", "dont", "don't", "no", "never", "nicht", "kein", "keine", "pas", "ne", "nao", "nunca"}
+    | {"can't", "cant", "cannot", "won't", "wont", "mustn't", "mustnt", "shouldn't", "shouldnt"}
+)
 _KEEP = frozenset(
     {"keep", "rush", "urgent", "mantener", "mantenlo", "manten", "mantenla", "urgente", "behalten", "beibehalten"}
     | {"lassen", "eilig", "garder", "garde", "gardez", "conserver", "manter", "mantem", "mantenha", "mantem-na"}
@@ -78,7 +81,7 @@ _SAME = frozenset(
     | {"meme", "doublon", "mesmo", "mesma"}
 )
 #: A choice is read from a short reply only; a longer one is analysed as brief content.
-_MAX_CHOICE_WORDS = 8
+_MAX_CHOICE_WORDS = 12
 _TOKEN = re.compile(r"[a-z']+")
 
 

@@ -18,6 +18,9 @@ DUPLICATE = {"duplicate_question": True}
     [
         ("keep", Choice.KEEP),
         ("keep it as a rush pls", Choice.KEEP),
+        ("keep it as a rush pls, the drop date can't move", Choice.KEEP),
+        ("the launch date cannot move", Choice.KEEP),
+        ("ok, move it to the earliest date then", Choice.MOVE),
         ("yes", Choice.KEEP),
         ("no, keep it", Choice.KEEP),
         ("don't move it", Choice.KEEP),
