@@ -10,7 +10,7 @@ from bot.analysis.rules.lexicon import lexicon
 from bot.analysis.rules.message import Message
 
 _CLAUSE_END = re.compile(
-    r"[.!?;\n(\[]|\s[-–—]\s|—|\s(?:due|deadline|asap|para el|pour le|d'ici|antes del|in \d+)\b"
+    r"(?<!\bst)(?<!\bdr)(?<!\bmr)(?<!\bmrs)(?<!\bms)(?<!\bjr)(?<!\bvs)(?<!\bsr)(?<!\bsra)\.|[!?;\n(\[]|\s[-–—]\s|—|\s(?:due|deadline|asap|para el|pour le|d'ici|antes del|in \d+)\b"
     r"|\s(?:by|before|until|bis)\s+(?=(?:the\s+)?(?:\d|(?:end|next|this|tomorrow|today|eod|eow|mid|early|close"
     r"|asap|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?"
     r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|mon(?:day)?|tue(?:s|sday)?|wed(?:nesday)?|thu(?:rs?|rsday)?"
@@ -29,6 +29,12 @@ def clause(message: Message, start: int, limit: int = 160) -> tuple[str, int]:
     return message.text(start, end), end
 
 
+#: What work is asked to bring in (an objective; its people are the audience: "applications from nurses").
+_OUTCOMES = (
+    r"applications|pre-?orders|orders|sign-?ups|registrations|leads|bookings|enquiries|inquiries|donations"
+    r"|downloads|trials|demo requests|purchases|sales|reservations|rsvps"
+)
+_OUTCOME_FIRST = re.compile(rf"^\s*(?:more|\d+|lots of|plenty of|as many)\s+(?:[\w-]+\s+)?(?:{_OUTCOMES})\b")
 _OBJECTIVE_LABEL = re.compile(
     r"\b(?:goal|objective|aim|purpose|kpi|ziel|objetivo|objectif)\b\s*"
     r"(?::|=|-|\bis\b|\bes\b|\bist\b|\best\b|\be\b|\bsera\b)\s*(?:to\s+|es,?\s+|it'?s\s+)?(?=\S)"
@@ -48,8 +54,10 @@ _PURPOSE_CLAUSE = re.compile(
     r"|\b(?:we|i|they|you)\s+(?:really\s+)?(?:want|need|would like|'d like|wanna|hope for|are after)\s+(?P<o>more\s+"
     r"(?:people|ppl|folks|customers|traffic|sales|leads|sign-?ups|visitors|footfall|downloads|bookings|followers"
     r"|awareness|registrations|attendees|users|subscribers|orders|clicks|engagement|reach|members|donations)\b)"
+    rf"|\b(?:we|i|they)\s+(?:really\s+)?(?:want|need|would like|'d like|are after|are looking for)\s+"
+    rf"(?P<p>(?:{_OUTCOMES})\b)"
     r"|\b(?:want|need|would like|'d like|wanna|get|help)\s+(?:them|people|ppl|customers|users|everyone|visitors|folks"
-    r"|readers|viewers|followers|buyers|fans|attendees|guests)\s+to\s+(?P<t>\w)"
+    r"|readers|viewers|followers|buyers|fans|attendees|guests)\s+(?:to\s+(?P<t>\w)|(?P<g>\w+ing)\b)"
     r"|\b(?:queremos|quiero|queriamos|buscamos|precisamos|queremos)\s+que\s+(?P<q>\w)"
     r"|\b(?:wir wollen|wir mochten|ich will|ich mochte|soll(?:en)?),?\s+dass\s+(?P<d>\w)"
     r"|\b(?:the idea is|the aim is|the point is|la idea es|la meta es|l'idee est|le but est|o objetivo e|a ideia e"
@@ -80,6 +88,8 @@ def extract_objective(message: Message) -> str | None:
             return clause(message, m.end())[0] or None
     if m := _SO_THAT.search(folded):
         return clause(message, m.end())[0] or None
+    if _OUTCOME_FIRST.match(folded):
+        return clause(message, 0)[0] or None
     for m in lex.objective_to.finditer(folded):
         start = m.start("en") if m["en"] else m.start("es") if m["es"] else m.start("fr")
         value = clause(message, start)[0]
@@ -92,7 +102,7 @@ def extract_objective(message: Message) -> str | None:
         if not _NOT_PURPOSE_AFTER.search(fold(value)):
             return value
     if m := _PURPOSE_CLAUSE.search(folded):
-        return clause(message, m.start(next(g for g in ("v", "m", "o", "t", "q", "d", "i") if m[g])))[0]
+        return clause(message, m.start(next(g for g in ("v", "m", "o", "p", "t", "g", "q", "d", "i") if m[g])))[0]
     if m := _UM_ZU.search(folded):
         return message.text(*m.span("v"))
     for m in lex.gerunds.finditer(folded):
@@ -121,6 +131,14 @@ _AUDIENCE_PREP = re.compile(
     r"|para los|para las|para|pour les|pour|fur|an|with|pros|pras|pro|pra|entre|unter|parmi|dirigido a"
     r"|(?:mit|con|avec)(?=\s+(?:all|allen|alle|todos"
     r"|tous|toutes)\b))\s+(?=\S)"
+)
+#: People an outcome is wanted from ("applications, mainly from final-year nursing students").
+_OUTCOME_FROM = re.compile(
+    rf"\b(?:{_OUTCOMES}|applicants|entries|responses|interest"
+    r"|solicitudes|inscripciones|pedidos|reservas|bewerbungen|anmeldungen|bestellungen|buchungen|candidatures"
+    r"|inscriptions|commandes|candidaturas|inscricoes|encomendas)\b"
+    r"[\s,]*(?:(?:mainly|mostly|especially|ideally|primarily|above all|sobre todo|vor allem|surtout|principalmente)"
+    r"[\s,]+)?(?:from|de|von|des|dos|das)\s+(?=\S)"
 )
 _NP_STOP = frozenset(
     [
@@ -348,6 +366,9 @@ def extract_audience(message: Message, objective: str | None) -> str | None:
             value = clause(message, m.end())[0]
             if value:
                 return value
+    for m in _OUTCOME_FROM.finditer(folded):
+        if phrase := _people_phrase(message, m.end()):
+            return phrase
     verbs = lexicon().objective_to
     for m in _AUDIENCE_PREP.finditer(folded):
         if verbs.match(folded, m.start()):

@@ -223,6 +223,10 @@ def test_copy_counts_as_answered(text: str, copy: str) -> None:
         ("Objectif : présenter notre offre aux investisseurs.", "présenter notre offre aux investisseurs"),
         ("a carousel that walks CTOs through our certifications.", "walks CTOs through our certifications"),
         ("print ad. It should position us as the bank for founders.", "position us as the bank for founders"),
+        ("Carousel announcing the St. Brendan's nurse program.", "announcing the St. Brendan's nurse program"),
+        ("flyers. We want them signing up for the veggie box.", "signing up for the veggie box"),
+        ("posters. We want applications, ideally soon.", "applications"),
+        ("more demo bookings from SMBs", "more demo bookings from SMBs"),
     ],
 )
 def test_objective(text: str, objective: str) -> None:
@@ -258,6 +262,9 @@ def test_no_objective(text: str) -> None:
         ("pour annoncer notre appli aux étudiants", "étudiants"),
         ("goal is to get 300 registrations from HR managers", "HR managers"),
         ("packaging, gym-goers 20-35", "gym-goers 20-35"),
+        ("We want applications, mainly from final-year nursing students.", "final-year nursing students"),
+        ("Aim is to drive preorders from weekend hikers and trail runners.", "weekend hikers and trail runners"),
+        ("Flyers. They're for locals who shop at the market.", "locals who shop at the market"),
     ],
 )
 def test_audience(text: str, audience: str) -> None:
@@ -272,6 +279,8 @@ def test_audience(text: str, audience: str) -> None:
         "for the partner co-branding program",
         "flyer for the parent evening at the school",
         "for our Swiss stores",
+        "a banner with a quote from our CEO",
+        "sales deck for the new enterprise plan",
     ],
 )
 def test_no_audience(text: str) -> None:
