@@ -10,7 +10,8 @@ from bot.analysis.rules.lexicon import lexicon
 from bot.analysis.rules.message import Message
 
 _CLAUSE_END = re.compile(
-    r"(?<!\bst)(?<!\bdr)(?<!\bmr)(?<!\bmrs)(?<!\bms)(?<!\bjr)(?<!\bvs)(?<!\bsr)(?<!\bsra)\.|[!?;\n(\[]|\s[-–—]\s|—|\s(?:due|deadline|asap|para el|pour le|d'ici|antes del|in \d+)\b"
+    r"(?<!\bst)(?<!\bdr)(?<!\bmr)(?<!\bmrs)(?<!\bms)(?<!\bjr)(?<!\bvs)(?<!\bsr)(?<!\bsra)\.|[!?;\n(\[]"
+    r"|\s[-–—]\s|—|\s(?:due|deadline|asap|para el|pour le|d'ici|antes del|in \d+)\b"
     r"|\s(?:by|before|until|bis)\s+(?=(?:the\s+)?(?:\d|(?:end|next|this|tomorrow|today|eod|eow|mid|early|close"
     r"|asap|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?"
     r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|mon(?:day)?|tue(?:s|sday)?|wed(?:nesday)?|thu(?:rs?|rsday)?"
