@@ -181,7 +181,10 @@ class DeadlineNote(BaseModel):
 _ASAP = re.compile(
     r"\b(?:asap|a\.s\.a\.p|as soon as possible|urgent(?:ly)?|right away|lo antes posible|cuanto antes"
     r"|lo mas pronto posible|urgente|so schnell wie moglich|schnellstmoglich|sofort|dringend|des que possible"
-    r"|au plus vite|le plus vite possible|o mais rapido possivel|o quanto antes|assim que possivel)\b"
+    r"|au plus vite|le plus vite possible|o mais rapido possivel|o quanto antes|assim que possivel"
+    r"|(?:the )?earliest(?: possible)?(?: date| day)?|as early as possible|as soon as you can|fruhestmoglich"
+    r"|so fruh wie moglich|lo antes que pued\w+|la fecha mas temprana|le plus tot possible|au plus tot"
+    r"|o mais cedo possivel|o mais rapido que puder\w*)\b"
 )
 _FLEXIBLE = re.compile(
     r"\b(?:whenever|no rush|no hurry|not urgent|any ?time|sin prisa|cuando sea|keine eile|wann immer"

@@ -8,7 +8,10 @@ from enum import StrEnum
 from bot.analysis.date_words import fold
 
 #: A bare yes or no, in the five languages (folded): an answer to a yes/no question, never a field's value.
-YES = frozenset({"yes", "y", "yep", "yeah", "yup", "sure", "ok", "okay", "si", "ja", "jep", "oui", "sim", "vale"})
+YES = frozenset(
+    {"yes", "y", "yep", "yeah", "yup", "sure", "ok", "okay", "fine", "perfect", "great", "si", "ja", "jep", "genau"}
+    | {"passt", "oui", "parfait", "sim", "perfeito", "vale", "claro"}
+)
 NO = frozenset({"no", "n", "nope", "nah", "nein", "non", "nao"})
 YES_NO = YES | NO
 

@@ -303,8 +303,12 @@ class Conversation:
     def _suggestion(self, turn: _Turn, now: datetime) -> Reply | None:
         """A yes or no to the day the bot offered for a vague or weekend deadline."""
         offered = turn.pending.get("suggested_deadline")
-        yes = agrees(turn.msg.text) if isinstance(offered, str) else None
-        if yes is None or not isinstance(offered, str):
+        if not isinstance(offered, str):
+            return None
+        yes = agrees(turn.msg.text)
+        note = vague_deadline(turn.msg.text, turn.today) if yes is None else None
+        yes = True if note is not None and note.kind == "asap" else yes  # "the earliest is fine": the day offered
+        if yes is None:
             return None
         turn.pending.pop("suggested_deadline")
         if yes:

@@ -160,6 +160,16 @@ def test_asap_gets_the_earliest_standard_date_offered_and_yes_takes_it(slack: Sl
     assert button_labels(confirm["blocks"]) == ["Submit", "Edit"]
 
 
+def test_the_earliest_as_an_answer_to_when_is_offered_and_taken_in_words(slack: SlackHarness) -> None:
+    slack.dm(f"need a 30s youtube pre-roll, 16:9. {GOALS}")
+    assert "When do you need it by?" in slack.next_post("DU1").params["text"]
+    slack.dm("the earliest you can")
+    offer = slack.next_post("DU1", count=2).params["text"]
+    assert "earliest standard date for a video is Mon 23 Mar 2026" in offer
+    slack.dm("sure, the earliest is fine")
+    assert "Deadline set to Mon 23 Mar 2026." in slack.next_post("DU1", count=3).params["text"]
+
+
 def test_a_question_to_the_bot_is_answered_from_the_catalog(slack: SlackHarness) -> None:
     slack.dm("how long does a video take?")
     answer = slack.next_post("DU1").params["text"]

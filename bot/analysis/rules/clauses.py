@@ -309,7 +309,7 @@ def _people_phrase(message: Message, start: int) -> str | None:
         return None
     end = tokens[last].end()
     tail = TOKEN.match(message.folded, end + 1) if end < len(message.folded) else None
-    if tail and tail.group() in _QUALIFIER:
+    if tail and (tail.group() in _QUALIFIER or _describes(tail.group())):
         end = clause(message, tail.start(), limit=50)[1]
     return message.text(start, end) or None
 
@@ -317,7 +317,14 @@ def _people_phrase(message: Message, start: int) -> str | None:
 _POST_MODIFIER = re.compile(
     r"looking|interested|based|living|working|using|shopping|visiting|attending|buying"
     r"|planning|considering|searching|signed|registered|subscribed|located|who|that"
+    r"|(?!(?:even|morn|meet|build|train|market|cloth|hous|wedd|pric|brand|packag|print|offer|th|k|r|spr|str"
+    r"|someth|noth|everyth|anyth|list|sett|land|book|rat|tim|ceil|fund|lead|head|draw|paint)ing$)\w{3,}ing"
 )
+
+
+def _describes(word: str) -> bool:
+    """A word after people that says more of them ("patients sitting in…"), not what the work does ("announcing")."""
+    return bool(_POST_MODIFIER.fullmatch(word)) and not lexicon().gerunds.fullmatch(word)
 
 
 #: Words that start what the work is about, after the people it is for ("Bestandskunden zur neuen Preisstruktur").

@@ -7,6 +7,7 @@ import re
 from bot.analysis.contract import AnalysisContext
 from bot.analysis.date_words import fold
 from bot.analysis.rules.classify import classify, leaning
+from bot.analysis.rules.clauses import extract_objective
 from bot.analysis.rules.engine import analyse
 from bot.analysis.rules.fields import extract_quantity
 from bot.analysis.rules.message import prepare
@@ -61,11 +62,14 @@ def _parts(text: str) -> list[tuple[str, str]]:
     found: dict[str, list[str]] = {}
     last: str | None = None
     where = False  # inside "used on slides and t-shirts": surfaces, not deliverables
+    purpose = fold(extract_objective(prepare(text)) or "")
     for piece in pieces(text):
         folded = fold(piece)
         cue = _USED_ON.search(folded)
         refused = _NOT.match(folded)  # "…, not an email": no deliverable
-        named = classify(folded[: cue.start()] if cue else folded, []) if not (where or refused) else None
+        said = folded[: cue.start()] if cue else folded
+        said = said.replace(purpose, " ") if purpose else said  # "we want them to try a video visit": the goal
+        named = classify(said, []) if not (where or refused) else None
         if named and named.request_type and (named.named or extract_quantity(folded) is not None):
             last = named.request_type
         if last is not None:  # a piece that names no work goes to the one it leans to, else to the one before

@@ -265,6 +265,7 @@ def test_no_objective(text: str) -> None:
         ("We want applications, mainly from final-year nursing students.", "final-year nursing students"),
         ("Aim is to drive preorders from weekend hikers and trail runners.", "weekend hikers and trail runners"),
         ("Flyers. They're for locals who shop at the market.", "locals who shop at the market"),
+        ("It's for patients sitting in the waiting room. Letter size.", "patients sitting in the waiting room"),
     ],
 )
 def test_audience(text: str, audience: str) -> None:

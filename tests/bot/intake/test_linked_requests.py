@@ -97,6 +97,13 @@ def test_one_deliverable_of_two_kinds_of_the_same_type_stays_one_request(convo: 
     assert "linked" not in reply.text
 
 
+def test_a_kind_of_work_named_in_the_goal_is_no_deliverable(convo: Conversation) -> None:
+    reply = say(convo, "200 brochures for the waiting rooms, letter size, we want them to try a video visit next time")
+    assert "linked" not in reply.text
+    brief = convo.draft_brief("U1", "D1")
+    assert brief is not None and brief.request_type == "print"
+
+
 def test_an_answer_for_each_deliverable_goes_to_each(convo: Conversation) -> None:
     say(convo, ASK)
     reply = say(convo, "9:16 for the video, square for the posts")
