@@ -436,9 +436,6 @@ class Conversation:
         if source is not None:
             notes = "\n".join(filter(None, [turn.brief.notes, source.note]))
             turn.brief = turn.brief.model_copy(update={"notes": notes})
-        if (group := Group.of(turn.pending)) is not None:
-            group.share(changed_shared(before, turn.brief))
-            group.store(turn.pending, turn.brief)
         if not turn.pending.pop("linked_now", False):
             turn.said += self._noted(before, turn.brief)
         reply = self._next(turn, now)
@@ -534,7 +531,11 @@ class Conversation:
         return [t("Noted: {fields}.", fields="; ".join(parts))]
 
     def _next(self, turn: _Turn, now: datetime) -> Reply:
-        """Store the draft and ask the most important open question, or show the brief to confirm."""
+        """Store the draft and ask the most important open question, or show the brief to confirm; a shared
+        field changed this turn (by an answer, a "not sure", a day accepted) is changed on every linked brief."""
+        if (group := Group.of(turn.pending)) is not None:
+            group.share(changed_shared(group.members[group.focus], turn.brief))
+            group.store(turn.pending, turn.brief)
         reply = self._decide(turn)
         said = "\n".join(turn.said)
         if said and reply.kind in (ReplyKind.QUESTION, ReplyKind.CONFIRM):

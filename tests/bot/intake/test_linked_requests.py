@@ -136,3 +136,20 @@ def test_each_deliverables_own_fields_in_the_first_message_go_to_it(convo: Conve
     assert reply.kind is ReplyKind.CONFIRM, reply.text
     assert reply.brief is not None and reply.brief.formats == ["16:9"]
     assert reply.linked[0].formats == ["square"]
+
+
+def test_a_shared_field_left_open_or_a_day_accepted_is_never_asked_again_for_the_next_brief(
+    convo: Conversation,
+) -> None:
+    reply = say(convo, "We need a 30s video for YouTube, 16:9, and 3 square Instagram posts, asap. Copy is ours.")
+    assert "linked" in reply.text and "earliest standard date" in reply.text
+    asked: list[str] = []
+    for answer in ["yes", *["not sure"] * 6]:
+        reply = say(convo, answer)
+        asked.append(reply.text)
+        if reply.kind is not ReplyKind.QUESTION:
+            break
+    assert reply.kind is ReplyKind.CONFIRM, asked
+    assert len(asked) == 6  # the day; objective and audience twice each, once for both briefs; the briefs
+    assert reply.brief is not None and reply.linked[0].deadline == reply.brief.deadline is not None
+    assert reply.linked[0].objective == reply.brief.objective == "to be agreed"
