@@ -61,6 +61,8 @@ _PURPOSE_CLAUSE = re.compile(
     r"|readers|viewers|followers|buyers|fans|attendees|guests)\s+(?:to\s+(?P<t>\w)|(?P<g>\w+ing)\b)"
     r"|\b(?:queremos|quiero|queriamos|buscamos|precisamos|queremos)\s+que\s+(?P<q>\w)"
     r"|\b(?:wir wollen|wir mochten|ich will|ich mochte|soll(?:en)?),?\s+dass\s+(?P<d>\w)"
+    r"|\b(?:wir|ich)\s+(?:mochten|wollen|mochte|will)\s+(?:gerne?\s+)?(?P<w>[^.!?;\n]{3,80}?\s(?:gewinnen|begeistern"
+    r"|erreichen|uberzeugen|ansprechen|informieren|einladen|motivieren|bewegen|zuruckgewinnen|binden)\b)"
     r"|\b(?:the idea is|the aim is|the point is|la idea es|la meta es|l'idee est|le but est|o objetivo e|a ideia e"
     r"|die idee ist|das ziel ist)\s+(?:to\s+|de\s+|d'|que\s+|,\s*)?(?P<i>\w)"
 )
@@ -103,7 +105,7 @@ def extract_objective(message: Message) -> str | None:
         if not _NOT_PURPOSE_AFTER.search(fold(value)):
             return value
     if m := _PURPOSE_CLAUSE.search(folded):
-        return clause(message, m.start(next(g for g in ("v", "m", "o", "p", "t", "g", "q", "d", "i") if m[g])))[0]
+        return clause(message, m.start(next(g for g in ("v", "m", "o", "p", "t", "g", "q", "d", "w", "i") if m[g])))[0]
     if m := _UM_ZU.search(folded):
         return message.text(*m.span("v"))
     for m in lex.gerunds.finditer(folded):
@@ -224,7 +226,9 @@ _NP_STOP = frozenset(
 _NP_JOIN = frozenset(["and", "&", "or", "und", "y", "et", "+", "/"])
 TOKEN = re.compile(r"[\w'&+/-]+")
 _AGE = re.compile(r"^(?:\d{2}\s?[-–]\s?\d{2}\+?|\d{2}\+|aged|ages)$")
-_QUALIFIER = frozenset(["at", "in", "from", "across", "aged", "of", "en", "no", "na", "em", "who", "que", "die", "qui"])
+_QUALIFIER = frozenset(
+    ["at", "in", "from", "across", "aged", "of", "en", "no", "na", "em", "who", "que", "die", "qui", "aus", "im", "in"]
+)
 #: People nouns that name nobody in particular: an audience only with what qualifies them ("young people").
 _ANYONE = frozenset(
     ["people", "ppl", "folks", "gente", "personas", "leute", "menschen", "personnes", "gens", "pessoas"]
@@ -350,7 +354,13 @@ def _people_in(message: Message, start: int, end: int) -> str | None:
             first = i
             while first > 0 and i - first < 2 and _modifier(message, tokens[first - 1]):
                 first -= 1
-            return message.text(tokens[first].start(), tokens[last].end())
+            end = tokens[last].end()
+            if last + 1 < len(tokens) and tokens[last + 1].group() in _QUALIFIER:  # "Familien aus dem Raum Zürich"
+                end = min(clause(message, tokens[last + 1].start(), limit=40)[1], tokens[-1].end())
+                end = next(
+                    (t.start() - 1 for t in tokens[last + 2 :] if t.group() in ("fur", "for", "para", "pour")), end
+                )
+            return message.text(tokens[first].start(), end).rstrip()
     return None
 
 

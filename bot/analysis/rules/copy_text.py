@@ -29,7 +29,7 @@ _COPY_PROVIDED = re.compile(
     rf"|\b(?:we have|we've got|got|have)\s+(?:the\s+)?{_COPY_WORD}\b"
     rf"|\b{_COPY_WORD}\s+(?:lo|la|le)?\s*(?:mando|envio|paso|escribo|pongo|schicke|sende|liefere|schreibe"
     r"|envoie|fournis|ecris)\b"
-    rf"|\b{_COPY_WORD}\s+(?:liefern|schreiben|schicken|senden|machen) wir\b"
+    rf"|\b{_COPY_WORD}\b[^.!?\n]{{0,30}}?\s(?:liefern|schreiben|schicken|senden|machen|ubernehmen) wir\b"
     rf"|\bwir (?:liefern|schreiben|schicken|senden) (?:den |die |das )?{_COPY_WORD}\b"
     rf"|\b(?:on|nous) (?:fournit|fournissons|ecrit|ecrivons|envoie|envoyons|redige|redigeons) (?:le |les )?{_COPY_WORD}"
     rf"|\b(?:nosotros )?(?:escribimos|mandamos|enviamos|ponemos|proporcionamos|damos) (?:el |los )?{_COPY_WORD}"

@@ -199,6 +199,7 @@ def test_no_spurious_duration_or_formats(text: str) -> None:
         ("Copy will be provided by Maria", "Copy will be provided by Maria"),
         ("copy will come from the comms team", "copy will come from the comms team"),
         ("El texto lo mando yo", "texto lo mando yo"),
+        ("Die Texte für die Posts schreiben wir selbst.", "Texte für die Posts schreiben wir selbst"),
         ("no copy yet, please write it", "copy needed"),
         ("copy needed", "copy needed"),
         ("text tbd", "copy needed"),
@@ -227,6 +228,7 @@ def test_copy_counts_as_answered(text: str, copy: str) -> None:
         ("flyers. We want them signing up for the veggie box.", "signing up for the veggie box"),
         ("posters. We want applications, ideally soon.", "applications"),
         ("more demo bookings from SMBs", "more demo bookings from SMBs"),
+        ("Wir möchten Familien aus Zürich für Ausflüge gewinnen.", "Familien aus Zürich für Ausflüge gewinnen"),
     ],
 )
 def test_objective(text: str, objective: str) -> None:
@@ -265,6 +267,7 @@ def test_no_objective(text: str) -> None:
         ("We want applications, mainly from final-year nursing students.", "final-year nursing students"),
         ("Aim is to drive preorders from weekend hikers and trail runners.", "weekend hikers and trail runners"),
         ("Flyers. They're for locals who shop at the market.", "locals who shop at the market"),
+        ("Wir möchten Familien aus dem Raum Zürich für Ausflüge gewinnen.", "Familien aus dem Raum Zürich"),
         ("It's for patients sitting in the waiting room. Letter size.", "patients sitting in the waiting room"),
     ],
 )
