@@ -227,7 +227,7 @@ _NP_JOIN = frozenset(["and", "&", "or", "und", "y", "et", "+", "/"])
 TOKEN = re.compile(r"[\w'&+/-]+")
 _AGE = re.compile(r"^(?:\d{2}\s?[-–]\s?\d{2}\+?|\d{2}\+|aged|ages)$")
 _QUALIFIER = frozenset(
-    ["at", "in", "from", "across", "aged", "of", "en", "no", "na", "em", "who", "que", "die", "qui", "aus", "im", "in"]
+    ["at", "in", "from", "across", "aged", "of", "en", "no", "na", "em", "who", "que", "die", "qui", "aus", "im"]
 )
 #: People nouns that name nobody in particular: an audience only with what qualifies them ("young people").
 _ANYONE = frozenset(
