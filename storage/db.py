@@ -116,6 +116,10 @@ class Units:
         """A read-only unit of work outside any transaction in progress."""
         return self.db.read_unit()
 
+    def current(self) -> AbstractContextManager[UnitOfWork]:
+        """A read in the transaction in progress (seeing its changes), or read-only of its own when there is none."""
+        return self.db.unit() if in_transaction() else self.db.read_unit()
+
     def transaction(self) -> AbstractContextManager[UnitOfWork]:
         """One transaction that every ``uow()`` opened in this thread joins until the block ends."""
         return self.db.transaction()

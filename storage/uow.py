@@ -34,6 +34,9 @@ class UnitOfWorkFactory(Protocol):
     def read(self) -> AbstractContextManager[UnitOfWork]:
         """A read-only unit of work of its own, for reads before a slow call."""
 
+    def current(self) -> AbstractContextManager[UnitOfWork]:
+        """A read in the transaction in progress (seeing its changes), or read-only of its own when there is none."""
+
     def transaction(self) -> AbstractContextManager[UnitOfWork]:
         """One transaction that the units of work opened inside join."""
 

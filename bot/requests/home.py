@@ -72,9 +72,10 @@ class Homes:
 
     def view(self, user: str) -> HomeView:
         """The Home tab of ``user``: what they asked for, what they work on, and the queue if they are ops; each
-        list read only as far as it is shown (a Home costs the same however many requests are stored)."""
+        list read only as far as it is shown (a Home costs the same however many requests are stored), in the
+        transaction in progress (a Home published for a change shows that change)."""
         since = self.clock.now() - RECENTLY_ENDED
-        with self.uow.read() as u:
+        with self.uow.current() as u:
             member = u.team.get(user)
             asked = u.requests.listing(sorted(OPEN), SHOWN, requester_id=user)
             sections = [HomeSection.of("Your requests", "No open requests.", asked)]

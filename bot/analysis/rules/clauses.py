@@ -41,6 +41,11 @@ _OBJECTIVE_LABEL = re.compile(
     r"(?::|=|-|\bis\b|\bes\b|\bist\b|\best\b|\be\b|\bsera\b)\s*(?:to\s+|es,?\s+|it'?s\s+)?(?=\S)"
 )
 _BARE_LABEL = r"(?:^|(?<=[.!?\n]))\s*"
+#: "Le but c'est de…", "notre but est…", "la meta es…" (a label said as a sentence).
+_OBJECTIVE_SAID = re.compile(
+    r"\b(?:le|notre|mon) but\s*(?::|\best\b|\bc'est\b|\bserait\b)\s*(?:de\s+|d')?(?=\S)"
+    r"|\b(?:la|nuestra|a|nossa) meta\s*(?::|\bes\b|\be\b)\s*(?:que\s+)?(?=\S)"
+)
 _OBJECTIVE_BARE = re.compile(rf"{_BARE_LABEL}(?:goal|objective|aim|purpose|kpi|ziel|objetivo|objectif)\s+(?=\w)")
 _SO_THAT = re.compile(
     r"\b(?:so that|so(?=\s+(?:people|customers|users|everyone|visitors|they|we|our|the|new|all)\b)"
@@ -86,7 +91,7 @@ _NARRATIVE = re.compile(
 def extract_objective(message: Message) -> str | None:
     """What the work must achieve: a labelled goal, a purpose clause or an opening gerund."""
     lex, folded = lexicon(), message.folded
-    for label in (_OBJECTIVE_LABEL, _OBJECTIVE_BARE):
+    for label in (_OBJECTIVE_LABEL, _OBJECTIVE_SAID, _OBJECTIVE_BARE):
         if m := label.search(folded):
             return clause(message, m.end())[0] or None
     if m := _SO_THAT.search(folded):
@@ -320,7 +325,7 @@ def _people_phrase(message: Message, start: int) -> str | None:
 
 _POST_MODIFIER = re.compile(
     r"looking|interested|based|living|working|using|shopping|visiting|attending|buying"
-    r"|planning|considering|searching|signed|registered|subscribed|located|who|that"
+    r"|planning|considering|searching|signed|registered|subscribed|located|who|that|qui|que|quienes|die|welche"
     r"|(?!(?:even|morn|meet|build|train|market|cloth|hous|wedd|pric|brand|packag|print|offer|th|k|r|spr|str"
     r"|someth|noth|everyth|anyth|list|sett|land|book|rat|tim|ceil|fund|lead|head|draw|paint)ing$)\w{3,}ing"
 )

@@ -37,6 +37,7 @@ _COPY_PROVIDED = re.compile(
     r"|\b(?:we|i)(?:'ll| will)? (?:write|provide|supply|send|do|handle) (?:it|them|the \w+)? ?(?:ourselves|myself"
     r"|in-house)\b"
     rf"|\b{_COPY_WORD}\s+(?:included|incluid[oa]s?|inclus|inklusive|dabei)\b"
+    rf"|\b{_COPY_WORD}\s+(?:is|are)\s+(?:ours|on us|covered|sorted|handled)\b"
     rf"|\b{_COPY_WORD}\s+a gente (?:manda|envia|escreve|faz|passa)\b"
     rf"|\ba gente (?:manda|envia|escreve|passa) o {_COPY_WORD}\b"
     rf"|\b{_COPY_WORD}\s+(?:lo |la |los |las |o |os |le |les )?(?:escribimos|mandamos|enviamos|ponemos|damos|pasamos"
@@ -53,6 +54,12 @@ _COPY_NONE = re.compile(
     rf"|\b(?:don'?t|do not|doesn'?t|does not) need (?:any |a )?{_COPY_WORD}\b|\bwithout (?:any )?{_COPY_WORD}\b"
     r"|\b(?:sin|ohne|sans|sem) (?:texto|text|texte|copy)\b|\bkein(?:en)? text\b"
 )
+#: "Le texte, vous pouvez l'écrire ?", "can you write the copy": the team is asked to write it.
+_CAN_YOU = (
+    r"vous pouvez|pouvez-vous|tu peux|peux-tu|can you|could you|puedes|podeis|pueden|podrian|konnt ihr|konnen sie"
+    r"|kannst du|voces podem|podem|pode"
+)
+_WRITE = r"ecrire|rediger|write|draft|escribir|redactar|schreiben|texten|escrever|redigir"
 _COPY_NEEDED = re.compile(
     rf"\bno {_COPY_WORD}(?: yet)?\b|\b{_COPY_WORD}\s+(?:is\s+)?(?:needed|tbd|tbc|to be (?:written|defined|confirmed)"
     rf"|missing|pending)\b|\bneed(?:s)?\s+(?:the\s+|some\s+)?{_COPY_WORD}\b|\bwrite\s+(?:the\s+|some\s+)?"
@@ -61,6 +68,10 @@ _COPY_NEEDED = re.compile(
     r"|un\s+|einen\s+|den\s+)?(?:texto|text|copy)\b|\bbesoin d(?:u |e |')\s*(?:un )?texte\b"
     rf"|\b{_COPY_WORD}\s+(?:a|por|zu|para)\s+(?:rediger|ecrire|escribir|redactar|schreiben|escrever|redigir)\b"
     rf"|\b{_COPY_WORD}\s+(?:brauchen|brauche)\s+wir\s+von\s+euch\b"
+    rf"|\b{_COPY_WORD}\b[^.!?\n]{{0,20}}?\b(?:{_CAN_YOU})\s+(?:l'|le |la |lo |it |das |den |o )?(?:{_WRITE})"
+    r"(?:lo|la|los|las)?\b"
+    rf"|\b(?:{_CAN_YOU})\s+(?:\w+\s+)?(?:{_WRITE})\s+(?:le |les |the |el |los |den |die |o |os )?{_COPY_WORD}\b"
+    rf"|\b(?:{_CAN_YOU})\s+(?:den |die |das |el |le |o |the )?{_COPY_WORD}\s+(?:{_WRITE})\b"
 )
 _SENTENCE_END = re.compile(r"[.!?;,\n]|$")
 #: "don't have copy yet", "no tenemos textos", "wir haben keinen Text": the team writes it.

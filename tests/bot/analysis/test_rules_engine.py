@@ -200,6 +200,10 @@ def test_no_spurious_duration_or_formats(text: str) -> None:
         ("copy will come from the comms team", "copy will come from the comms team"),
         ("El texto lo mando yo", "texto lo mando yo"),
         ("Die Texte für die Posts schreiben wir selbst.", "Texte für die Posts schreiben wir selbst"),
+        ("the copy is ours", "copy is ours"),
+        ("Le texte, vous pouvez l'écrire ?", "copy needed"),
+        ("Könnt ihr den Text schreiben?", "copy needed"),
+        ("El texto, ¿puedes escribirlo?", "copy needed"),
         ("no copy yet, please write it", "copy needed"),
         ("copy needed", "copy needed"),
         ("text tbd", "copy needed"),
@@ -229,6 +233,7 @@ def test_copy_counts_as_answered(text: str, copy: str) -> None:
         ("posters. We want applications, ideally soon.", "applications"),
         ("more demo bookings from SMBs", "more demo bookings from SMBs"),
         ("Wir möchten Familien aus Zürich für Ausflüge gewinnen.", "Familien aus Zürich für Ausflüge gewinnen"),
+        ("Un emailing. Le but c'est de récupérer ces ventes.", "récupérer ces ventes"),
     ],
 )
 def test_objective(text: str, objective: str) -> None:
@@ -268,6 +273,7 @@ def test_no_objective(text: str) -> None:
         ("Aim is to drive preorders from weekend hikers and trail runners.", "weekend hikers and trail runners"),
         ("Flyers. They're for locals who shop at the market.", "locals who shop at the market"),
         ("Wir möchten Familien aus dem Raum Zürich für Ausflüge gewinnen.", "Familien aus dem Raum Zürich"),
+        ("un emailing pour les clients qui ont laissé un panier.", "clients qui ont laissé un panier"),
         ("It's for patients sitting in the waiting room. Letter size.", "patients sitting in the waiting room"),
     ],
 )
