@@ -5,8 +5,9 @@ Usage: .venv/bin/python benchmarks/scale.py [--db postgresql+psycopg://postgres@
 
 The database named in ``--db`` is DROPPED AND CREATED by this script (and dropped again at the end unless
 ``--keep``); never point it at a database you use. For each size the schema is rebuilt: migrated to 0004,
-filled by COPY with requests submitted over the last 120 days (a realistic mix of types, statuses along
-their lifecycle, audit events, some comments), then migrated to the head, which backfills the duplicate
+filled by COPY with requests submitted at a constant rate (``--per-day``, default 100: a busy team), so a
+larger table is a longer history, as it is for a team that uses the app for years (a realistic mix of types,
+statuses along their lifecycle, audit events, some comments), then migrated to the head, which backfills the duplicate
 term index (0005) as it would on a production database. Then, each the median of ``--runs`` runs, with the
 SQL statements of one run (a ``before_cursor_execute`` listener on the engine):
 
@@ -69,7 +70,7 @@ from storage.models import Request
 
 ROOT = Path(__file__).resolve().parents[1]
 NOW = datetime(2026, 12, 2, 10, 0, tzinfo=UTC)  # a Wednesday
-DAYS = 120
+PER_DAY = 100
 OPS_MANAGERS = ["U0OPS01", "U0OPS02", "U0OPS03"]
 REQUESTERS = [f"U0REQ{n:03d}" for n in range(1, 301)]
 #: request type: (weight, channel sets, things made)
@@ -202,13 +203,14 @@ _COLUMNS = [c.name for c in Request.__table__.columns]  # type: ignore[attr-defi
 _JSON = {"channels", "brief", "proposed_channels", "duplicate_refs"}
 
 
-def fill(conninfo: str, size: int, designers: list[DesignerEntry], seed: int = 11) -> Filled:
-    """``size`` requests with their audit events and comments, by COPY (ids 1…size, references from them)."""
+def fill(conninfo: str, size: int, per_day: int, designers: list[DesignerEntry], seed: int = 11) -> Filled:
+    """``size`` requests submitted ``per_day`` over the days before NOW, with their audit events and comments, by
+    COPY (ids 1…size, references from them)."""
     rng = random.Random(seed)
     started = time.perf_counter()
     names = list(TYPES)
     weights = [TYPES[n][0] for n in names]
-    times = sorted(NOW - timedelta(seconds=rng.uniform(0, DAYS * 86400)) for _ in range(size))
+    times = sorted(NOW - timedelta(seconds=rng.uniform(0, size / per_day * 86400)) for _ in range(size))
     requests: list[list[Any]] = []
     events: list[tuple[Any, ...]] = []
     comments: list[tuple[Any, ...]] = []
@@ -529,11 +531,13 @@ def machine() -> str:
     return f"{platform.node()} · {platform.system()} {platform.release()} · {os.cpu_count()} CPUs ({cpu}) · load {load}"
 
 
-def run_size(url: str, size: int, runs: int, export_runs: int, designers: list[DesignerEntry]) -> None:
+def run_size(
+    url: str, size: int, per_day: int, runs: int, export_runs: int, designers: list[DesignerEntry]
+) -> list[Figure]:
     recreate(url)
     slow = Database(url, Timeouts(connect=5, statement=600, pool=5))  # filling and migrating take longer
     migrate(slow, "0004")
-    filled = fill(_conninfo(url), size, designers)
+    filled = fill(_conninfo(url), size, per_day, designers)
     backfill = migrate(slow, "head")
     with psycopg.connect(_conninfo(url), autocommit=True) as conn:
         conn.execute("VACUUM ANALYZE")  # what autovacuum does after a bulk load: statistics and visibility maps
@@ -556,12 +560,14 @@ def run_size(url: str, size: int, runs: int, export_runs: int, designers: list[D
         print(f"{f.name:<48} {ms:>10} {f.statements if f.statements >= 0 else '-':>15}  {f.note}")
     print(f"machine: {machine()}")
     db.dispose()
+    return figures
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", default="postgresql+psycopg://postgres@127.0.0.1:5432/creative_scale")
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
+    parser.add_argument("--per-day", type=int, default=PER_DAY, help="requests submitted per day")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--export-runs", type=int, default=3)
     parser.add_argument("--keep", action="store_true", help="keep the database of the last size")
@@ -574,14 +580,31 @@ def main(argv: list[str] | None = None) -> int:
     server = version[0] if version else "?"
     print(f"# creative-intake at scale, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, PostgreSQL {server}")
     print(f"machine: {machine()}")
-    print(f"runs: median of {args.runs} (export: {args.export_runs}); 'now' is {NOW:%a %d %b %Y %H:%M} UTC")
+    print(
+        f"runs: median of {args.runs} (export: {args.export_runs}); {args.per_day} requests a day; "
+        f"'now' is {NOW:%a %d %b %Y %H:%M} UTC"
+    )
+    results: dict[int, list[Figure]] = {}
     try:
         for size in args.sizes:
-            run_size(args.db, size, args.runs, args.export_runs, designers)
+            results[size] = run_size(args.db, size, args.per_day, args.runs, args.export_runs, designers)
     finally:
         if not args.keep:
             recreate(args.db, drop_only=True)
+    growth(results)
     return 0
+
+
+def growth(results: dict[int, list[Figure]]) -> None:
+    """Each figure at the largest size against the smallest: time and statements (target: within 1.5×)."""
+    if len(results) < 2:
+        return
+    small, large = min(results), max(results)
+    print(f"\n## growth from {small:,} to {large:,} requests (time ×, statements)")
+    for first, last in zip(results[small], results[large], strict=True):
+        ratio = last.seconds / first.seconds if first.seconds else float("nan")
+        counts = f"{first.statements} → {last.statements}" if first.statements >= 0 else "-"
+        print(f"{first.name:<48} {ratio:>6.2f}×  {counts}")
 
 
 if __name__ == "__main__":

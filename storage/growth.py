@@ -12,10 +12,12 @@ from sqlalchemy import (
     ARRAY,
     String,
     Subquery,
+    and_,
     bindparam,
     delete,
     func,
     insert,
+    or_,
     true,
     union_all,
 )
@@ -41,6 +43,23 @@ class Listing(NamedTuple):
 
     requests: list[Request]
     total: int
+
+
+class Reported(NamedTuple):
+    """What the weekly report reads of a request (no brief: a week of requests, read light)."""
+
+    request_type: str
+    channels: list[str]
+    proposed_type: str | None
+    proposed_channels: list[str]
+    submitted_at: datetime | None
+    delivered_at: datetime | None
+    complete_at_submit: bool
+    rush: bool
+    revision_count: int
+
+
+_REPORTED = [getattr(Request, name) for name in Reported._fields]
 
 
 #: How a listing is ordered: oldest first, soonest due first (undated last), or last changed first.
@@ -77,6 +96,16 @@ class RequestPages:
             query = query.where(col(Request.updated_at) >= changed_since)
         rows = self.session.exec(query.order_by(*_ORDERS[order]).limit(limit)).all()
         return Listing([request for request, _ in rows], rows[0][1] if rows else 0)
+
+    def reported(self, start: datetime, end: datetime) -> list[Reported]:
+        """The requests submitted or delivered in [start, end): two index range scans, only the report's columns."""
+        query = columns(*_REPORTED).where(
+            or_(
+                and_(col(Request.submitted_at) >= start, col(Request.submitted_at) < end),
+                and_(col(Request.delivered_at) >= start, col(Request.delivered_at) < end),
+            )
+        )
+        return [Reported(*row) for row in self.session.connection().execute(query)]
 
     def page(self, after_id: int, limit: int) -> Sequence[Request]:
         """Up to ``limit`` requests with an id above ``after_id``, by id (a keyset page: each costs the same)."""

@@ -101,11 +101,6 @@ class Requests(RequestPages):
         result: Any = self.session.connection().execute(statement)
         return bool(result.rowcount == 1)
 
-    def active_since(self, since: datetime) -> Sequence[Request]:
-        """Requests submitted or delivered at or after ``since`` (a report window)."""
-        query = select(Request).where(or_(col(Request.submitted_at) >= since, col(Request.delivered_at) >= since))
-        return self.session.exec(query).all()
-
     def without_triage_post(self, statuses: Sequence[str], before: datetime) -> Sequence[Request]:
         """Requests in ``statuses`` submitted before ``before`` whose triage message was never recorded."""
         query = select(Request).where(
@@ -119,6 +114,15 @@ class Requests(RequestPages):
         """Requests in any of ``statuses``, oldest first."""
         query = select(Request).where(col(Request.status).in_(list(statuses))).order_by(col(Request.id))
         return self.session.exec(query).all()
+
+    def assigned_counts(self, statuses: Sequence[str]) -> dict[tuple[str, str], int]:
+        """How many requests in ``statuses`` each assignee has of each type, in one grouped query."""
+        query = (
+            select(Request.assignee_id, Request.request_type, func.count())
+            .where(col(Request.status).in_(list(statuses)), col(Request.assignee_id).is_not(None))
+            .group_by(col(Request.assignee_id), col(Request.request_type))
+        )
+        return {(assignee, kind): count for assignee, kind, count in self.session.exec(query) if assignee}
 
     def in_group(self, group_ref: str | None) -> Sequence[Request]:
         """The linked requests of a group, in order (none without a group)."""

@@ -82,7 +82,9 @@ class Workers:
         self._outbox.set()
 
     def _claim(self) -> bool:
-        """Lease due items for the free consumer threads (up to ``CLAIM_BATCH`` at once); False when none is due."""
+        """Lease due items for the free consumer threads (up to ``CLAIM_BATCH`` at once); False when that took
+        every due item (fewer than there were free threads), so the loop waits to be woken instead of looking
+        again at once."""
         if not self._free.acquire(timeout=self.poll_s):
             return True  # every thread is busy: look again (the loop does not wait)
         free = 1
@@ -96,7 +98,7 @@ class Workers:
         self._release(free - len(taken))
         for item in taken:
             self._claimed.put(item)
-        return bool(taken)
+        return len(taken) == free
 
     def _release(self, slots: int) -> None:
         for _ in range(slots):

@@ -14,7 +14,7 @@ from bot.briefs.catalog import Catalog
 from bot.delivery.cards import Card
 from bot.platform.calendar import add_workdays, age_in_workdays
 from bot.requests.lifecycle import ACTIVE, UNDELIVERED, Status
-from bot.team.workload import Load, loads
+from bot.team.workload import Load, assigned, loads
 from storage.models import Request, TeamMember
 from storage.uow import UnitOfWorkFactory
 
@@ -63,7 +63,8 @@ def load_snapshot(uow: UnitOfWorkFactory, catalog: Catalog) -> Snapshot:
         last = {
             key: LastSend(period, at) for key, (period, at) in u.sends.latest((DESIGNER_DIGEST, OPS_DIGEST)).items()
         }
-    return Snapshot(designers=designers, requests=requests, loads=loads(designers, requests, catalog), last_sends=last)
+    current = loads(designers, assigned(requests), catalog)
+    return Snapshot(designers=designers, requests=requests, loads=current, last_sends=last)
 
 
 @dataclass(frozen=True)
@@ -121,8 +122,8 @@ class OpsDigest:
 
 def designer_digest(snapshot: Snapshot, designer: TeamMember, day: date) -> DesignerDigest | None:
     """``designer``'s digest for their local ``day``; None when nothing is assigned to them."""
-    assigned = snapshot.by_assignee.get(designer.slack_id)
-    if not assigned:
+    work = snapshot.by_assignee.get(designer.slack_id)
+    if not work:
         return None
     last = snapshot.last_send(DESIGNER_DIGEST, designer.slack_id)
     risk_until = add_workdays(day, AT_RISK_WORKDAYS)
@@ -138,7 +139,7 @@ def designer_digest(snapshot: Snapshot, designer: TeamMember, day: date) -> Desi
                 at_risk=r.due_date is not None and day <= r.due_date <= risk_until,
                 new=r.assigned_at is not None and (last is None or r.assigned_at > last.at),
             )
-            for r in assigned
+            for r in work
         ),
         key=_by_due,
     )

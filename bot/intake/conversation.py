@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from bot.analysis.analyzer import Analyzer
 from bot.analysis.contract import AnalysisContext, Extraction
@@ -62,6 +62,13 @@ def _a(kind: str | None) -> str:
     return t("an {kind}", kind=words_) if human(kind)[0] in "aeiou" else t("a {kind}", kind=words_)
 
 
+class ReadAhead(NamedTuple):
+    """The conversation's draft as read before the message is handled (by the read that looked for an ops
+    question), so that handling it reads nothing twice."""
+
+    draft: Draft | None
+
+
 @dataclass
 class _Turn:
     """Working state for one message."""
@@ -89,14 +96,15 @@ class Conversation:
         """The requester's local date."""
         return local_date(self.clock.now(), timezone)
 
-    def handle(self, msg: Incoming) -> Reply:
+    def handle(self, msg: Incoming, ahead: ReadAhead | None = None) -> Reply:
         """Answer one message: a command, an answer to a pending question, or brief content.
 
-        The analysis (an LLM call, perhaps) runs before the draft is locked, so no transaction waits on it.
+        The analysis (an LLM call, perhaps) runs before the draft is locked, so no transaction waits on it; it
+        reads the draft as ``ahead`` read it (with the caller's other reads), or reads it itself.
         """
         now = self.clock.now()
         said = None if msg.choice or msg.source else command(msg.text)  # captured text is content, not a command
-        extraction = self._extract_unlocked(msg, said, now)
+        extraction = self._extract_unlocked(msg, said, now, ahead)
         with self.uow() as u:
             draft = u.drafts.get(msg.requester_id, msg.conversation_id, lock=True)
             notice = None
@@ -116,12 +124,16 @@ class Conversation:
         """The requester's language: their chat locale, else the draft's (read from its first message)."""
         return msg.language or (draft.pending.get("lang") if draft else None) or detect(msg.text)
 
-    def _extract_unlocked(self, msg: Incoming, said: str | None, now: datetime) -> Extraction | None:
+    def _extract_unlocked(
+        self, msg: Incoming, said: str | None, now: datetime, ahead: ReadAhead | None
+    ) -> Extraction | None:
         """The engine's extraction for a message that carries brief content; None for everything else."""
         if said in ("help", "status", "cancel", "start over", "submit") or msg.choice or not msg.text.strip():
             return None
-        with self.uow.read() as u:
-            draft = u.drafts.get(msg.requester_id, msg.conversation_id)
+        if ahead is None:
+            with self.uow.read() as u:
+                ahead = ReadAhead(u.drafts.get(msg.requester_id, msg.conversation_id))
+        draft = ahead.draft
         if draft is not None and now - draft.updated_at > DRAFT_EXPIRY:
             draft = None
         brief = Brief.model_validate(draft.brief) if draft else Brief()

@@ -9,7 +9,7 @@ from bot.briefs.model import Brief
 from bot.delivery.cards import Notice
 from bot.delivery.ports import ChatPort
 from bot.intake.cards import BriefCard, ChoiceCard, IntakeForm
-from bot.intake.conversation import Conversation
+from bot.intake.conversation import Conversation, ReadAhead
 from bot.intake.form import form_errors
 from bot.intake.messages import Incoming, Reply, ReplyKind, Source
 from bot.intake.progress import working
@@ -19,7 +19,7 @@ from bot.requests.home import Homes
 from bot.requests.notices import language_of
 from bot.requests.roles import Refused
 from bot.triage.card import TriageCards
-from bot.triage.service import Triage
+from bot.triage.service import Triage, question_waiting
 from storage.models import Request
 
 _CANCEL_REQUEST = re.compile(r"^cancel\s+(cr-\d+)\W*$", re.IGNORECASE)
@@ -55,17 +55,19 @@ class IntakeFlows:
     ) -> Reply | None:
         """A requester's DM (or a message captured for them, ``source``): an answer to an ops question, or the
         intake conversation."""
-        waiting = None
+        waiting, ahead = None, None
         if source is None:  # a captured message is the draft's content, never a command or an answer to ops
             if self.cancelled_request(port, user, channel, text):
                 return None
-            waiting = self._answered_question(port, user, channel, text, thread_ts)
+            with self.conversation.uow.read() as u:  # one read for the ops question and the draft
+                question, ahead = question_waiting(u, user, channel, thread_ts), ReadAhead(u.drafts.get(user, channel))
+            waiting = self._answered_question(port, user, channel, text, thread_ts, question, ahead)
             if waiting is True:
                 return None
         timezone, language = port.user_timezone(user), language_of(port, user)
         with working(port, channel, self.working_after_s, language, text) as indicator:
             incoming = Incoming(user, channel, text, timezone, files or [], source=source, language=language)
-            reply = self.conversation.handle(incoming)
+            reply = self.conversation.handle(incoming, ahead)
             if waiting:
                 with speaking(reply.language):
                     reply.notice = t(
@@ -90,17 +92,23 @@ class IntakeFlows:
         return True
 
     def _answered_question(
-        self, port: ChatPort, user: str, channel: str, text: str, thread_ts: str | None
+        self,
+        port: ChatPort,
+        user: str,
+        channel: str,
+        text: str,
+        thread_ts: str | None,
+        request: Request | None,
+        ahead: ReadAhead,
     ) -> bool | str | None:
-        """Relay the message to ops if it answers their open question (its thread, or no draft in the way).
+        """Relay the message to ops if it answers their open question ``request`` (its thread, or no draft in
+        the way).
 
         True when relayed; otherwise the ref of a question still waiting (so the reply can say so), or None.
-        The draft is read only when a question is waiting (most messages answer none).
         """
-        request = self.triage.pending_question(user, channel, thread_ts)
         if request is None:
             return None
-        if not thread_ts and self.conversation.draft_brief(user, channel) is not None:
+        if not thread_ts and ahead.draft is not None:
             return request.ref  # the message is for the draft: the question is only recalled
         try:
             self.triage.perform(port, user, request.ref or "", "answer", note=text)

@@ -24,6 +24,7 @@ from bot.delivery.ports import ChatPort
 from bot.platform.calendar import local_date, parse_time, report_week
 from bot.platform.clock import Clock
 from bot.platform.text import format_date, human
+from storage.growth import Reported
 from storage.models import Request
 from storage.uow import UnitOfWorkFactory
 
@@ -112,7 +113,7 @@ def _ranked(counter: Counter[str]) -> dict[str, int]:
     return dict(sorted(counter.items(), key=lambda item: (-item[1], item[0])))
 
 
-def compute_figures(requests: Iterable[Request], window: Window) -> Figures:
+def compute_figures(requests: Iterable[Request | Reported], window: Window) -> Figures:
     """The report's figures for ``window`` from any superset of the requests it concerns."""
     rows = list(requests)
     submitted = [r for r in rows if r.submitted_at in window]
@@ -232,9 +233,9 @@ class WeeklyReport:
         return Window.last_full_week(local_date(now, self.timezone), self.timezone)
 
     def figures(self, window: Window) -> Figures:
-        """The figures for ``window``, from one query."""
-        with self.uow() as u:
-            return compute_figures(u.requests.active_since(window.start), window)
+        """The figures for ``window``, from one query of the requests it concerns."""
+        with self.uow.current() as u:
+            return compute_figures(u.requests.reported(window.start, window.end), window)
 
     def post(self, port: ChatPort, now: datetime, window: Window | None = None) -> Figures:
         """Compute, render and upload the report for ``window`` (default: the last full week) to the ops channel."""

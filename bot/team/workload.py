@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.briefs.catalog import Catalog
@@ -28,12 +29,20 @@ class Load:
         return f"{self.points}/{self.capacity} pts"
 
 
-def loads(designers: Iterable[TeamMember], requests: Iterable[Request], catalog: Catalog) -> dict[str, Load]:
-    """Each designer's load from the active requests assigned to them."""
+#: How many active requests each designer has of each type: ``{(assignee, request type): count}``.
+Assigned = Mapping[tuple[str, str], int]
+
+
+def assigned(requests: Iterable[Request]) -> Assigned:
+    """The active requests among ``requests``, counted by assignee and type."""
+    return Counter((r.assignee_id, r.request_type) for r in requests if r.assignee_id and r.status in ACTIVE)
+
+
+def loads(designers: Iterable[TeamMember], counts: Assigned, catalog: Catalog) -> dict[str, Load]:
+    """Each designer's load from the active requests assigned to them, counted by type."""
     points: dict[str, int] = {}
-    for request in requests:
-        if request.assignee_id and request.status in ACTIVE:
-            points[request.assignee_id] = points.get(request.assignee_id, 0) + catalog.effort(request.request_type)
+    for (assignee, request_type), count in counts.items():
+        points[assignee] = points.get(assignee, 0) + count * catalog.effort(request_type)
     return {d.slack_id: Load(d.slack_id, points.get(d.slack_id, 0), d.capacity_points) for d in designers}
 
 

@@ -140,11 +140,11 @@ class TriageCards:
         """The triage card of ``request`` as it is now, with the current assignee (or suggestion) and history."""
         with self.uow() as u:
             designers = [m for m in u.team.all() if m.is_designer]
-            active = u.requests.with_status(sorted(ACTIVE))
+            counts = u.requests.assigned_counts(sorted(ACTIVE))
             events = list(u.audit.for_request(request.id)) if request.id else []
             comments = list(u.comments.for_request(request.id)) if request.id else []
             linked = [r.ref for r in u.requests.in_group(request.group_ref) if r.ref and r.id != request.id]
-        current = loads(designers, active, self.catalog)
+        current = loads(designers, counts, self.catalog)
         suggestion = (
             None if request.assignee_id else suggest_assignee(request.request_type, designers, current, self.catalog)
         )

@@ -17,7 +17,7 @@ from bot.triage import notifications as triage
 from bot.triage.card import TriageCards
 from bot.triage.commands import OpsCommand, help_text, parse
 from storage.models import Request
-from storage.uow import UnitOfWorkFactory
+from storage.uow import UnitOfWork, UnitOfWorkFactory
 
 
 class Triage:
@@ -93,15 +93,15 @@ class Triage:
         if reply:
             port.post(channel, reply, thread_ts=thread_ts)
 
-    def pending_question(self, user: str, channel: str, thread_ts: str | None) -> Request | None:
-        """The request with an open question a requester's DM may answer: the question's thread, or (outside any
-        thread) the newest one."""
-        with self.uow.read() as u:
-            if thread_ts:
-                request = u.requests.by_info_message(channel, thread_ts)
-                return request if request and request.status == Status.NEEDS_INFO else None
-            waiting = u.requests.questioned(user, Status.NEEDS_INFO)
-            return waiting[0] if waiting else None
+
+def question_waiting(u: UnitOfWork, user: str, channel: str, thread_ts: str | None) -> Request | None:
+    """The request with an open question a requester's DM may answer: the question's thread, or (outside any
+    thread) the newest one."""
+    if thread_ts:
+        request = u.requests.by_info_message(channel, thread_ts)
+        return request if request and request.status == Status.NEEDS_INFO else None
+    waiting = u.requests.questioned(user, Status.NEEDS_INFO)
+    return waiting[0] if waiting else None
 
 
 def status_text(request: Request) -> str:

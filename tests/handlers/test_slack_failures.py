@@ -69,8 +69,12 @@ def test_a_post_that_keeps_failing_is_given_up_and_ops_are_told(slack: SlackHarn
     given_up = sum(retry_outbox(slack)[1] for _ in range(MAX_ATTEMPTS - 1))
     assert given_up == 2
     assert [status for _, status, _ in outbox(slack)] == ["given_up", "given_up"]
-    alerts = [c.params["text"] for c in slack.posts(OPS) if c.ok and "Slack refused" in c.params["text"]]
-    assert len(alerts) == 2 and all("fatal_error" in alert for alert in alerts)
+
+    def alerts() -> list[str]:  # posted by the dispatcher once it has recorded the give-up
+        return [c.params["text"] for c in slack.posts(OPS) if c.ok and "Slack refused" in c.params["text"]]
+
+    told = eventually(lambda: len(alerts()) >= 2 and alerts())
+    assert len(told) == 2 and all("fatal_error" in alert for alert in told)
     assert stored(slack, ref).status == "assigned"
     assert retry_outbox(slack) == (0, 0)
 
