@@ -46,6 +46,7 @@ from bot.platform.clock import SystemClock, check_zone
 from bot.platform.i18n import LANGUAGES
 from bot.platform.language import warm_up
 from bot.platform.logs import configure_logging
+from bot.platform.memory import freeze_start_up
 from bot.platform.settings import Settings, SettingsError, load_settings
 from bot.reporting.export import iter_rows, write_csv, write_json
 from bot.reporting.weekly import CHART_FORMATS, Window, render_chart, summary_lines
@@ -368,6 +369,7 @@ def cmd_run(
         WorkerProcesses(count, settings.worker_threads, niceness).start()
     if scheduler:
         build_scheduler(services, _chat(services)).start()
+    freeze_start_up()
     if socket_mode:
         assert settings.slack_app_token is not None
         serve_socket_mode(app, settings.slack_app_token.get_secret_value())
@@ -531,6 +533,7 @@ def cmd_worker(settings: Settings, processes: int, threads: int | None) -> int:
         return 0
     services = build_services(settings)
     warm_up()
+    freeze_start_up()
     leases = Leases(timedelta(seconds=settings.worker_lease_s))
     workers = build_workers(handler_context(services), threads, leases=leases).start()
     print(f"worker started: {threads} threads on the inbox, 2 on the outbox (Ctrl-C stops it)", flush=True)
