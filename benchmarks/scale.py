@@ -442,10 +442,15 @@ def bench(services: Services, size: int, runs: int, export_runs: int, url: str) 
 
     seconds, statements = measure(db, runs, lambda n: None, question_of_reply)
     with db.engine.connect() as conn:
-        plan = conn.execute(
-            text("EXPLAIN SELECT id FROM requests WHERE info_ts = :ts AND info_channel = :channel"),
-            {"ts": "1764669600.000100", "channel": "DU0REQ001"},
-        ).scalars().first() or ""
+        plan = (
+            conn.execute(
+                text("EXPLAIN SELECT id FROM requests WHERE info_ts = :ts AND info_channel = :channel"),
+                {"ts": "1764669600.000100", "channel": "DU0REQ001"},
+            )
+            .scalars()
+            .first()
+            or ""
+        )
     figures.append(Figure("a thread reply's ops question found", seconds, statements, plan.split("  (")[0]))
 
     for who, user in (("ops manager", OPS_MANAGERS[0]), ("designer", "U0DES001")):
