@@ -245,7 +245,7 @@ class LLMEngine:
                 attempts += 1
                 left = self.timeout_s - (time.perf_counter() - started)
                 try:
-                    completion = self._client.chat.completions.create(  # type: ignore[call-overload]
+                    completion = self._client.chat.completions.create(
                         model=self.model,
                         messages=messages,
                         # as a raw body field: the SDK would walk the whole schema on every call (~2 ms of CPU)
