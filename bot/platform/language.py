@@ -32,6 +32,7 @@ def _detector() -> LanguageDetector:
     return (
         LanguageDetectorBuilder.from_languages(*_LINGUA.values())
         .with_minimum_relative_distance(MIN_RELATIVE_DISTANCE)
+        .with_preloaded_language_models()  # at start (warm_up), not on the first requester's message
         .build()
     )
 
