@@ -1,6 +1,6 @@
 """The dialogue benchmark (issue 13 item 9): scripted multi-turn intake conversations, played in-process.
 
-Usage: .venv/bin/python benchmarks/dialogues.py [--set dev|heldout|heldout2|all] [--engine rules|llm]
+Usage: .venv/bin/python benchmarks/dialogues.py [--set dev|heldout|heldout2|heldout3|all] [--engine rules|llm]
        [--verbose] [--json]
 
 Each dialogue of ``data/dialogues/<set>.yml`` (the schema is in dev.yml's header) is played through the
@@ -48,7 +48,7 @@ from storage.db import Database
 from storage.models import Draft, Request
 
 DATA = Path(__file__).parent / "data" / "dialogues"
-SETS = ("dev", "heldout", "heldout2")
+SETS = ("dev", "heldout", "heldout2", "heldout3")
 #: Messages a dialogue may take beyond its minimum before it counts as not completed.
 CAP_SLACK = 6
 REQUESTER, DM = "U1", "D1"
@@ -321,13 +321,15 @@ def _holds(brief: Brief, correction: dict[str, Any]) -> bool:
 def _seed(convo: Conversation, seed: dict[str, Any], requester: str, tz: str) -> None:
     """A request someone else submitted earlier, entered through the same conversation."""
     reply = convo.handle(Incoming(requester, "DSEED", str(seed["text"]), tz))
-    for _ in range(6):
+    for _ in range(12):  # each open field answered "you decide" (objective and audience are asked twice)
         if reply.kind is ReplyKind.SUBMITTED:
             return
         words, button = ("submit", None) if reply.kind is ReplyKind.CONFIRM else ("you decide", None)
         if reply.choices:
             words, button = "", Choice.KEEP if "keep" in reply.text else Choice.NEW_WORK
         reply = convo.handle(Incoming(requester, "DSEED", words, tz, choice=button))
+    if reply.kind is ReplyKind.SUBMITTED:  # on the last answer
+        return
     raise ValueError(f"seed not submitted: {seed['text']!r}: {reply.text}")
 
 

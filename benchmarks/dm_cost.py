@@ -12,7 +12,7 @@ conversation, the outbox rows and their dispatch to Slack. Counted on the app's 
 write a request, its terms, a triage post and two Home publishes, and are shown apart).
 
 Without ``--db`` a temporary SQLite database is used; a PostgreSQL database named in ``--db`` is DROPPED AND
-CREATED. Run it on an older checkout (``PYTHONPATH=<that checkout>``) for a before/after comparison.
+CREATED. Copy it into an older checkout and run it there for a before/after comparison.
 """
 
 from __future__ import annotations
