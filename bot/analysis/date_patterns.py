@@ -119,7 +119,14 @@ def _r_day_next_month(m: re.Match[str], today: date) -> date | None:
 
 
 def _r_weekday_day(m: re.Match[str], today: date) -> date | None:
-    return _next_day_of_month(int(m["day"]), today)
+    """``Friday the 19th``: the next 19th that is a Friday (within a year), else the next 19th."""
+    day, weekday = int(m["day"]), _weekday_of(m)
+    candidate = _next_day_of_month(day, today)
+    for _ in range(12):
+        if candidate is None or candidate.weekday() == weekday:
+            break
+        candidate = _next_day_of_month(day, candidate + timedelta(days=1))
+    return candidate if candidate is not None and candidate.weekday() == weekday else _next_day_of_month(day, today)
 
 
 def _r_dotted(m: re.Match[str], today: date) -> date | None:
@@ -233,6 +240,13 @@ _NOT_MEASURE = r"(?!\s*(?:x\b|%|[:.,]?\d|k\b|px|cm|mm|copies|flyers|slides|pages
 _NOT_HOLIDAY = r"(?<!black )(?<!cyber )(?<!good )"
 #: "last Friday", "letzten Freitag", "vendredi dernier", "el viernes pasado" are past days, not deadlines.
 _NOT_PAST_BEFORE = r"(?<!last )(?<!past )(?<!letzten )(?<!letzter )"
+#: "the 15th is a Saturday", "el 15 es sábado", "der 15. ist ein Samstag": a weekday said of a date is no date.
+_NOT_SAID_OF = (
+    r"(?<!\d es )(?<!\d cae en )(?<!\d is a )(?<!\dth is a )(?<!\dst is a )(?<!\dnd is a )(?<!\drd is a )"
+    r"(?<!\d\. ist ein )(?<!\d ist ein )(?<!\d est un )(?<!\d e )(?<!\d cai num )(?<!\d cai no )(?<!\d e um )"
+)
+#: A weekday, named in full or abbreviated, before the date it qualifies ("sat june 20").
+_ANY_WEEKDAY = rf"(?:{alternation(WEEKDAYS)}|{alternation(WEEKDAY_ABBR)}\.?)"
 _NOT_PAST_AFTER = r"(?!\s+(?:dernier|pasado)\b)"
 
 PATTERNS: list[tuple[re.Pattern[str], Resolver]] = [
@@ -240,12 +254,12 @@ PATTERNS: list[tuple[re.Pattern[str], Resolver]] = [
     for p, r in (
         (r"(?<![\d/.-])(?P<y>(?:19|20)\d\d)(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?![\d])", _r_iso),
         (
-            rf"\b(?:{WEEKDAY},?\s+)?(?:the\s+)?{DAY}{ORD}\s*(?:of\s+|de\s+|-\s*)?{MONTH}\b"
+            rf"\b(?:{_ANY_WEEKDAY},?\s+)?(?:the\s+)?{DAY}{ORD}\s*(?:of\s+|de\s+|-\s*)?{MONTH}\b"
             rf"(?:,?\s*(?:de\s+)?{YEAR}\b)?",
             _r_day_month,
         ),
         (
-            rf"\b(?:{WEEKDAY},?\s+)?{MONTH}\s+(?:the\s+)?{DAY}(?:st|nd|rd|th)?\b(?:,?\s*{YEAR}\b)?"
+            rf"\b(?:{_ANY_WEEKDAY},?\s+)?{MONTH}\s+(?:the\s+)?{DAY}(?:st|nd|rd|th)?\b(?:,?\s*{YEAR}\b)?"
             rf"{_NOT_MEASURE}",
             _r_day_month,
         ),
@@ -324,11 +338,12 @@ PATTERNS: list[tuple[re.Pattern[str], Resolver]] = [
             _r_end_of_year,
         ),
         (r"\b(?:end of (?:the )?q(?P<q>[1-4])|q(?P<q2>[1-4])[- ]end|end of (?:the |this )?quarter|eoq)\b", _r_quarter),
-        (rf"{_NOT_HOLIDAY}{_NOT_PAST_BEFORE}\b{WEEKDAY}\b{_NOT_PAST_AFTER}", _r_weekday),
+        (rf"{_NOT_HOLIDAY}{_NOT_PAST_BEFORE}{_NOT_SAID_OF}\b{WEEKDAY}\b{_NOT_PAST_AFTER}", _r_weekday),
         (rf"\b{_CUE_BEFORE}\s+(?P<date>{_ABBR})(?![a-z])", _r_weekday),
         (rf"\b(?:the\s+)?{DAY}(?:st|nd|rd|th)\b{_NOT_ORDINAL_NOUN}", _r_ordinal),
         (
-            rf"\b(?:pour|avant|d'ici|jusqu'au|para|antes del|hasta|bis zum|bis|am|zum)\s+(?:le\s+|el\s+|o\s+|dia\s+)?"
+            rf"\b(?:pour|avant|d'ici|jusqu'au|para|antes del|hasta|bis zum|bis|am|zum|mejor|plutot|melhor|lieber)"
+            r"\s+(?:le\s+|el\s+|o\s+|dia\s+|den\s+|am\s+)?"
             rf"(?P<date>{DAY}(?:\.|er|e)?)(?![\d.,:/x%])"
             r"(?!\s*(?:h\b|uhr|am|pm|copies|flyers|dias|jours|tage|slides))",
             _r_ordinal,

@@ -13,7 +13,9 @@ Conventions (documented because several are ambiguous in real chat):
 - A bare weekday (``Friday``, ``by Fri``, ``bis Freitag``) is its next occurrence after today (never
   today). ``this Friday`` is this week's Friday (today included) or else the next one. ``next Friday``,
   ``Friday next week``, ``nächsten Freitag``, ``vendredi prochain`` are the Friday of the following
-  calendar week (weeks start on Monday). ``Monday 9th`` / ``Thursday the 12th`` use the day of month.
+  calendar week (weeks start on Monday). ``Monday 9th`` / ``Friday the 19th``: the next such day of month
+  that falls on that weekday (within a year; else the next such day), and ``sat june 20`` is 20 June. A
+  weekday said of a date (``the 15th is a Saturday``, ``el 15 es sábado``) is no date.
 - ``end of (the) week`` / ``EOW`` / ``this week``: this week's Friday (the coming Friday at weekends);
   ``end of next week`` and ``next week``: next week's Friday; ``by/before next week`` and
   ``early next week``: next week's Monday.

@@ -104,6 +104,13 @@ def test_relative_dates(text: str, expected: date) -> None:
         ("antes del viernes", MONDAY, date(2026, 3, 6)),
         ("Monday 9th", date(2026, 3, 5), date(2026, 3, 9)),  # the day of month decides
         ("Thursday 12th", MONDAY, date(2026, 3, 12)),
+        ("friday the 19th then", date(2026, 5, 12), date(2026, 6, 19)),  # the next 19th that is a Friday
+        ("everything by sat june 20", date(2026, 5, 12), date(2026, 6, 20)),  # the weekday qualifies the date
+        ("uy el 15 es sábado, mejor el 20 entonces", date(2026, 8, 3), date(2026, 8, 20)),  # said of the 15th
+        ("the 15th is a Saturday, make it the 14th", date(2026, 8, 3), date(2026, 8, 14)),
+        ("plutôt le 20", date(2026, 8, 3), date(2026, 8, 20)),
+        ("the deadline is friday", MONDAY, date(2026, 3, 6)),  # a weekday said of the deadline is one
+        ("o dia 15 é sábado, melhor dia 14", date(2026, 8, 3), date(2026, 8, 14)),
         ("end of the week", date(2026, 3, 7), date(2026, 3, 13)),  # on a Saturday
     ],
 )
