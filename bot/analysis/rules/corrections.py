@@ -14,7 +14,7 @@ from bot.analysis.rules.lexicon import lexicon
 from bot.analysis.rules.message import Message, trim
 from bot.briefs.model import LIST_FIELDS
 
-ADDITIVE = re.compile(r"\b(?:also|too|as well|plus|add|additionally|another|auch|tambien|aussi|ademas)\b")
+ADDITIVE = re.compile(r"\b(?:also|too|as well|plus|add|additionally|another|auch|tambien|tambem|aussi|ademas)\b")
 #: A message that corrects what was said: its values replace the draft's, and it is never a bare answer.
 CORRECTION = re.compile(
     r"\b(?:instead|actually|change|make it|switch|replace|rather|not|correction|wrong|sorry|oops|my bad"

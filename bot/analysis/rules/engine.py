@@ -178,6 +178,8 @@ def _answer_expected(update: dict[str, Any], message: Message, folded: str, ctx:
         return
     if {"objective", "audience"} & update.keys() - {field}:
         return  # "audience HR leaders" answers the audience, whatever was asked
+    if ADDITIVE.search(folded) and any(name in update for name in LIST_FIELDS if name != field):
+        return  # "und Polen auch noch bitte": an addition to another list, not the answer
     if field in ("request_type", "channels") and update.keys() - {"channels"}:
         return  # a message that states other fields is not a bare answer to the type
     value = answer_expected(field, message, ctx)

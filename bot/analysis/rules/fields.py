@@ -88,6 +88,7 @@ def extract_duration(folded: str, video: bool) -> str | None:
     if video and not _DURATION.search(folded) and (m := _DURATION_WORDS.search(folded)):
         return "30s" if m["half"] else "1 min"
     values = []
+    folded = in_digits(folded)
     for m in _DURATION.finditer(folded):
         if m["sec"] == "s" and (not video or _DECADE.search(folded[: m.start()])):
             continue
@@ -105,10 +106,31 @@ _PIECES = (
     r"|posts|stories|videos|clips|e-?mails|ads|visuals|graphics|carousels|reels|icons|illustrations|versions"
     r"|ejemplares|exemplares|visuels|visuales|visuais|folhetos|piezas|pecas|stuck"
 )
+#: Counts from 10 to 100 in the five languages (not "once", "elf", "seize", "cent": words of their own too).
+_TEENS_AND_TENS = {
+    10: ["dez", "diez", "dix", "zehn"],
+    11: ["eleven", "onze"],
+    12: ["twelve", "douze", "doce", "doze", "zwolf"],
+    13: ["thirteen", "treize", "trece", "treze", "dreizehn"],
+    14: ["fourteen", "quatorze", "catorce", "catorze", "vierzehn"],
+    15: ["fifteen", "quinze", "quince", "funfzehn"],
+    16: ["sixteen", "dieciseis", "dezesseis", "sechzehn"],
+    18: ["eighteen", "dix-huit", "dieciocho", "dezoito", "achtzehn"],
+    20: ["twenty", "vingt", "veinte", "vinte", "zwanzig"],
+    25: ["twenty-five", "twenty five", "vingt-cinq", "veinticinco", "vinte e cinco", "funfundzwanzig"],
+    30: ["thirty", "trente", "treinta", "trinta", "dreissig"],
+    40: ["forty", "quarante", "cuarenta", "quarenta", "vierzig"],
+    45: ["forty-five", "forty five", "quarante-cinq", "cuarenta y cinco", "quarenta e cinco"],
+    50: ["fifty", "cinquante", "cincuenta", "cinquenta", "funfzig"],
+    60: ["sixty", "soixante", "sesenta", "sessenta", "sechzig"],
+    90: ["ninety", "quatre-vingt-dix", "noventa", "neunzig"],
+    100: ["hundred", "cien", "cem", "hundert"],
+}
 #: Number words that count things ("three posts", "a couple of banners"); an article ("a", "un") is no count.
 _NUMBER_WORDS = {
     **{w: str(n) for w, n in NUMBER_WORDS.items() if n > 1},
     "one": "1",
+    "dois": "2",
     "a couple of": "2",
     "a pair of": "2",
     "a dozen": "12",
@@ -132,6 +154,7 @@ _NUMBER_WORDS = {
     "fifty": "50",
     "a hundred": "100",
     "a thousand": "1000",
+    **{w: str(n) for n, ws in _TEENS_AND_TENS.items() for w in ws},
 }
 _ON = r"(?:(?:instagram|insta|ig|linkedin|facebook|fb|tiktok|social|twitter|youtube|short|more|new|different)\s+)?"
 _QUANTITY = re.compile(
@@ -146,6 +169,7 @@ _QUANTITY = re.compile(
 )
 
 
+_NUMBER_WORD = re.compile(rf"\b(?:{alternation(_NUMBER_WORDS)})\b")
 #: A count said alone, as an answer to "how many?": digits ("2,000", "5k") or number words ("a dozen", "mil").
 _BARE_COUNT = re.compile(
     rf"(?<![\w.,])(?:\d{{1,3}}(?:[,.' ]\d{{3}})+|\d+(?:[.,]\d+)?\s?k|\d+)(?![\w])|\b(?:{alternation(_NUMBER_WORDS)})\b"
@@ -183,9 +207,15 @@ _SLIDES = re.compile(
 )
 
 
+def in_digits(folded: str) -> str:
+    """``folded`` with its number words as digits ("fifteen slides" → "15 slides", "quinze segundos" → "15
+    segundos"), for the patterns that read a count before its unit."""
+    return _NUMBER_WORD.sub(lambda m: _NUMBER_WORDS[m.group()], folded)
+
+
 def extract_slide_count(folded: str) -> str | None:
     """The number of slides of a deck (not of a carousel)."""
     if "carousel" in folded:
         return None
-    m = _SLIDES.search(folded)
+    m = _SLIDES.search(in_digits(folded))
     return (m["n"] or m["m"]) if m else None

@@ -402,6 +402,13 @@ def test_answers_that_say_other_things_are_analysed_normally() -> None:
     assert decided("it's for CFOs", draft, "audience").audience == "CFOs"
 
 
+@pytest.mark.parametrize("text", ["achso, und Polen auch noch bitte", "oh and Poland too", "y también Polonia"])
+def test_an_addition_to_another_list_is_no_answer_to_the_question(text: str) -> None:
+    draft = Brief(request_type="localization", channels=["paid_ads"], markets=["Switzerland"])
+    brief = decided(text, draft, "objective")
+    assert brief.objective is None and "Poland" in brief.markets
+
+
 def test_an_answer_does_not_reclassify() -> None:
     draft = Brief(request_type="video", channels=["video_platforms"])
     brief = decided("social and email", draft, "channels")
@@ -426,3 +433,19 @@ def test_never_crashes(text: str, expecting: str | None) -> None:
     brief = apply(Brief(), extraction, CATALOG)
     assert brief.request_type in (None, *CATALOG.type_names)
     assert set(brief.channels) <= set(CATALOG.channel_names)
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "value"),
+    [
+        ("oh and fifteen slides not twelve", "slide_count", "15"),
+        ("un deck de vingt diapos pour le comité", "slide_count", "20"),
+        ("dois reels de quinze segundos", "duration", "15s"),
+        ("dois reels de quinze segundos", "quantity", "2"),
+        ("quarante affiches A3 pour les magasins", "quantity", "40"),
+        ("once we have approval we need 10 slides", "slide_count", "10"),  # "once" is no eleven
+    ],
+)
+def test_counts_in_words_in_five_languages(text: str, field: str, value: str) -> None:
+    draft = Brief(request_type="presentation" if field == "slide_count" else "video")
+    assert getattr(decided(text, draft, None), field) == value
