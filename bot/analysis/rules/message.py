@@ -34,11 +34,13 @@ _INJECTION = re.compile(
     re.I,
 )
 _SENTENCE_END = re.compile(r"[.!?\n]|---")
-#: Where a pasted email's signature starts: a "--" line, or a closing line ("Thanks!", "Best,", "Abraços,").
+#: Where a pasted email's signature starts: a "--" line, a closing line ("Thanks!", "Thanks a mil,", "Best,",
+#: "Abraços,"), or its confidentiality notice ("This e-mail and any attachments are confidential…").
 _SIGNATURE = re.compile(
-    r"\n[ \t]*(?:--+|__+|(?:thanks|thank you|many thanks|best|best regards|kind regards|regards|cheers|thx"
-    r"|gracias|saludos|un saludo|abrazos|danke|(?:viele|liebe|beste) gru(?:ss|ß)e|lg|vg|mfg|merci|cordialement"
-    r"|bien a vous|bises|obrigad[oa]|abracos|atenciosamente|um abraco)[ \t]*[!,.]?)[ \t]*\n",
+    r"\n[ \t]*(?:(?:--+|__+|(?:thanks|thank you|many thanks|best|best regards|kind regards|regards|cheers|thx"
+    r"|gracias|muchas gracias|saludos|un saludo|abrazos|danke|(?:viele|liebe|beste) gru(?:ss|ß)e|lg|vg|mfg|merci"
+    r"|cordialement|bien a vous|bises|obrigad[oa]|abracos|atenciosamente|um abraco)(?:[ \t]+[\w']+){0,3}[ \t]*[!,.]?)"
+    r"[ \t]*\n|this e-?mail\b[^\n]{0,60}\bconfidential|confidentiality notice|disclaimer\s*:)",
     re.IGNORECASE,
 )
 

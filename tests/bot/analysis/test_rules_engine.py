@@ -449,3 +449,14 @@ def test_never_crashes(text: str, expecting: str | None) -> None:
 def test_counts_in_words_in_five_languages(text: str, field: str, value: str) -> None:
     draft = Brief(request_type="presentation" if field == "slide_count" else "video")
     assert getattr(decided(text, draft, None), field) == value
+
+
+@pytest.mark.parametrize("closing", ["Thanks a mil,", "Many thanks in advance!", "Best,"])
+def test_a_pasted_emails_signature_and_notice_are_not_read(closing: str) -> None:
+    text = (
+        "Hi all,\n\nWe need a landing page for the Smart Saver launch, by 24 April.\n\n"
+        f"{closing}\nAoife Brennan\nSenior Product Marketing Manager | Retail Savings | Instagram: @riverside\n\n"
+        "This e-mail and any attachments are confidential and intended solely for the addressee."
+    )
+    brief = decided(text, None, None)
+    assert brief.request_type == "landing_page" and brief.channels == ["web"] and not brief.platforms
