@@ -46,6 +46,8 @@ from storage.uow import UnitOfWork, UnitOfWorkFactory
 
 DRAFT_EXPIRY = timedelta(days=7)
 DESIGNERS_CHOICE = N_("designer's choice")
+#: A field is asked at most this many times in a row (then reworded); after that it is left open for ops.
+ASKED_AT_MOST = 2
 #: Requests that are no work of anyone's: never named as a possible duplicate (a closed one is: it was done).
 _DROPPED = frozenset({Status.CANCELLED, Status.REJECTED})
 _CHOICE_BUTTONS = {
@@ -345,45 +347,48 @@ class Conversation:
             return None
         unsure: dict[str, int] = turn.pending.setdefault("unsure", {})
         times = unsure[field_name] = unsure.get(field_name, 0) + 1
-        label = field_word(field_name)
-        value: Any = None
-        if field_name in ("objective", "audience"):
-            if times == 1:
-                turn.said.append(t("No problem — even a rough idea helps."))
-            else:
-                value = TO_BE_AGREED
+        if field_name in ("objective", "audience") and times == 1:
+            turn.said.append(t("No problem — even a rough idea helps."))
         elif field_name == "deadline" and times > 1 and turn.pending.get("suggested_deadline"):
             self._set_deadline(turn, date.fromisoformat(turn.pending.pop("suggested_deadline")))
         elif field_name == "deadline":
             self._offer_deadline(turn, DeadlineNote(kind="flexible"))
+        elif field_name == "copy" and kind is NonAnswer.NONE:
+            self._record_open(turn, field_name, N_("copy needed"))
+        else:
+            self._leave_open(turn, field_name)
+        return self._next(turn, now)
+
+    def _leave_open(self, turn: _Turn, field_name: str) -> None:
+        """Record a field left to others: what "you decide" stands for (an objective or audience to be agreed, the
+        type "other", the type's usual channels, else the designer's choice). Also a field asked twice and still
+        not understood, so that no requester loops on it."""
+        value: Any
+        if field_name in ("objective", "audience"):
+            value = TO_BE_AGREED
         elif field_name == "request_type":
             value = "other"
         elif field_name == "channels":
-            value = usual_channels(turn.brief.request_type or "other") or None
-        elif field_name == "copy" and kind is NonAnswer.NONE:
-            value = N_("copy needed")
+            value = usual_channels(turn.brief.request_type or "other")
         else:
             value = [DESIGNERS_CHOICE] if field_name in LIST_FIELDS else DESIGNERS_CHOICE
-        if value is not None:
-            turn.brief = titled(
-                turn.brief.model_copy(update={"copy_text" if field_name == "copy" else field_name: value})
-            )
-            shown = t(format_value(field_name, value))  # a value the bot recorded reads in the requester's words
-            noted = (
-                N_("Noted: {label} {value} — creative ops will see it as still open.")
-                if value == TO_BE_AGREED
-                else N_(
-                    "Noted: {label} {value} (where this kind of work usually runs — tell me if it's somewhere else)."
-                )
-                if field_name == "channels"
-                else None
-            )
-            turn.said.append(
-                t(noted, label=label, value=shown)
-                if noted
-                else t("Noted: {fields}.", fields=field_said(field_name, shown))
-            )
-        return self._next(turn, now)
+        self._record_open(turn, field_name, value)
+
+    def _record_open(self, turn: _Turn, field_name: str, value: Any) -> None:
+        """Store the value a non-answer stands for, and say so."""
+        label = field_word(field_name)
+        turn.brief = titled(turn.brief.model_copy(update={"copy_text" if field_name == "copy" else field_name: value}))
+        shown = t(format_value(field_name, value))  # a value the bot recorded reads in the requester's words
+        noted = (
+            N_("Noted: {label} {value} — creative ops will see it as still open.")
+            if value == TO_BE_AGREED
+            else N_("Noted: {label} {value} (where this kind of work usually runs — tell me if it's somewhere else).")
+            if field_name == "channels"
+            else None
+        )
+        turn.said.append(
+            t(noted, label=label, value=shown) if noted else t("Noted: {fields}.", fields=field_said(field_name, shown))
+        )
 
     def _offer_deadline(self, turn: _Turn, note: DeadlineNote) -> None:
         """Offer a day for a deadline said as no day: the earliest standard date, the period's, the Friday."""
@@ -655,6 +660,9 @@ class Conversation:
         pending.pop("rush_question", None)
         if verdict.missing_fields:
             times = self._times_asked(turn, verdict.missing_fields[0])
+            if times >= ASKED_AT_MOST and verdict.missing_fields[0] != "deadline":
+                self._leave_open(turn, verdict.missing_fields[0])
+                return self._decide_focus(turn)
             field_name, question = next_question(verdict.missing_fields, self.catalog, again=times % 2 == 1)
             if times and not turn.said:
                 question = t("I didn't catch that.") + " " + question

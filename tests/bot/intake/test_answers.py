@@ -82,6 +82,10 @@ def test_commands_in_five_languages(said: str, expected: str) -> None:
         ("you decide", NonAnswer.DELEGATED),
         ("peu importe", NonAnswer.DELEGATED),
         ("n/a", NonAnswer.NONE),
+        ("je sais pas trop, vous décidez", NonAnswer.DELEGATED),
+        ("weiss nicht so recht", NonAnswer.UNSURE),
+        ("no sé muy bien", NonAnswer.UNSURE),
+        ("bien-être des seniors", None),
         ("HR leaders", None),
     ],
 )

@@ -196,3 +196,12 @@ def test_a_request_keeps_when_its_draft_was_started(convo: Conversation, clock: 
     assert reply.request is not None and reply.request.ref
     request = stored(db, reply.request.ref)
     assert (request.created_at, request.submitted_at) == (started, clock.now())
+
+
+def test_a_field_not_understood_twice_is_left_open_instead_of_asked_a_third_time(convo: Conversation) -> None:
+    say(convo, "besoin de 3 visuels pour Insta pour les soldes de Noël, pour le 10. c'est pour les familles du coin")
+    say(convo, "faire venir du monde au centre le premier week-end des soldes")
+    again, then = (say(convo, "je sais pas trop, ça dépend") for _ in range(2))
+    assert again.assessment is not None and "formats" in again.assessment.missing_fields  # reworded once
+    assert then.assessment is not None and "formats" not in then.assessment.missing_fields, then.text
+    assert "tailles" not in then.text.split("\n")[-1]  # the next question is about something else
