@@ -43,7 +43,8 @@ _NONE = re.compile(
 
 
 _FILLER = re.compile(
-    r"\b(?:so recht|tbh|honestly|to be honest|really|sorry|lol|haha|pls|please|actually|yet|right now|at the moment|for now"
+    r"\b(?:so recht|tbh|honestly|to be honest|really|sorry|lol|haha|pls|please|actually|yet|right now|at the moment"
+    r"|for now"
     r"|ehrlich gesagt|sorry|la verdad|la verdad es que|perdon|todavia|honnetement|desole|franchement|sinceramente"
     r"|desculpa|ainda|hmm+|uhm*|ehm*|well|so|ok|okay|vale|also|bon|ben|pues|bueno|na ja|naja|trop|vraiment|muy bien"
     r"|bem|genau|exactly)\b"
