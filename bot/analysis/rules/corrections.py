@@ -97,6 +97,9 @@ def answer_expected(field: str, message: Message, ctx: AnalysisContext) -> Any:
             return [c for item in items for c in infer_channels(fold(item), None, False, None) or _nearest(fold(item))]
         if field == "platforms":
             return [(named(lex.platforms, fold(item), set()) or [fold(item).replace(" ", "_")])[0] for item in items]
+        if field == "formats":  # a size, a ratio or a named format ("square", "A4"); "euh, c'est compliqué" is none
+            sized = any(re.search(r"\d", item) or named(lex.formats, fold(item), set()) for item in items)
+            return items if sized else None
         return items
     if field in ("url", "source_asset") and message.links:
         return message.links[0]

@@ -460,3 +460,10 @@ def test_a_pasted_emails_signature_and_notice_are_not_read(closing: str) -> None
     )
     brief = decided(text, None, None)
     assert brief.request_type == "landing_page" and brief.channels == ["web"] and not brief.platforms
+
+
+@pytest.mark.parametrize("text", ["euh, c'est compliqué", "the usual instagram sizes", "hmm, lemme check"])
+def test_a_reply_that_names_no_size_is_no_formats_answer(text: str) -> None:
+    draft = Brief(request_type="social_graphic", channels=["social"])
+    assert decided(text, draft, "formats").formats == []
+    assert decided("1080x1080, story", draft, "formats").formats == ["1080x1080", "story"]
