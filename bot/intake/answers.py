@@ -7,10 +7,12 @@ read alike.
 from __future__ import annotations
 
 import re
+from datetime import date
 from enum import StrEnum
 from typing import Any
 
 from bot.analysis.date_words import fold
+from bot.analysis.dates import find_dates
 from bot.analysis.non_answers import NO, YES
 from bot.platform.i18n import N_, t
 
@@ -80,6 +82,8 @@ _SAME = frozenset(
     {"same", "duplicate", "dupe", "mismo", "misma", "igual", "gleich", "gleiche", "dasselbe", "selbe", "doppelt"}
     | {"meme", "doublon", "mesmo", "mesma"}
 )
+#: Any day serves to tell whether a reply names a day at all (which one does not matter there).
+_ANY_DAY = date(2026, 1, 1)
 #: A choice is read from a short reply only; a longer one is analysed as brief content.
 _MAX_CHOICE_WORDS = 12
 _TOKEN = re.compile(r"[a-z']+")
@@ -108,10 +112,11 @@ def _signals(text: str) -> list[tuple[str, bool]]:
     return found
 
 
-def _pick(text: str, positive: frozenset[str], negative: frozenset[str]) -> bool | None:
+def _pick(text: str, positive: frozenset[str], negative: frozenset[str], *, bare: bool = True) -> bool | None:
     """True for the positive side, False for the negative, None when the reply does not say.
 
-    The choice's own words decide ("ok, move it" moves); a bare yes or no counts only without them.
+    The choice's own words decide ("ok, move it" moves); a bare yes or no counts only without them (and only
+    when ``bare``).
     """
     said: set[bool] = set()
     agreed: set[bool] = set()
@@ -120,7 +125,7 @@ def _pick(text: str, positive: frozenset[str], negative: frozenset[str]) -> bool
             said.add((token in positive) != negated)
         elif (token in YES or token in NO) and not negated:
             agreed.add(token in YES)
-    votes = said or agreed
+    votes = said or (agreed if bare else set())
     return votes.pop() if len(votes) == 1 else None
 
 
@@ -130,8 +135,8 @@ def choice(pending: dict[str, Any], text: str) -> Choice | None:
         new = _pick(text, _NEW, _SAME)
         if new is not None:
             return Choice.NEW_WORK if new else Choice.DUPLICATE
-    if pending.get("rush_question"):
-        keep = _pick(text, _KEEP, _MOVE)
+    if pending.get("rush_question"):  # "ok, then the 24th": a new day, not a yes to keeping the old one
+        keep = _pick(text, _KEEP, _MOVE, bare=not find_dates(text, _ANY_DAY))
         if keep is not None:
             return Choice.KEEP if keep else Choice.MOVE
     return None

@@ -30,6 +30,8 @@ DUPLICATE = {"duplicate_question": True}
         ("verschieben bitte", Choice.MOVE),
         ("ok décale", Choice.MOVE),
         ("hmm", None),
+        ("ah ok, então pode ser até dia 24", None),  # a new day: the deadline changes, nothing is kept
+        ("ok, the 24th then", None),
         ("can we make it the 20th instead, with a different headline and new visuals please", None),
     ],
 )
