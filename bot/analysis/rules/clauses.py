@@ -12,6 +12,7 @@ from bot.analysis.rules.message import Message
 _CLAUSE_END = re.compile(
     r"(?<!\bst)(?<!\bdr)(?<!\bmr)(?<!\bmrs)(?<!\bms)(?<!\bjr)(?<!\bvs)(?<!\bsr)(?<!\bsra)\.|[!?;\n(\[]"
     r"|\s[-–—]\s|—|\s(?:due|deadline|asap|para el|pour le|d'ici|antes del|in \d+)\b"
+    r"|,?\s(?:and|y|e|et|und) (?:the|el|o|l'|das) ?(?:goal|aim|objective|objetivo|objectif|ziel)\b"
     r"|\s(?:by|before|until|bis)\s+(?=(?:the\s+)?(?:\d|(?:end|next|this|tomorrow|today|eod|eow|mid|early|close"
     r"|asap|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?"
     r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|mon(?:day)?|tue(?:s|sday)?|wed(?:nesday)?|thu(?:rs?|rsday)?"
@@ -131,7 +132,10 @@ _AUDIENCE_VERB = re.compile(
     r"\b(?:targeting|targeted at|targets|aimed at|aimed towards|geared (?:to|towards)"
     r"|directed at|intended for|meant for|dirigido a|destinado a|dirige vers|destine a"
     r"|a destination de|richtet sich an|trying to reach|want to reach|to reach|reach out to|goes to|sent to|speak to"
-    r"|appeal to|voltado (?:pra|para)|voltada (?:pra|para)|pensado para|pensada para|pour toucher|um \w+ zu erreichen)"
+    r"|appeal to|voltado (?:pra|para)|voltada (?:pra|para)|pensado para|pensada para|pour toucher|um \w+ zu erreichen"
+    r"|geht (?:raus )?an|gehen (?:raus )?an|nur an|va (?:dirigida )?a(?= (?:todos|todas|los|las|nuestros|nuestras))"
+    r"|va[io] (?:para|pros|pras)(?= (?:os|as|todos|todas|nossos|nossas|clientes|socios)\b)|vai pros|vai pras"
+    r"|envoyee?s? a(?:ux)?|envoyee?s? aux|mailed to|sent out to)"
     r"\s+(?=\S)"
 )
 _AUDIENCE_PREP = re.compile(

@@ -275,6 +275,14 @@ def test_no_objective(text: str) -> None:
         ("Wir möchten Familien aus dem Raum Zürich für Ausflüge gewinnen.", "Familien aus dem Raum Zürich"),
         ("un emailing pour les clients qui ont laissé un panier.", "clients qui ont laissé un panier"),
         ("It's for patients sitting in the waiting room. Letter size.", "patients sitting in the waiting room"),
+        ("Geht an alle Newsletter-Abonnenten.", "alle Newsletter-Abonnenten"),
+        ("ach nee, nicht an alle – nur an die Premium-Kunden", "die Premium-Kunden"),
+        (
+            "Vai para os sócios do clube que não compram há 6 meses, e o objetivo é vender",
+            "os sócios do clube que não compram há 6 meses",
+        ),
+        ("envoyé à tous les abonnés de la newsletter", "tous les abonnés de la newsletter"),
+        ("va a todos los suscriptores del club", "todos los suscriptores del club"),
     ],
 )
 def test_audience(text: str, audience: str) -> None:
