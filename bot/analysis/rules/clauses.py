@@ -130,12 +130,13 @@ _AUDIENCE_BARE = re.compile(
 )
 _AUDIENCE_VERB = re.compile(
     r"\b(?:targeting|targeted at|targets|aimed at|aimed towards|geared (?:to|towards)"
-    r"|directed at|intended for|meant for|dirigido a|destinado a|dirige vers|destine a"
+    r"|directed at|intended for|meant for|dirigid[oa]s? al?|destinad[oa]s? al?|dirige vers|destine a"
     r"|a destination de|richtet sich an|trying to reach|want to reach|to reach|reach out to|goes to|sent to|speak to"
     r"|appeal to|voltado (?:pra|para)|voltada (?:pra|para)|pensado para|pensada para|pour toucher|um \w+ zu erreichen"
     r"|geht (?:raus )?an|gehen (?:raus )?an|nur an|va (?:dirigida )?a(?= (?:todos|todas|los|las|nuestros|nuestras))"
     r"|va[io] (?:para|pros|pras)(?= (?:os|as|todos|todas|nossos|nossas|clientes|socios)\b)|vai pros|vai pras"
-    r"|envoyee?s? a(?:ux)?|envoyee?s? aux|mailed to|sent out to)"
+    r"|envoyee?s? a(?:ux)?|envoyee?s? aux|mailed to|sent out to|present(?:ed|ing) to|pitch(?:ed|ing) to|shown to"
+    r"|presentee?s? a(?:ux)?|presentad[oa]s? al?|apresentad[oa]s? (?:aos?|as?))"
     r"\s+(?=\S)"
 )
 _AUDIENCE_PREP = re.compile(

@@ -283,6 +283,9 @@ def test_no_objective(text: str) -> None:
         ),
         ("envoyé à tous les abonnés de la newsletter", "tous les abonnés de la newsletter"),
         ("va a todos los suscriptores del club", "todos los suscriptores del club"),
+        ("Va dirigido al público general, sobre todo clientes.", "público general, sobre todo clientes"),
+        ("Le deck sera présenté à la direction technique.", "la direction technique"),
+        ("It will be presented to the board of directors.", "the board of directors"),
     ],
 )
 def test_audience(text: str, audience: str) -> None:
