@@ -46,7 +46,8 @@ from storage.uow import UnitOfWork, UnitOfWorkFactory
 
 DRAFT_EXPIRY = timedelta(days=7)
 DESIGNERS_CHOICE = N_("designer's choice")
-#: A field is asked at most this many times in a row (then reworded); after that it is left open for ops.
+#: A field is asked at most this many times in a row (then reworded); an answer still not understood after that
+#: leaves it open for ops.
 ASKED_AT_MOST = 2
 #: Requests that are no work of anyone's: never named as a possible duplicate (a closed one is: it was done).
 _DROPPED = frozenset({Status.CANCELLED, Status.REJECTED})
@@ -660,7 +661,7 @@ class Conversation:
         pending.pop("rush_question", None)
         if verdict.missing_fields:
             times = self._times_asked(turn, verdict.missing_fields[0])
-            if times >= ASKED_AT_MOST and verdict.missing_fields[0] != "deadline":
+            if times >= ASKED_AT_MOST and not turn.said and verdict.missing_fields[0] != "deadline":
                 self._leave_open(turn, verdict.missing_fields[0])
                 return self._decide_focus(turn)
             field_name, question = next_question(verdict.missing_fields, self.catalog, again=times % 2 == 1)
