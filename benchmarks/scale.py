@@ -5,10 +5,11 @@ Usage: .venv/bin/python benchmarks/scale.py [--db postgresql+psycopg://postgres@
 
 The database named in ``--db`` is DROPPED AND CREATED by this script (and dropped again at the end unless
 ``--keep``); never point it at a database you use. For each size the schema is rebuilt: migrated to 0004,
-filled by COPY with requests submitted at a constant rate (``--per-day``, default 100: a busy team), so a
-larger table is a longer history, as it is for a team that uses the app for years (a realistic mix of types,
-statuses along their lifecycle, audit events, some comments), then migrated to the head, which backfills the duplicate
-term index (0005) as it would on a production database. Then, each the median of ``--runs`` runs, with the
+filled by COPY with requests submitted at a constant rate (``--per-day``, default 30: a busy team; the smallest
+table then holds a month, so the week a report reads and the work in progress are as at 100k), so a larger table is a
+longer history, as it is for a team that uses the app for years (a realistic mix of types, statuses along their
+lifecycle, audit events, some comments), then migrated to the head, which backfills the duplicate term index
+(0005) as it would on a production database. Then, each the median of ``--runs`` runs, with the
 SQL statements of one run (a ``before_cursor_execute`` listener on the engine):
 
 - intake: one requester message through ``services.conversation.handle`` (rules engine; a full brief, so the
@@ -70,7 +71,7 @@ from storage.models import Request
 
 ROOT = Path(__file__).resolve().parents[1]
 NOW = datetime(2026, 12, 2, 10, 0, tzinfo=UTC)  # a Wednesday
-PER_DAY = 100
+PER_DAY = 30
 OPS_MANAGERS = ["U0OPS01", "U0OPS02", "U0OPS03"]
 REQUESTERS = [f"U0REQ{n:03d}" for n in range(1, 301)]
 #: request type: (weight, channel sets, things made)
