@@ -99,28 +99,34 @@ def command(text: str) -> str | None:
     return COMMANDS.get(normal(text))
 
 
-def _signals(text: str) -> list[tuple[str, bool]]:
-    """The deciding words of a short reply, each with whether a negation comes just before it."""
+def _signals(text: str) -> tuple[list[tuple[str, bool]], bool]:
+    """The deciding words of a short reply (or of a longer one's short first clause: "ok move it to the earliest
+    date then, that still works for the launch"), each with whether a negation comes just before it; and whether
+    the reply was short."""
     clauses = [_TOKEN.findall(part) for part in re.split(r"[,.;:!?]", fold(text).replace("’", "'"))]
-    if sum(map(len, clauses)) > _MAX_CHOICE_WORDS:
-        return []
+    short = sum(map(len, clauses)) <= _MAX_CHOICE_WORDS
+    if not short:
+        first = next((tokens for tokens in clauses if tokens), [])
+        clauses = [first] if len(first) <= _MAX_CHOICE_WORDS else []
     found = []
     for tokens in clauses:
         for i, token in enumerate(tokens):
             negated = any(t in _NEGATIONS for t in tokens[max(0, i - 2) : i])
             found.append((token, negated))
-    return found
+    return found, short
 
 
 def _pick(text: str, positive: frozenset[str], negative: frozenset[str], *, bare: bool = True) -> bool | None:
     """True for the positive side, False for the negative, None when the reply does not say.
 
-    The choice's own words decide ("ok, move it" moves); a bare yes or no counts only without them (and only
-    when ``bare``).
+    The choice's own words decide ("ok, move it" moves); a bare yes or no counts only without them, in a short
+    reply (and only when ``bare``).
     """
     said: set[bool] = set()
     agreed: set[bool] = set()
-    for token, negated in _signals(text):
+    signals, short = _signals(text)
+    bare = bare and short
+    for token, negated in signals:
         if token in positive or token in negative:
             said.add((token in positive) != negated)
         elif (token in YES or token in NO) and not negated:

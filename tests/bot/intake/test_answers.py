@@ -30,6 +30,8 @@ DUPLICATE = {"duplicate_question": True}
         ("verschieben bitte", Choice.MOVE),
         ("ok décale", Choice.MOVE),
         ("hmm", None),
+        ("ok move it to the earliest date then, that still works for the 11 May launch", Choice.MOVE),
+        ("it's ok, we have a lot going on this month but the launch itself can't be moved at all", None),
         ("ah ok, então pode ser até dia 24", None),  # a new day: the deadline changes, nothing is kept
         ("ok, the 24th then", None),
         ("can we make it the 20th instead, with a different headline and new visuals please", None),
