@@ -8,7 +8,7 @@ import gc
 def freeze_start_up() -> None:
     """Call once start-up is done (models, lexicons, catalogs loaded): collect, then freeze what is left, so
     that full collections no longer walk the objects that live as long as the process
-    (``benchmarks/gc_pauses.py`` measures the pauses). The thresholds stay CPython's: collecting less often
-    let cyclic garbage pile up (a worker's peak RSS went from 118 to about 300 MB under load)."""
+    (``benchmarks/gc_pauses.py`` measures the pauses). The thresholds stay CPython's: collecting less often was
+    tried and gave nothing measurable."""
     gc.collect()
     gc.freeze()
