@@ -121,12 +121,12 @@ def _r_day_next_month(m: re.Match[str], today: date) -> date | None:
 def _r_weekday_day(m: re.Match[str], today: date) -> date | None:
     """``Friday the 19th``: the next 19th that is a Friday (within a year), else the next 19th."""
     day, weekday = int(m["day"]), _weekday_of(m)
-    candidate = _next_day_of_month(day, today)
+    first = candidate = _next_day_of_month(day, today)
     for _ in range(12):
         if candidate is None or candidate.weekday() == weekday:
-            break
+            return candidate or first
         candidate = _next_day_of_month(day, candidate + timedelta(days=1))
-    return candidate if candidate is not None and candidate.weekday() == weekday else _next_day_of_month(day, today)
+    return first
 
 
 def _r_dotted(m: re.Match[str], today: date) -> date | None:

@@ -150,8 +150,6 @@ _NUMBER_WORDS = {
     "dois mil": "2000",
     "dos mil": "2000",
     "deux mille": "2000",
-    "twenty": "20",
-    "fifty": "50",
     "a hundred": "100",
     "a thousand": "1000",
     **{w: str(n) for n, ws in _TEENS_AND_TENS.items() for w in ws},
@@ -172,7 +170,7 @@ _QUANTITY = re.compile(
 _NUMBER_WORD = re.compile(rf"\b(?:{alternation(_NUMBER_WORDS)})\b")
 #: A count said alone, as an answer to "how many?": digits ("2,000", "5k") or number words ("a dozen", "mil").
 _BARE_COUNT = re.compile(
-    rf"(?<![\w.,])(?:\d{{1,3}}(?:[,.' ]\d{{3}})+|\d+(?:[.,]\d+)?\s?k|\d+)(?![\w])|\b(?:{alternation(_NUMBER_WORDS)})\b"
+    rf"(?<![\w.,])(?:\d{{1,3}}(?:[,.' ]\d{{3}})+|\d+(?:[.,]\d+)?\s?k|\d+)(?![\w])|{_NUMBER_WORD.pattern}"
 )
 
 
