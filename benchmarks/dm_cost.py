@@ -12,13 +12,13 @@ conversation, the outbox rows and their dispatch to Slack. Counted on the app's 
 write a request, its terms, a triage post and two Home publishes, and are shown apart).
 
 Without ``--db`` a temporary SQLite database is used; a PostgreSQL database named in ``--db`` is DROPPED AND
-CREATED. Copy it into an older checkout and run it there for a before/after comparison.
+CREATED. It measures the checkout it sits in; it uses ``tests/support.running(poll_s=…)``, so for a checkout
+older than that parameter take the script of commit ``820e924`` (which carried its own copy of that runner).
 """
 
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import os
 import platform
 import statistics
@@ -38,20 +38,20 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 import psycopg  # noqa: E402
 from fakes.slack_api import FakeSlackAPI  # noqa: E402
-from slack_bolt import App  # noqa: E402
 from slack_requests import event_callback, message_event, send_event, serve_wsgi  # noqa: E402
 from sqlalchemy import event  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
-from support import NOW, eventually, make_services  # noqa: E402
+from support import NOW, eventually, make_services, running  # noqa: E402
 
 from bot.platform.clock import FixedClock  # noqa: E402
-from bot.services import Services  # noqa: E402
-from handlers.app import build_workers, create_app, handler_context  # noqa: E402
 from handlers.server import wsgi_app  # noqa: E402
 from storage.db import Database  # noqa: E402
 
 SECRET = "bench-signing-secret"
 IDLE_S = 3.0
+#: The workers are woken by the work stored in this process; their idle polls for work stored by other processes
+#: would be counted as the messages' cost, so they poll only this rarely.
+IDLE_POLL_S = 60.0
 TURNS = [
     "need a 30s youtube pre-roll for the spring launch, due in 4 weeks",
     "16:9",
@@ -109,21 +109,6 @@ def _replies(fake: FakeSlackAPI, channel: str) -> int:
     return len(sent) + len(fake.calls("chat.update", lambda c: c.params.get("channel") == channel))
 
 
-@contextmanager
-def running(services: Services) -> Iterator[App]:
-    """The Bolt app with its workers in this process, woken by the work stored here and not polling meanwhile
-    (their idle polls for other processes' work would be counted as the messages' cost)."""
-    ctx = handler_context(services)
-    workers = build_workers(ctx, threads=4)
-    workers.poll_s = 60.0
-    app = create_app(services, socket_mode=False, context=dataclasses.replace(ctx, wake=workers.wake))
-    workers.start()
-    try:
-        yield app
-    finally:
-        workers.stop()
-
-
 def _settled(url: str) -> Callable[[], bool]:
     """True once no inbox item or outbox row is pending: the message's work (and its dispatch) is over. Read on
     an engine of its own, so that the check is not counted."""
@@ -144,7 +129,11 @@ def run(db: Database, conversations: int) -> Counts:
     with FakeSlackAPI() as fake:
         services = make_services(db, FixedClock(NOW), fake, slack_bot_token="xoxb-bench", slack_signing_secret=SECRET)
         settled = _settled(db.url)
-        with running(services) as app, serve_wsgi(wsgi_app(app, services)) as url, counted(db) as counts:
+        with (
+            running(services, poll_s=IDLE_POLL_S) as app,
+            serve_wsgi(wsgi_app(app, services)) as url,
+            counted(db) as counts,
+        ):
             for n in range(conversations):
                 user, channel = f"UCOST{n:03d}", f"DCOST{n:03d}"
                 for turn, text in enumerate(TURNS):

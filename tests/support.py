@@ -178,10 +178,13 @@ def json_logs(level: str, secrets: Iterable[str]) -> Iterator[io.StringIO]:
 
 
 @contextmanager
-def running(services: Services, *, socket_mode: bool = False) -> Iterator[App]:
-    """The Bolt app with its workers running in this process (woken at once when work is stored)."""
+def running(services: Services, *, socket_mode: bool = False, poll_s: float | None = None) -> Iterator[App]:
+    """The Bolt app with its workers running in this process (woken at once when work is stored; ``poll_s``:
+    how often they also look for work stored elsewhere)."""
     ctx = handler_context(services)
     workers = build_workers(ctx, threads=4)
+    if poll_s is not None:
+        workers.poll_s = poll_s
     app = create_app(services, socket_mode=socket_mode, context=dataclasses.replace(ctx, wake=workers.wake))
     workers.start()
     try:
